@@ -1,0 +1,1 @@
+"""The adapters layer: databases, message queues, the CLI and the composition root."""

@@ -1,0 +1,1 @@
+"""The catalog's adapters: its own database and its wiring."""

@@ -1,0 +1,93 @@
+"""The root `tessera` group: settings, the running application, and how errors are reported."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+import click
+
+from adapters.bootstrap import Settings, Tessera, bootstrap
+from adapters.persistence.database import StorageUnavailable
+from adapters.persistence.settings import DATA_DIR_ENV, DEFAULT_DATA_DIR
+from application.shared.errors import ApplicationError
+from domain.shared.errors import DomainError
+
+USAGE = 2
+REFUSED = 1
+
+_REFUSALS = (DomainError, ApplicationError, StorageUnavailable)
+
+
+def fail(message: str, code: int = REFUSED) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+class TesseraGroup(click.Group):
+    """Reports bad input as one line on stderr with exit code 2 (usage) or 1 (refused)."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as error:
+            hint = f" (see '{error.ctx.command_path} --help')" if error.ctx else ""
+            fail(f"{error.format_message()}{hint}", USAGE)
+        except click.ClickException as error:
+            fail(error.format_message(), USAGE)
+        except click.Abort:
+            fail("aborted", 130)
+        except _REFUSALS as error:
+            fail(str(error))
+        if standalone_mode:
+            sys.exit(result if isinstance(result, int) else 0)
+        return result
+
+
+class Runtime:
+    """Boots Tessera on first use, so that `--help` and usage errors touch no data."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._tessera: Tessera | None = None
+
+    @property
+    def tessera(self) -> Tessera:
+        if self._tessera is None:
+            self._tessera = bootstrap(self.settings)
+        return self._tessera
+
+    def handle(self, message: object) -> Any:
+        return self.tessera.handle(message)
+
+    def close(self) -> None:
+        if self._tessera is not None:
+            self._tessera.close()
+
+
+pass_runtime = click.make_pass_decorator(Runtime)
+
+
+@click.group(cls=TesseraGroup)
+@click.option(
+    "--data-dir",
+    envvar=DATA_DIR_ENV,
+    default=str(DEFAULT_DATA_DIR),
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help=f"Where each context keeps its database (env {DATA_DIR_ENV}).",
+)
+@click.pass_context
+def cli(ctx: click.Context, data_dir: str) -> None:
+    """Tessera: an order-fulfilment core of independent bounded contexts."""
+    runtime = Runtime(Settings(data_dir=data_dir))
+    ctx.obj = runtime
+    ctx.call_on_close(runtime.close)

@@ -1,0 +1,8 @@
+"""Entry point of the `tessera` console script: the root group with every context's commands."""
+
+from __future__ import annotations
+
+from adapters.cli import catalog, demo, inventory
+from adapters.cli.app import cli
+
+__all__ = ["catalog", "cli", "demo", "inventory"]

@@ -1,0 +1,1 @@
+"""Inventory's adapters: its own database and its wiring."""

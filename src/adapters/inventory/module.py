@@ -1,0 +1,38 @@
+"""The inventory's contribution to the composition root."""
+
+from __future__ import annotations
+
+import injector
+
+from adapters.inventory.orm import metadata, start_mappers
+from adapters.inventory.unit_of_work import SqlAlchemyInventoryUnitOfWork
+from adapters.persistence.settings import ContextDatabase, Settings
+from application.inventory.handlers import inventory_handlers
+from application.inventory.unit_of_work import InventoryUnitOfWork
+from application.shared.bus import Handlers
+
+
+class InventoryModule(injector.Module):
+    """Binds the inventory's unit of work to its own database and registers its handlers."""
+
+    @injector.singleton
+    @injector.provider
+    def database(self, settings: Settings) -> InventoryDatabase:
+        start_mappers()
+        return InventoryDatabase.open("inventory", metadata, settings)
+
+    @injector.provider
+    def unit_of_work(self, database: InventoryDatabase) -> InventoryUnitOfWork:
+        return SqlAlchemyInventoryUnitOfWork(database.engine)
+
+    @injector.multiprovider
+    def handlers(self, uow: InventoryUnitOfWork) -> Handlers:
+        return inventory_handlers(uow)
+
+    @injector.multiprovider
+    def databases(self, database: InventoryDatabase) -> list[ContextDatabase]:
+        return [database]
+
+
+class InventoryDatabase(ContextDatabase):
+    """The inventory's own database, as a distinct type so that injector can tell them apart."""

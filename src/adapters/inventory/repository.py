@@ -1,0 +1,25 @@
+"""Stock items kept in inventory's own database."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domain.inventory.stock_item import StockItem
+from domain.shared.identifiers import Sku
+
+
+class SqlAlchemyStockItemRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, item: StockItem) -> None:
+        self._session.add(item)
+
+    def get(self, sku: Sku) -> StockItem | None:
+        return self._session.get(StockItem, sku)
+
+    def all(self) -> Sequence[StockItem]:
+        return self._session.scalars(select(StockItem)).all()

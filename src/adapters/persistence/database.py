@@ -1,0 +1,56 @@
+"""Engines for a context's own database: a SQLite file (WAL) by default, in-memory for tests."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.pool import StaticPool
+
+
+class StorageUnavailable(Exception):
+    """The data directory or a database in it cannot be used; nothing was written."""
+
+
+def prepare_data_dir(data_dir: Path) -> Path:
+    """Create the data directory if needed and prove it can be written."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        probe = data_dir / ".tessera-write-probe"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise StorageUnavailable(f"cannot write data directory {data_dir}: {reason}") from None
+    return data_dir
+
+
+def _configure_sqlite(dbapi_connection: sqlite3.Connection, _: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def sqlite_engine(path: Path | None) -> Engine:
+    """An engine on one SQLite file, or on a private in-memory database when `path` is None."""
+    if path is None:
+        engine = create_engine(
+            "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
+        )
+    else:
+        engine = create_engine(f"sqlite:///{path}")
+    event.listen(engine, "connect", _configure_sqlite)
+    return engine
+
+
+def create_schema(engine: Engine, metadata: MetaData) -> None:
+    """Create the context's tables on first use; existing tables are left as they are."""
+    try:
+        metadata.create_all(engine)
+    except Exception as error:
+        raise StorageUnavailable(f"cannot open database {engine.url}: {error}") from None

@@ -1,0 +1,71 @@
+"""Column types that keep domain values exact: typed identifiers, Decimal amounts, Money."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+
+import attrs
+from sqlalchemy import Dialect, Numeric, String
+from sqlalchemy.orm import Composite
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+from domain.shared.money import Money
+
+Identifier = TypeVar("Identifier")
+
+
+class IdentifierType(TypeDecorator[Identifier], Generic[Identifier]):
+    """Stores a typed identifier (Sku, OrderId) as its text and rebuilds it on load."""
+
+    impl = String(64)
+    cache_ok = True
+
+    def __init__(self, identifier: Callable[[str], Identifier]) -> None:
+        super().__init__()
+        self._identifier = identifier
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        if value is None or isinstance(value, str):
+            return value
+        return str(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Identifier | None:
+        return None if value is None else self._identifier(value)
+
+
+class ExactDecimal(TypeDecorator[Decimal]):
+    """A Decimal that round-trips exactly: NUMERIC where the database has it, text on SQLite."""
+
+    impl = String(40)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(40))
+        return dialect.type_descriptor(Numeric(18, 4, asdecimal=True))
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        return str(value) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        return None if value is None else Decimal(value)
+
+
+class MoneyComposite(Composite[Money]):
+    """Maps Money over an amount and a currency column.
+
+    SQLAlchemy reads a composite's values from a dataclass or from `__composite_values__`;
+    Money is an attrs class and the domain must not carry ORM hooks, so the accessor is
+    given here instead.
+    """
+
+    def _init_accessor(self) -> None:
+        names = [field.name for field in attrs.fields(Money)]
+        self._generated_composite_accessor = lambda money: tuple(
+            getattr(money, name) for name in names
+        )
+        super()._init_accessor()

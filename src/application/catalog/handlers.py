@@ -1,0 +1,69 @@
+"""The catalog's use cases, one handler each."""
+
+from __future__ import annotations
+
+from application.catalog.commands import DiscontinueProduct, ListProduct, RepriceProduct
+from application.catalog.queries import GetProduct, ListProducts, ProductView
+from application.catalog.unit_of_work import CatalogUnitOfWork
+from application.shared.bus import Handlers
+from domain.catalog.product import Product
+from domain.catalog.rules import SkuIsListedOnce
+from domain.shared.errors import NotFound
+from domain.shared.identifiers import Sku
+from domain.shared.money import Money
+from domain.shared.rules import check_rule
+
+
+def list_product(command: ListProduct, uow: CatalogUnitOfWork) -> ProductView:
+    sku = Sku(command.sku)
+    with uow:
+        check_rule(SkuIsListedOnce(sku, uow.products.get(sku) is not None))
+        product = Product.list(sku, command.name, Money.of(command.price, command.currency))
+        uow.products.add(product)
+        uow.commit()
+        return ProductView.of(product)
+
+
+def reprice_product(command: RepriceProduct, uow: CatalogUnitOfWork) -> ProductView:
+    with uow:
+        product = _existing(uow, command.sku)
+        currency = command.currency or product.price.currency
+        product.reprice(Money.of(command.price, currency))
+        uow.commit()
+        return ProductView.of(product)
+
+
+def discontinue_product(command: DiscontinueProduct, uow: CatalogUnitOfWork) -> ProductView:
+    with uow:
+        product = _existing(uow, command.sku)
+        product.discontinue()
+        uow.commit()
+        return ProductView.of(product)
+
+
+def get_product(query: GetProduct, uow: CatalogUnitOfWork) -> ProductView:
+    with uow:
+        return ProductView.of(_existing(uow, query.sku))
+
+
+def list_products(query: ListProducts, uow: CatalogUnitOfWork) -> list[ProductView]:
+    with uow:
+        return [ProductView.of(p) for p in sorted(uow.products.all(), key=lambda p: p.sku)]
+
+
+def _existing(uow: CatalogUnitOfWork, sku: str) -> Product:
+    product = uow.products.get(Sku(sku))
+    if product is None:
+        raise NotFound(f"no product with SKU {sku}")
+    return product
+
+
+def catalog_handlers(uow: CatalogUnitOfWork) -> Handlers:
+    """Every catalog command and query, bound to the catalog's unit of work."""
+    return {
+        ListProduct: lambda m: list_product(m, uow),
+        RepriceProduct: lambda m: reprice_product(m, uow),
+        DiscontinueProduct: lambda m: discontinue_product(m, uow),
+        GetProduct: lambda m: get_product(m, uow),
+        ListProducts: lambda m: list_products(m, uow),
+    }

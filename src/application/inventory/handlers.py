@@ -1,0 +1,81 @@
+"""Inventory's use cases, one handler each."""
+
+from __future__ import annotations
+
+from application.inventory.commands import (
+    ReceiveStock,
+    ReleaseStock,
+    ReserveStock,
+    ShipReservedStock,
+)
+from application.inventory.queries import GetStockItem, ListStockItems, StockItemView
+from application.inventory.unit_of_work import InventoryUnitOfWork
+from application.shared.bus import Handlers
+from domain.inventory.stock_item import StockItem
+from domain.shared.errors import NotFound
+from domain.shared.identifiers import OrderId, Sku
+
+
+def receive_stock(command: ReceiveStock, uow: InventoryUnitOfWork) -> StockItemView:
+    sku = Sku(command.sku)
+    with uow:
+        item = uow.stock.get(sku)
+        if item is None:
+            item = StockItem(sku)
+            uow.stock.add(item)
+        item.receive(command.quantity)
+        uow.commit()
+        return StockItemView.of(item)
+
+
+def reserve_stock(command: ReserveStock, uow: InventoryUnitOfWork) -> StockItemView:
+    with uow:
+        item = _existing(uow, command.sku)
+        item.reserve(OrderId(command.order_id), command.quantity)
+        uow.commit()
+        return StockItemView.of(item)
+
+
+def release_stock(command: ReleaseStock, uow: InventoryUnitOfWork) -> StockItemView:
+    with uow:
+        item = _existing(uow, command.sku)
+        item.release(OrderId(command.order_id))
+        uow.commit()
+        return StockItemView.of(item)
+
+
+def ship_reserved_stock(command: ShipReservedStock, uow: InventoryUnitOfWork) -> StockItemView:
+    with uow:
+        item = _existing(uow, command.sku)
+        item.commit(OrderId(command.order_id))
+        uow.commit()
+        return StockItemView.of(item)
+
+
+def get_stock_item(query: GetStockItem, uow: InventoryUnitOfWork) -> StockItemView:
+    with uow:
+        return StockItemView.of(_existing(uow, query.sku))
+
+
+def list_stock_items(query: ListStockItems, uow: InventoryUnitOfWork) -> list[StockItemView]:
+    with uow:
+        return [StockItemView.of(i) for i in sorted(uow.stock.all(), key=lambda i: i.sku)]
+
+
+def _existing(uow: InventoryUnitOfWork, sku: str) -> StockItem:
+    item = uow.stock.get(Sku(sku))
+    if item is None:
+        raise NotFound(f"no stock item for SKU {sku}")
+    return item
+
+
+def inventory_handlers(uow: InventoryUnitOfWork) -> Handlers:
+    """Every inventory command and query, bound to inventory's unit of work."""
+    return {
+        ReceiveStock: lambda m: receive_stock(m, uow),
+        ReserveStock: lambda m: reserve_stock(m, uow),
+        ReleaseStock: lambda m: release_stock(m, uow),
+        ShipReservedStock: lambda m: ship_reserved_stock(m, uow),
+        GetStockItem: lambda m: get_stock_item(m, uow),
+        ListStockItems: lambda m: list_stock_items(m, uow),
+    }

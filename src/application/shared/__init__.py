@@ -1,0 +1,1 @@
+"""What every context's application layer shares: unit of work, message bus, errors."""

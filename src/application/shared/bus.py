@@ -1,0 +1,28 @@
+"""The message bus: routes each command or query to the one handler registered for its type."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from application.shared.errors import UnknownMessage
+
+Handler = Callable[[Any], Any]
+Handlers = dict[type, Handler]
+
+
+class MessageBus:
+    """Dispatches a message to its handler; contexts contribute their handlers at start-up."""
+
+    def __init__(self, handlers: Mapping[type, Handler]) -> None:
+        self._handlers = dict(handlers)
+
+    def handle(self, message: object) -> Any:
+        try:
+            handler = self._handlers[type(message)]
+        except KeyError:
+            raise UnknownMessage(f"no handler for {type(message).__name__}") from None
+        return handler(message)
+
+    def handles(self, message_type: type) -> bool:
+        return message_type in self._handlers

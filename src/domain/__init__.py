@@ -1,0 +1,1 @@
+"""The domain layer: entities, value objects, aggregates and business rules. Pure Python."""

@@ -1,0 +1,1 @@
+"""Catalog: what is for sale and at what price."""

@@ -1,0 +1,28 @@
+"""What happens to a product, as the catalog records it."""
+
+from __future__ import annotations
+
+import attrs
+
+from domain.shared.events import DomainEvent
+from domain.shared.identifiers import Sku
+from domain.shared.money import Money
+
+
+@attrs.frozen
+class ProductListed(DomainEvent):
+    sku: Sku
+    name: str
+    price: Money
+
+
+@attrs.frozen
+class ProductRepriced(DomainEvent):
+    sku: Sku
+    old_price: Money
+    new_price: Money
+
+
+@attrs.frozen
+class ProductDiscontinued(DomainEvent):
+    sku: Sku

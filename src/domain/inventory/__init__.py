@@ -1,0 +1,1 @@
+"""Inventory: stock on hand and the reservations held against it."""

@@ -1,0 +1,19 @@
+"""The port through which inventory keeps its stock items."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from domain.inventory.stock_item import StockItem
+from domain.shared.identifiers import Sku
+
+
+class StockItemRepository(Protocol):
+    """All stock items, by SKU."""
+
+    def add(self, item: StockItem) -> None: ...
+
+    def get(self, sku: Sku) -> StockItem | None: ...
+
+    def all(self) -> Sequence[StockItem]: ...

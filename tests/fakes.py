@@ -1,0 +1,72 @@
+"""In-memory repositories and units of work: fast unit tests with no database."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from types import TracebackType
+from typing import Generic, Self, TypeVar
+
+from domain.catalog.product import Product
+from domain.inventory.stock_item import StockItem
+from domain.shared.identifiers import Sku
+
+Aggregate = TypeVar("Aggregate", Product, StockItem)
+
+
+class FakeUnitOfWork:
+    """Keeps committed state apart from the working copy, so a missing commit loses the change."""
+
+    def __init__(self) -> None:
+        self.committed: dict[Sku, object] = {}
+        self._working: dict[Sku, object] = {}
+        self.commits = 0
+
+    def __enter__(self) -> Self:
+        self._working = copy.deepcopy(self.committed)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.rollback()
+
+    def commit(self) -> None:
+        self.committed = copy.deepcopy(self._working)
+        self.commits += 1
+
+    def rollback(self) -> None:
+        self._working = copy.deepcopy(self.committed)
+
+
+class FakeRepository(Generic[Aggregate]):
+    """Aggregates of one kind, by SKU, in the unit of work's working copy."""
+
+    def __init__(self, uow: FakeUnitOfWork, kind: type[Aggregate]) -> None:
+        self._uow = uow
+        self._kind = kind
+
+    def add(self, aggregate: Aggregate) -> None:
+        self._uow._working[aggregate.sku] = aggregate
+
+    def get(self, sku: Sku) -> Aggregate | None:
+        found = self._uow._working.get(sku)
+        return found if isinstance(found, self._kind) else None
+
+    def all(self) -> Sequence[Aggregate]:
+        return [a for a in self._uow._working.values() if isinstance(a, self._kind)]
+
+
+class FakeCatalogUnitOfWork(FakeUnitOfWork):
+    def __init__(self) -> None:
+        super().__init__()
+        self.products = FakeRepository(self, Product)
+
+
+class FakeInventoryUnitOfWork(FakeUnitOfWork):
+    def __init__(self) -> None:
+        super().__init__()
+        self.stock = FakeRepository(self, StockItem)
