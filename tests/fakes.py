@@ -47,7 +47,7 @@ class FakeRepository(Generic[Aggregate]):
 
     def __init__(self, uow: FakeUnitOfWork, kind: type[Aggregate]) -> None:
         self._uow = uow
-        self._kind = kind
+        self._kind: type[Aggregate] = kind
 
     def add(self, aggregate: Aggregate) -> None:
         self._uow._working[aggregate.sku] = aggregate

@@ -104,7 +104,8 @@ class ProductLifecycle(RuleBasedStateMachine):
         except BusinessRuleViolation:
             assert self.discontinued or not price.is_positive
             return
-        assert not self.discontinued and price.is_positive
+        assert not self.discontinued
+        assert price.is_positive
         if price != self.expected_price:
             self.changes += 1
         self.expected_price = price

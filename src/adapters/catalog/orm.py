@@ -43,7 +43,9 @@ def start_mappers() -> None:
     _mapper_registry.map_imperatively(
         Product,
         products,
-        properties={"price": MoneyComposite(Money, products.c.price_amount, products.c.price_currency)},
+        properties={
+            "price": MoneyComposite(Money, products.c.price_amount, products.c.price_currency)
+        },
         version_id_col=products.c.version,
         version_id_generator=False,
     )

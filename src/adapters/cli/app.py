@@ -28,7 +28,7 @@ def fail(message: str, code: int = REFUSED) -> NoReturn:
 class TesseraGroup(click.Group):
     """Reports bad input as one line on stderr with exit code 2 (usage) or 1 (refused)."""
 
-    def main(  # type: ignore[override]
+    def main(
         self,
         args: Sequence[str] | None = None,
         prog_name: str | None = None,

@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 import click
+from attrs import AttrsInstance
 from rich.console import Console
 from rich.table import Table
 
@@ -22,9 +23,9 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"cannot show {type(value).__name__} as JSON")
 
 
-def print_json(views: object) -> None:
+def print_json(views: AttrsInstance | Sequence[AttrsInstance]) -> None:
     """Views as JSON; amounts stay exact as strings."""
-    if isinstance(views, list):
+    if isinstance(views, Sequence):
         data: Any = [attrs.asdict(v) for v in views]
     else:
         data = attrs.asdict(views)

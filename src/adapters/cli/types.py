@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 import click
 
 
-class DecimalAmount(click.ParamType):
+class DecimalAmount(click.ParamType[Decimal]):
     name = "amount"
 
     def convert(

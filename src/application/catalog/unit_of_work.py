@@ -11,4 +11,5 @@ from domain.catalog.repository import ProductRepository
 class CatalogUnitOfWork(UnitOfWork, Protocol):
     """One atomic change to the catalog's own database."""
 
-    products: ProductRepository
+    @property
+    def products(self) -> ProductRepository: ...

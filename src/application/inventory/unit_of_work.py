@@ -11,4 +11,5 @@ from domain.inventory.repository import StockItemRepository
 class InventoryUnitOfWork(UnitOfWork, Protocol):
     """One atomic change to inventory's own database."""
 
-    stock: StockItemRepository
+    @property
+    def stock(self) -> StockItemRepository: ...

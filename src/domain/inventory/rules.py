@@ -16,7 +16,11 @@ class QuantityMustBePositive:
         return f"quantity must be a positive whole number, not {self.quantity!r}"
 
     def is_broken(self) -> bool:
-        return isinstance(self.quantity, bool) or not isinstance(self.quantity, int) or self.quantity <= 0
+        return (
+            isinstance(self.quantity, bool)
+            or not isinstance(self.quantity, int)
+            or self.quantity <= 0
+        )
 
 
 @attrs.frozen

@@ -1,0 +1,161 @@
+"""Aggregates survive a round trip through each context's own SQLite file, and a lost update
+is refused rather than silently applied."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from adapters.catalog.module import CatalogDatabase
+from adapters.catalog.orm import metadata as catalog_metadata
+from adapters.catalog.orm import start_mappers as map_catalog
+from adapters.catalog.unit_of_work import SqlAlchemyCatalogUnitOfWork
+from adapters.inventory.module import InventoryDatabase
+from adapters.inventory.orm import metadata as inventory_metadata
+from adapters.inventory.orm import start_mappers as map_inventory
+from adapters.inventory.unit_of_work import SqlAlchemyInventoryUnitOfWork
+from adapters.persistence.settings import Settings
+from application.shared.errors import ConcurrencyConflict
+from domain.catalog.product import Product, ProductStatus
+from domain.inventory.stock_item import StockItem
+from domain.shared.identifiers import OrderId, Sku
+from domain.shared.money import Money
+
+SKU = Sku("MUG-1")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data")
+
+
+@pytest.fixture
+def catalog_engine(settings: Settings) -> Engine:
+    map_catalog()
+    return CatalogDatabase.open("catalog", catalog_metadata, settings).engine
+
+
+@pytest.fixture
+def inventory_engine(settings: Settings) -> Engine:
+    map_inventory()
+    return InventoryDatabase.open("inventory", inventory_metadata, settings).engine
+
+
+@pytest.fixture
+def catalog(catalog_engine: Engine) -> SqlAlchemyCatalogUnitOfWork:
+    return SqlAlchemyCatalogUnitOfWork(catalog_engine)
+
+
+@pytest.fixture
+def inventory(inventory_engine: Engine) -> SqlAlchemyInventoryUnitOfWork:
+    return SqlAlchemyInventoryUnitOfWork(inventory_engine)
+
+
+def test_each_context_has_its_own_database_file_in_wal_mode(
+    settings: Settings,
+    catalog: SqlAlchemyCatalogUnitOfWork,
+    inventory: SqlAlchemyInventoryUnitOfWork,
+) -> None:
+    assert settings.data_dir is not None
+    files = sorted(p.name for p in settings.data_dir.glob("*.db"))
+    assert files == ["catalog.db", "inventory.db"]
+    with sqlite3.connect(settings.data_dir / "catalog.db") as connection:
+        tables = {r[0] for r in connection.execute("select name from sqlite_master")}
+        assert "products" in tables
+        assert "stock_items" not in tables
+        assert connection.execute("pragma journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_product_round_trips_with_its_exact_price(catalog: SqlAlchemyCatalogUnitOfWork) -> None:
+    with catalog:
+        product = Product.list(SKU, "Mug", Money.of("19.99", "EUR"))
+        product.discontinue()
+        catalog.products.add(product)
+        catalog.commit()
+    with catalog:
+        loaded = catalog.products.get(SKU)
+        assert loaded is not None
+        assert (loaded.name, loaded.price, loaded.status) == (
+            "Mug",
+            Money.of("19.99", "EUR"),
+            ProductStatus.DISCONTINUED,
+        )
+        assert loaded.version == 2
+        assert loaded.pull_events() == []
+
+
+def test_a_stock_item_round_trips_with_its_reservations(
+    inventory: SqlAlchemyInventoryUnitOfWork,
+) -> None:
+    with inventory:
+        item = StockItem(SKU)
+        item.receive(10)
+        item.reserve(OrderId("o-1"), 3)
+        item.reserve(OrderId("o-2"), 2)
+        inventory.stock.add(item)
+        inventory.commit()
+    with inventory:
+        loaded = inventory.stock.get(SKU)
+        assert loaded is not None
+        loaded.commit(OrderId("o-1"))
+        inventory.commit()
+    with inventory:
+        loaded = inventory.stock.get(SKU)
+        assert loaded is not None
+        assert (loaded.on_hand, loaded.reserved, loaded.shipped) == (7, 2, 3)
+        assert [(r.order_id, r.quantity) for r in loaded.reservations] == [(OrderId("o-2"), 2)]
+
+
+def test_leaving_without_commit_writes_nothing(inventory: SqlAlchemyInventoryUnitOfWork) -> None:
+    with inventory:
+        item = StockItem(SKU)
+        item.receive(10)
+        inventory.stock.add(item)
+    with inventory:
+        assert inventory.stock.get(SKU) is None
+
+
+def test_a_lost_update_is_refused_and_the_first_writer_wins(
+    inventory_engine: Engine, inventory: SqlAlchemyInventoryUnitOfWork
+) -> None:
+    with inventory:
+        item = StockItem(SKU)
+        item.receive(5)
+        inventory.stock.add(item)
+        inventory.commit()
+
+    # Two clerks load the same stock item, each sees 5 available and reserves 4.
+    first = SqlAlchemyInventoryUnitOfWork(inventory_engine)
+    with first, inventory:
+        mine = first.stock.get(SKU)
+        theirs = inventory.stock.get(SKU)
+        assert mine is not None
+        assert theirs is not None
+        mine.reserve(OrderId("o-1"), 4)
+        theirs.reserve(OrderId("o-2"), 4)
+        first.commit()
+        with pytest.raises(ConcurrencyConflict):
+            inventory.commit()
+
+    with inventory:
+        stored = inventory.stock.get(SKU)
+        assert stored is not None
+        assert stored.reserved == 4
+        assert [r.order_id for r in stored.reservations] == [OrderId("o-1")]
+
+
+def test_a_second_listing_of_the_same_sku_racing_the_first_is_refused(
+    catalog_engine: Engine, catalog: SqlAlchemyCatalogUnitOfWork
+) -> None:
+    other = SqlAlchemyCatalogUnitOfWork(catalog_engine)
+    with other, catalog:
+        assert other.products.get(SKU) is None
+        assert catalog.products.get(SKU) is None
+        other.products.add(Product.list(SKU, "Mug", Money.of("1", "EUR")))
+        catalog.products.add(Product.list(SKU, "Cup", Money.of("2", "EUR")))
+        other.commit()
+        with pytest.raises(ConcurrencyConflict):
+            catalog.commit()

@@ -1,0 +1,162 @@
+"""The `tessera` command line: tables for people, JSON for programs, one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from adapters.cli.main import cli
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+def run(data_dir: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--data-dir", str(data_dir), *args])
+
+
+def as_json(data_dir: Path, *args: str) -> Any:
+    result = run(data_dir, *args, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def stocked(data_dir: Path) -> Path:
+    assert (
+        run(data_dir, "catalog", "add", "MUG-1", "--name", "Mug", "--price", "12.50").exit_code == 0
+    )
+    assert run(data_dir, "inventory", "receive", "MUG-1", "10").exit_code == 0
+    return data_dir
+
+
+def test_a_listed_product_shows_in_the_catalog(stocked: Path) -> None:
+    assert as_json(stocked, "catalog", "list") == [
+        {"sku": "MUG-1", "name": "Mug", "price": "12.50", "currency": "EUR", "status": "listed"}
+    ]
+    table = run(stocked, "catalog", "list").stdout
+    assert "MUG-1" in table
+    assert "12.50 EUR" in table
+
+
+def test_reprice_and_discontinue(stocked: Path) -> None:
+    assert run(stocked, "catalog", "reprice", "MUG-1", "13.00").exit_code == 0
+    assert run(stocked, "catalog", "discontinue", "MUG-1").exit_code == 0
+    [product] = as_json(stocked, "catalog", "list")
+    assert (product["price"], product["status"]) == ("13.00", "discontinued")
+
+
+def test_received_stock_shows_per_sku_and_in_the_list(stocked: Path) -> None:
+    assert run(stocked, "inventory", "receive", "MUG-1", "5").exit_code == 0
+    item = as_json(stocked, "inventory", "show", "MUG-1")
+    assert item == {
+        "sku": "MUG-1",
+        "on_hand": 15,
+        "reserved": 0,
+        "available": 15,
+        "received": 15,
+        "shipped": 0,
+    }
+    assert as_json(stocked, "inventory", "list") == [item]
+
+
+def test_the_data_directory_comes_from_the_environment(tmp_path: Path) -> None:
+    runner = CliRunner(env={"TESSERA_DATA_DIR": str(tmp_path / "env-data")})
+    assert runner.invoke(cli, ["inventory", "receive", "MUG-1", "1"]).exit_code == 0
+    assert (tmp_path / "env-data" / "inventory.db").exists()
+
+
+def state(data_dir: Path) -> tuple[Any, Any]:
+    return as_json(data_dir, "catalog", "list"), as_json(data_dir, "inventory", "list")
+
+
+USAGE, REFUSED = 2, 1
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "says"),
+    [
+        (["catalog", "reprice", "NOPE-1", "3"], REFUSED, "no product with SKU NOPE-1"),
+        (["catalog", "discontinue", "NOPE-1"], REFUSED, "no product with SKU NOPE-1"),
+        (["inventory", "show", "NOPE-1"], REFUSED, "no stock item for SKU NOPE-1"),
+        (["inventory", "receive", "MUG-1", "-5"], REFUSED, "positive whole number"),
+        (["inventory", "receive", "MUG-1", "0"], REFUSED, "positive whole number"),
+        (["inventory", "receive", "MUG-1", "ten"], USAGE, "'ten' is not a valid integer"),
+        (["inventory", "receive", "MUG-1", "2.5"], USAGE, "not a valid integer"),
+        (["inventory", "receive", "bad sku", "1"], REFUSED, "must be 3-32 characters"),
+        (["catalog", "add", "MUG-1", "--name", "Again", "--price", "1"], REFUSED, "already listed"),
+        (["catalog", "add", "mug-2", "--name", "Mug", "--price", "1"], REFUSED, "3-32 characters"),
+        (
+            ["catalog", "add", "MUG-2", "--name", "Mug", "--price", "-1"],
+            REFUSED,
+            "greater than zero",
+        ),
+        (
+            ["catalog", "add", "MUG-2", "--name", "Mug", "--price", "0"],
+            REFUSED,
+            "greater than zero",
+        ),
+        (["catalog", "add", "MUG-2", "--name", "Mug", "--price", "cheap"], USAGE, "not an amount"),
+        (
+            ["catalog", "add", "MUG-2", "--name", "Mug", "--price", "1", "--currency", "euro"],
+            REFUSED,
+            "ISO code",
+        ),
+        (
+            ["catalog", "add", "MUG-2", "--name", "   ", "--price", "1"],
+            REFUSED,
+            "name must not be blank",
+        ),
+        (["catalog", "add", "MUG-2", "--price", "1"], USAGE, "Missing option '--name'"),
+        (["catalog", "reprice", "MUG-1", "free"], USAGE, "not an amount"),
+        (["catalog", "reprice", "MUG-1", "0"], REFUSED, "greater than zero"),
+        (["catalog", "nonsense"], USAGE, "No such command 'nonsense'"),
+    ],
+)
+def test_bad_input_is_one_line_on_stderr_and_changes_nothing(
+    stocked: Path, args: list[str], code: int, says: str
+) -> None:
+    before = state(stocked)
+    result = run(stocked, *args)
+    assert result.exit_code == code
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("error: ")
+    assert says in result.stderr
+    assert "Traceback" not in result.output
+    assert state(stocked) == before
+
+
+def test_a_data_directory_that_cannot_be_written_is_refused(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    result = run(blocker / "data", "catalog", "add", "MUG-1", "--name", "Mug", "--price", "1")
+    assert result.exit_code == REFUSED
+    assert result.stderr.startswith("error: cannot write data directory")
+    assert result.stderr.count("\n") == 1
+    assert blocker.read_text() == "not a directory"
+
+
+def test_the_demo_shows_catalog_and_stock_tables(data_dir: Path) -> None:
+    result = run(data_dir, "demo")
+    assert result.exit_code == 0, result.output
+    assert "Catalog" in result.stdout
+    assert "Inventory" in result.stdout
+    stock = {i["sku"]: i["on_hand"] for i in as_json(data_dir, "inventory", "list")}
+    assert stock["MUG-BLUE"] == 120
+    statuses = {p["sku"]: p["status"] for p in as_json(data_dir, "catalog", "list")}
+    assert statuses["CAP-OLD"] == "discontinued"
+
+
+def test_the_demo_refuses_a_data_directory_already_in_use(stocked: Path) -> None:
+    before = state(stocked)
+    result = run(stocked, "demo")
+    assert result.exit_code == REFUSED
+    assert "fresh data directory" in result.stderr
+    assert state(stocked) == before
