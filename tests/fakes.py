@@ -5,22 +5,24 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from types import TracebackType
-from typing import Generic, Self, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 from domain.catalog.product import Product
+from domain.inventory.catalogue import CataloguedProduct
 from domain.inventory.stock_item import StockItem
 from domain.shared.identifiers import Sku
 
-Aggregate = TypeVar("Aggregate", Product, StockItem)
+Aggregate = TypeVar("Aggregate", Product, StockItem, CataloguedProduct)
 
 
 class FakeUnitOfWork:
     """Keeps committed state apart from the working copy, so a missing commit loses the change."""
 
     def __init__(self) -> None:
-        self.committed: dict[Sku, object] = {}
-        self._working: dict[Sku, object] = {}
+        self.committed: dict[tuple[type, Any], object] = {}
+        self._working: dict[tuple[type, Any], object] = {}
         self.commits = 0
+        self.inbox = FakeInbox(self)
 
     def __enter__(self) -> Self:
         self._working = copy.deepcopy(self.committed)
@@ -50,14 +52,25 @@ class FakeRepository(Generic[Aggregate]):
         self._kind: type[Aggregate] = kind
 
     def add(self, aggregate: Aggregate) -> None:
-        self._uow._working[aggregate.sku] = aggregate
+        self._uow._working[(self._kind, aggregate.sku)] = aggregate
 
     def get(self, sku: Sku) -> Aggregate | None:
-        found = self._uow._working.get(sku)
+        found = self._uow._working.get((self._kind, sku))
         return found if isinstance(found, self._kind) else None
 
     def all(self) -> Sequence[Aggregate]:
         return [a for a in self._uow._working.values() if isinstance(a, self._kind)]
+
+
+class FakeInbox:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    def has(self, message_id: str) -> bool:
+        return (FakeInbox, message_id) in self._uow._working
+
+    def record(self, message_id: str, message_type: str) -> None:
+        self._uow._working[(FakeInbox, message_id)] = message_type
 
 
 class FakeCatalogUnitOfWork(FakeUnitOfWork):
@@ -70,3 +83,4 @@ class FakeInventoryUnitOfWork(FakeUnitOfWork):
     def __init__(self) -> None:
         super().__init__()
         self.stock = FakeRepository(self, StockItem)
+        self.catalogue = FakeRepository(self, CataloguedProduct)

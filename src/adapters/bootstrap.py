@@ -8,6 +8,7 @@ Use it to drive Tessera from Python exactly as the CLI does::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Any, Self
 
@@ -15,26 +16,78 @@ import injector
 
 from adapters.catalog.module import CatalogModule
 from adapters.inventory.module import InventoryModule
-from adapters.persistence.settings import ContextDatabase, Settings
+from adapters.messaging.module import MessagingModule, Queue, worker_for
+from adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
+from adapters.persistence.settings import ContextDatabase, Settings, Topology
 from application.shared.bus import Handlers, MessageBus
+from application.shared.envelope import Cause, caused_by, new_id
+from application.shared.queue import QueueOperations
 
-__all__ = ["Settings", "Tessera", "bootstrap"]
+__all__ = ["Settings", "Tessera", "Topology", "bootstrap"]
 
 
 class Tessera:
     """A running Tessera: send it commands and queries with `handle`."""
 
-    def __init__(self, bus: MessageBus, databases: list[ContextDatabase]) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        bus: MessageBus,
+        databases: list[ContextDatabase],
+        endpoints: list[ContextEndpoint],
+        queue: Queue,
+        worker_settings: WorkerSettings,
+    ) -> None:
+        self.settings = settings
         self._bus = bus
         self._databases = databases
+        self._endpoints = endpoints
+        self._queue = queue
+        self._worker_settings = worker_settings
+        self._inline = worker_for(endpoints, queue, worker_settings)
+
+    @property
+    def contexts(self) -> list[str]:
+        return [endpoint.name for endpoint in self._endpoints]
 
     def handle(self, message: object) -> Any:
-        """Carry out a command or answer a query of any context."""
-        return self._bus.handle(message)
+        """Carry out a command or answer a query of any context.
+
+        Each call starts a new conversation (correlation id). In one process, the messages it
+        caused are delivered before it returns; in the split topology, workers deliver them.
+        """
+        with caused_by(Cause(correlation_id=new_id())):
+            result = self._bus.handle(message)
+        if self.settings.delivers_inline:
+            self._inline.drain()
+        return result
+
+    def deliver(self) -> None:
+        """Deliver every message that is ready now, in this process."""
+        self._inline.drain()
+
+    def worker(self, contexts: Sequence[str] | None = None) -> Worker:
+        """A worker for the named contexts (all by default)."""
+        unknown = set(contexts or ()) - set(self.contexts)
+        if unknown:
+            raise ValueError(f"no such context: {', '.join(sorted(unknown))}")
+        chosen = list(contexts) if contexts else None
+        return worker_for(self._endpoints, self._queue, self._worker_settings, chosen)
+
+    @property
+    def operations(self) -> QueueOperations:
+        return self._queue
+
+    def outbox_backlog(self) -> dict[str, int]:
+        """Messages written by each context and not yet sent to the queue."""
+        return {endpoint.name: endpoint.relay.backlog() for endpoint in self._endpoints}
 
     def close(self) -> None:
         for database in self._databases:
             database.engine.dispose()
+        close_queue = getattr(self._queue, "close", None)
+        if close_queue is not None:
+            close_queue()
 
     def __enter__(self) -> Self:
         return self
@@ -64,15 +117,23 @@ class CoreModule(injector.Module):
         return MessageBus(handlers)
 
     @injector.provider
-    def tessera(self, bus: MessageBus, databases: list[ContextDatabase]) -> Tessera:
-        return Tessera(bus, databases)
+    def tessera(
+        self,
+        bus: MessageBus,
+        databases: list[ContextDatabase],
+        endpoints: list[ContextEndpoint],
+        queue: Queue,
+        worker_settings: WorkerSettings,
+    ) -> Tessera:
+        return Tessera(self._settings, bus, databases, endpoints, queue, worker_settings)
 
 
 CONTEXT_MODULES: tuple[type[injector.Module], ...] = (CatalogModule, InventoryModule)
 
 
 def bootstrap(settings: Settings | None = None) -> Tessera:
-    """Wire every context for the given settings (default: $TESSERA_DATA_DIR or ./var)."""
-    modules: list[injector.Module] = [CoreModule(settings or Settings.from_environment())]
+    """Wire every context for the given settings (default: from the environment)."""
+    chosen = settings or Settings.from_environment()
+    modules: list[injector.Module] = [CoreModule(chosen), MessagingModule()]
     modules += [module() for module in CONTEXT_MODULES]
     return injector.Injector(modules, auto_bind=False).get(Tessera)

@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import select
 
 from adapters.catalog.module import CatalogDatabase
 from adapters.catalog.orm import metadata as catalog_metadata
@@ -18,6 +18,9 @@ from adapters.inventory.orm import metadata as inventory_metadata
 from adapters.inventory.orm import start_mappers as map_inventory
 from adapters.inventory.unit_of_work import SqlAlchemyInventoryUnitOfWork
 from adapters.persistence.settings import Settings
+from application.catalog.publishing import integration_events as catalog_events
+from application.inventory.publishing import integration_events as inventory_events
+from application.shared.envelope import Envelope
 from application.shared.errors import ConcurrencyConflict
 from domain.catalog.product import Product, ProductStatus
 from domain.inventory.stock_item import StockItem
@@ -33,25 +36,33 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def catalog_engine(settings: Settings) -> Engine:
+def catalog_db(settings: Settings) -> CatalogDatabase:
     map_catalog()
-    return CatalogDatabase.open("catalog", catalog_metadata, settings).engine
+    return CatalogDatabase.open("catalog", catalog_metadata, settings)
 
 
 @pytest.fixture
-def inventory_engine(settings: Settings) -> Engine:
+def inventory_db(settings: Settings) -> InventoryDatabase:
     map_inventory()
-    return InventoryDatabase.open("inventory", inventory_metadata, settings).engine
+    return InventoryDatabase.open("inventory", inventory_metadata, settings)
+
+
+def catalog_uow(database: CatalogDatabase) -> SqlAlchemyCatalogUnitOfWork:
+    return SqlAlchemyCatalogUnitOfWork(database.engine, database.tables, catalog_events)
+
+
+def inventory_uow(database: InventoryDatabase) -> SqlAlchemyInventoryUnitOfWork:
+    return SqlAlchemyInventoryUnitOfWork(database.engine, database.tables, inventory_events)
 
 
 @pytest.fixture
-def catalog(catalog_engine: Engine) -> SqlAlchemyCatalogUnitOfWork:
-    return SqlAlchemyCatalogUnitOfWork(catalog_engine)
+def catalog(catalog_db: CatalogDatabase) -> SqlAlchemyCatalogUnitOfWork:
+    return catalog_uow(catalog_db)
 
 
 @pytest.fixture
-def inventory(inventory_engine: Engine) -> SqlAlchemyInventoryUnitOfWork:
-    return SqlAlchemyInventoryUnitOfWork(inventory_engine)
+def inventory(inventory_db: InventoryDatabase) -> SqlAlchemyInventoryUnitOfWork:
+    return inventory_uow(inventory_db)
 
 
 def test_each_context_has_its_own_database_file_in_wal_mode(
@@ -119,7 +130,7 @@ def test_leaving_without_commit_writes_nothing(inventory: SqlAlchemyInventoryUni
 
 
 def test_a_lost_update_is_refused_and_the_first_writer_wins(
-    inventory_engine: Engine, inventory: SqlAlchemyInventoryUnitOfWork
+    inventory_db: InventoryDatabase, inventory: SqlAlchemyInventoryUnitOfWork
 ) -> None:
     with inventory:
         item = StockItem(SKU)
@@ -128,7 +139,7 @@ def test_a_lost_update_is_refused_and_the_first_writer_wins(
         inventory.commit()
 
     # Two clerks load the same stock item, each sees 5 available and reserves 4.
-    first = SqlAlchemyInventoryUnitOfWork(inventory_engine)
+    first = inventory_uow(inventory_db)
     with first, inventory:
         mine = first.stock.get(SKU)
         theirs = inventory.stock.get(SKU)
@@ -148,9 +159,9 @@ def test_a_lost_update_is_refused_and_the_first_writer_wins(
 
 
 def test_a_second_listing_of_the_same_sku_racing_the_first_is_refused(
-    catalog_engine: Engine, catalog: SqlAlchemyCatalogUnitOfWork
+    catalog_db: CatalogDatabase, catalog: SqlAlchemyCatalogUnitOfWork
 ) -> None:
-    other = SqlAlchemyCatalogUnitOfWork(catalog_engine)
+    other = catalog_uow(catalog_db)
     with other, catalog:
         assert other.products.get(SKU) is None
         assert catalog.products.get(SKU) is None
@@ -159,3 +170,51 @@ def test_a_second_listing_of_the_same_sku_racing_the_first_is_refused(
         other.commit()
         with pytest.raises(ConcurrencyConflict):
             catalog.commit()
+
+
+def outbox(database: CatalogDatabase | InventoryDatabase) -> list[Envelope]:
+    table = database.tables.outbox
+    with database.engine.connect() as connection:
+        rows = connection.execute(select(table.c.body).order_by(table.c.position)).all()
+    return [Envelope.from_json(row.body) for row in rows]
+
+
+def test_a_change_and_the_events_it_causes_are_written_together(
+    catalog_db: CatalogDatabase, catalog: SqlAlchemyCatalogUnitOfWork
+) -> None:
+    with catalog:
+        product = Product.list(SKU, "Mug", Money.of("19.99", "EUR"))
+        catalog.products.add(product)
+        catalog.commit()
+    with catalog:
+        stored = catalog.products.get(SKU)
+        assert stored is not None
+        stored.reprice(Money.of("21.00", "EUR"))
+        catalog.commit()
+    [listed, repriced] = outbox(catalog_db)
+    assert (listed.type, listed.subject) == ("tessera.catalog.ProductListed.v1", "MUG-1")
+    assert listed.data == {"sku": "MUG-1", "name": "Mug", "price": "19.99", "currency": "EUR"}
+    assert repriced.type == "tessera.catalog.ProductPriceChanged.v1"
+    assert repriced.data["price"] == "21.00"
+
+
+def test_a_command_whose_transaction_fails_leaves_no_outbox_row(
+    catalog_db: CatalogDatabase, catalog: SqlAlchemyCatalogUnitOfWork
+) -> None:
+    other = catalog_uow(catalog_db)
+    with other, catalog:
+        other.products.add(Product.list(SKU, "Mug", Money.of("1", "EUR")))
+        catalog.products.add(Product.list(SKU, "Cup", Money.of("2", "EUR")))
+        other.commit()
+        with pytest.raises(ConcurrencyConflict):
+            catalog.commit()
+    [only] = outbox(catalog_db)
+    assert only.data["name"] == "Mug"
+
+
+def test_a_unit_of_work_left_without_commit_writes_no_outbox_row(
+    catalog_db: CatalogDatabase, catalog: SqlAlchemyCatalogUnitOfWork
+) -> None:
+    with catalog:
+        catalog.products.add(Product.list(SKU, "Mug", Money.of("1", "EUR")))
+    assert outbox(catalog_db) == []

@@ -13,7 +13,9 @@ from application.inventory.commands import (
 from application.inventory.handlers import inventory_handlers
 from application.inventory.queries import GetStockItem, ListStockItems, StockItemView
 from application.shared.bus import MessageBus
+from domain.inventory.catalogue import CataloguedProduct
 from domain.shared.errors import BusinessRuleViolation, NotFound
+from domain.shared.identifiers import Sku
 from tests.fakes import FakeInventoryUnitOfWork
 
 
@@ -24,6 +26,11 @@ def uow() -> FakeInventoryUnitOfWork:
 
 @pytest.fixture
 def bus(uow: FakeInventoryUnitOfWork) -> MessageBus:
+    with uow:  # what inventory has learnt from catalog's events
+        uow.catalogue.add(CataloguedProduct(Sku("MUG-1")))
+        uow.catalogue.add(CataloguedProduct(Sku("OLD-1"), discontinued=True))
+        uow.commit()
+    uow.commits = 0
     return MessageBus(inventory_handlers(uow))
 
 
@@ -70,3 +77,16 @@ def test_an_oversized_reservation_changes_nothing(
 def test_stock_of_an_unknown_sku_is_reported(bus: MessageBus) -> None:
     with pytest.raises(NotFound, match="NOPE-1"):
         bus.handle(GetStockItem("NOPE-1"))
+
+
+def test_stock_is_received_only_for_products_the_catalog_lists(bus: MessageBus) -> None:
+    with pytest.raises(BusinessRuleViolation) as refused:
+        bus.handle(ReceiveStock(sku="NEW-1", quantity=5))
+    assert refused.value.rule == "StockIsReceivedOnlyForSellableProducts"
+    assert "not in the catalog" in refused.value.message
+
+
+def test_no_stock_is_received_for_a_discontinued_product(bus: MessageBus) -> None:
+    with pytest.raises(BusinessRuleViolation, match="discontinued"):
+        bus.handle(ReceiveStock(sku="OLD-1", quantity=5))
+    assert bus.handle(ListStockItems()) == []

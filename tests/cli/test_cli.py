@@ -68,8 +68,11 @@ def test_received_stock_shows_per_sku_and_in_the_list(stocked: Path) -> None:
 
 def test_the_data_directory_comes_from_the_environment(tmp_path: Path) -> None:
     runner = CliRunner(env={"TESSERA_DATA_DIR": str(tmp_path / "env-data")})
-    assert runner.invoke(cli, ["inventory", "receive", "MUG-1", "1"]).exit_code == 0
-    assert (tmp_path / "env-data" / "inventory.db").exists()
+    assert (
+        runner.invoke(cli, ["catalog", "add", "MUG-1", "--name", "Mug", "--price", "1"]).exit_code
+        == 0
+    )
+    assert (tmp_path / "env-data" / "catalog.db").exists()
 
 
 def state(data_dir: Path) -> tuple[Any, Any]:
@@ -90,6 +93,7 @@ USAGE, REFUSED = 2, 1
         (["inventory", "receive", "MUG-1", "ten"], USAGE, "'ten' is not a valid integer"),
         (["inventory", "receive", "MUG-1", "2.5"], USAGE, "not a valid integer"),
         (["inventory", "receive", "bad sku", "1"], REFUSED, "must be 3-32 characters"),
+        (["inventory", "receive", "NEW-1", "1"], REFUSED, "NEW-1 is not in the catalog"),
         (["catalog", "add", "MUG-1", "--name", "Again", "--price", "1"], REFUSED, "already listed"),
         (["catalog", "add", "mug-2", "--name", "Mug", "--price", "1"], REFUSED, "3-32 characters"),
         (

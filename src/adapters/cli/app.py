@@ -10,7 +10,7 @@ import click
 
 from adapters.bootstrap import Settings, Tessera, bootstrap
 from adapters.persistence.database import StorageUnavailable
-from adapters.persistence.settings import DATA_DIR_ENV, DEFAULT_DATA_DIR
+from adapters.persistence.settings import DATA_DIR_ENV, DEFAULT_DATA_DIR, TOPOLOGY_ENV, Topology
 from application.shared.errors import ApplicationError
 from domain.shared.errors import DomainError
 
@@ -85,9 +85,17 @@ pass_runtime = click.make_pass_decorator(Runtime)
     type=click.Path(file_okay=False),
     help=f"Where each context keeps its database (env {DATA_DIR_ENV}).",
 )
+@click.option(
+    "--topology",
+    envvar=TOPOLOGY_ENV,
+    type=click.Choice([t.value for t in Topology if t is not Topology.MEMORY]),
+    default=Topology.MONOLITH.value,
+    show_default=True,
+    help=f"monolith: commands deliver their messages; split: only workers do (env {TOPOLOGY_ENV}).",
+)
 @click.pass_context
-def cli(ctx: click.Context, data_dir: str) -> None:
+def cli(ctx: click.Context, data_dir: str, topology: str) -> None:
     """Tessera: an order-fulfilment core of independent bounded contexts."""
-    runtime = Runtime(Settings(data_dir=data_dir))
+    runtime = Runtime(Settings(data_dir=data_dir, topology=Topology(topology)))
     ctx.obj = runtime
     ctx.call_on_close(runtime.close)

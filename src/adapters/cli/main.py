@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adapters.cli import catalog, demo, inventory
+from adapters.cli import catalog, demo, inventory, messages
 from adapters.cli.app import cli
 
-__all__ = ["catalog", "cli", "demo", "inventory"]
+__all__ = ["catalog", "cli", "demo", "inventory", "messages"]

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import injector
 
 from adapters.inventory.orm import metadata, start_mappers
 from adapters.inventory.unit_of_work import SqlAlchemyInventoryUnitOfWork
+from adapters.messaging.module import ConsumerId, context_endpoint
+from adapters.messaging.worker import ContextEndpoint
 from adapters.persistence.settings import ContextDatabase, Settings
 from application.inventory.handlers import inventory_handlers
+from application.inventory.publishing import integration_events
+from application.inventory.subscriptions import inventory_reactions
 from application.inventory.unit_of_work import InventoryUnitOfWork
-from application.shared.bus import Handlers
+from application.shared.bus import Handlers, Reactions
+from application.shared.queue import MessageQueue
 
 
 class InventoryModule(injector.Module):
@@ -23,11 +30,23 @@ class InventoryModule(injector.Module):
 
     @injector.provider
     def unit_of_work(self, database: InventoryDatabase) -> InventoryUnitOfWork:
-        return SqlAlchemyInventoryUnitOfWork(database.engine)
+        return SqlAlchemyInventoryUnitOfWork(database.engine, database.tables, integration_events)
 
     @injector.multiprovider
     def handlers(self, uow: InventoryUnitOfWork) -> Handlers:
         return inventory_handlers(uow)
+
+    @injector.multiprovider
+    def endpoints(
+        self,
+        database: InventoryDatabase,
+        uow: InventoryUnitOfWork,
+        queue: MessageQueue,
+        settings: Settings,
+        consumer_id: ConsumerId,
+    ) -> list[ContextEndpoint]:
+        reactions: Reactions[Any] = inventory_reactions()
+        return [context_endpoint(database, uow, reactions, queue, settings, consumer_id)]
 
     @injector.multiprovider
     def databases(self, database: InventoryDatabase) -> list[ContextDatabase]:

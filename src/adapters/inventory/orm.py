@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, Integer, MetaData, Table, event
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, MetaData, Table, event
 from sqlalchemy.orm import registry, relationship
 
 from adapters.persistence.types import IdentifierType
+from domain.inventory.catalogue import CataloguedProduct
 from domain.inventory.stock_item import Reservation, StockItem
 from domain.shared.identifiers import OrderId, Sku
 
@@ -30,6 +31,13 @@ reservations = Table(
     Column("quantity", Integer, nullable=False),
 )
 
+catalogue = Table(
+    "catalogue",
+    metadata,
+    Column("sku", IdentifierType(Sku), primary_key=True),
+    Column("discontinued", Boolean, nullable=False),
+)
+
 _mapper_registry = registry(metadata=metadata)
 
 
@@ -41,6 +49,7 @@ def start_mappers() -> None:
     """Map inventory's classes once per process; later calls do nothing."""
     if StockItem in {m.class_ for m in _mapper_registry.mappers}:
         return
+    _mapper_registry.map_imperatively(CataloguedProduct, catalogue)
     _mapper_registry.map_imperatively(Reservation, reservations)
     _mapper_registry.map_imperatively(
         StockItem,

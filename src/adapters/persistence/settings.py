@@ -1,55 +1,102 @@
-"""Where each context keeps its data."""
+"""Where each context keeps its data, and how its messages travel."""
 
 from __future__ import annotations
 
+import enum
 import os
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 
 import attrs
 from sqlalchemy import Engine, MetaData
 
 from adapters.persistence.database import create_schema, prepare_data_dir, sqlite_engine
+from adapters.persistence.messaging_tables import MessagingTables, messaging_tables
+from application.shared.retry import RetryPolicy
 
 DATA_DIR_ENV = "TESSERA_DATA_DIR"
+TOPOLOGY_ENV = "TESSERA_TOPOLOGY"
 DEFAULT_DATA_DIR = Path("var")
+
+
+class Topology(enum.Enum):
+    """How the contexts are deployed; the code is the same in each."""
+
+    MEMORY = "memory"
+    """One process, in-memory databases and queue: for tests."""
+    MONOLITH = "monolith"
+    """One process, a SQLite file per context and a SQLite queue file: the default."""
+    SPLIT = "split"
+    """A worker process per context over the same files; commands do not deliver messages."""
 
 
 def _as_path(value: str | Path | None) -> Path | None:
     return None if value is None else Path(value)
 
 
+def _retention_outlasts_retries(settings: Settings, _: Any, value: float) -> None:
+    needed = settings.retry.longest_schedule + settings.lease_seconds
+    if value <= needed:
+        raise ValueError(
+            f"retention of {value}s must exceed the longest retry schedule and lease ({needed}s)"
+        )
+
+
 @attrs.frozen
 class Settings:
-    """`data_dir=None` keeps every context's database in memory (for tests)."""
+    """`data_dir=None` keeps every context's database and the queue in memory (for tests)."""
 
     data_dir: Path | None = attrs.field(converter=_as_path, default=DEFAULT_DATA_DIR)
+    topology: Topology = attrs.field(converter=Topology, default=Topology.MONOLITH)
+    retry: RetryPolicy = attrs.field(factory=RetryPolicy)
+    lease_seconds: float = 30.0
+    poll_seconds: float = 0.05
+    batch_size: int = 200
+    retention_seconds: float = attrs.field(
+        default=7 * 24 * 3600.0, validator=_retention_outlasts_retries
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if (self.data_dir is None) != (self.topology is Topology.MEMORY):
+            raise ValueError("the memory topology, and only it, has no data directory")
 
     @classmethod
-    def from_environment(cls, data_dir: str | Path | None = None) -> Settings:
-        """An explicit data directory wins over $TESSERA_DATA_DIR, which wins over ./var."""
-        chosen = data_dir or os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR
-        return cls(data_dir=chosen)
+    def from_environment(
+        cls, data_dir: str | Path | None = None, topology: str | None = None, **options: Any
+    ) -> Settings:
+        """Explicit values win over $TESSERA_DATA_DIR and $TESSERA_TOPOLOGY, then defaults."""
+        chosen = Topology(topology or os.environ.get(TOPOLOGY_ENV) or Topology.MONOLITH.value)
+        if chosen is Topology.MEMORY:
+            return cls(data_dir=None, topology=chosen, **options)
+        where = data_dir or os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR
+        return cls(data_dir=where, topology=chosen, **options)
 
     @classmethod
-    def in_memory(cls) -> Settings:
-        return cls(data_dir=None)
+    def in_memory(cls, **options: Any) -> Settings:
+        return cls(data_dir=None, topology=Topology.MEMORY, **options)
 
-    def database_path(self, context: str) -> Path | None:
+    @property
+    def delivers_inline(self) -> bool:
+        """In one process, a command delivers the messages it caused before it returns."""
+        return self.topology is not Topology.SPLIT
+
+    def database_path(self, name: str) -> Path | None:
         if self.data_dir is None:
             return None
-        return prepare_data_dir(self.data_dir) / f"{context}.db"
+        return prepare_data_dir(self.data_dir) / f"{name}.db"
 
 
 @attrs.define
 class ContextDatabase:
-    """One context's own database."""
+    """One context's own database, with its outbox and inbox beside its aggregates."""
 
     name: str
     engine: Engine
+    tables: MessagingTables
 
     @classmethod
     def open(cls, name: str, metadata: MetaData, settings: Settings) -> Self:
+        tables = messaging_tables(metadata)
         engine = sqlite_engine(settings.database_path(name))
         create_schema(engine, metadata)
-        return cls(name, engine)
+        return cls(name, engine, tables)

@@ -1,17 +1,52 @@
-"""The SQLAlchemy unit of work each context's adapter builds on."""
+"""The SQLAlchemy unit of work each context's adapter builds on.
+
+Committing writes the integration events that the changed aggregates caused into the
+context's outbox, in the same transaction: the change and its announcement land together or
+not at all.
+"""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterable
+from itertools import chain
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import Engine
+import attrs
+from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from adapters.persistence.database import StorageUnavailable
+from adapters.persistence.messaging_tables import MessagingTables
+from application.shared.envelope import Envelope
 from application.shared.errors import ConcurrencyConflict
+from application.shared.queue import OutgoingMessage
+from domain.shared.aggregate import AggregateRoot
+from domain.shared.events import DomainEvent
+
+Translator = Callable[[DomainEvent], Iterable[object]]
+
+
+class SqlInbox:
+    """Message ids this context has handled, in its own database."""
+
+    def __init__(self, session: Session, tables: MessagingTables) -> None:
+        self._session = session
+        self._table = tables.inbox
+
+    def has(self, message_id: str) -> bool:
+        query = select(self._table.c.message_id).where(self._table.c.message_id == message_id)
+        return self._session.execute(query).first() is not None
+
+    def record(self, message_id: str, message_type: str) -> None:
+        self._session.execute(
+            insert(self._table).values(
+                message_id=message_id, type=message_type, handled_at=time.time()
+            )
+        )
 
 
 class SqlAlchemyUnitOfWork:
@@ -21,12 +56,16 @@ class SqlAlchemyUnitOfWork:
     """
 
     session: Session
+    inbox: SqlInbox
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, tables: MessagingTables, translate: Translator) -> None:
         self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
+        self._tables = tables
+        self._translate = translate
 
     def __enter__(self) -> Self:
         self.session = self._sessions()
+        self.inbox = SqlInbox(self.session, self._tables)
         self._open_repositories(self.session)
         return self
 
@@ -44,6 +83,7 @@ class SqlAlchemyUnitOfWork:
 
     def commit(self) -> None:
         try:
+            self._write_outbox()
             self.session.commit()
         except StaleDataError:
             self.session.rollback()
@@ -62,3 +102,15 @@ class SqlAlchemyUnitOfWork:
 
     def rollback(self) -> None:
         self.session.rollback()
+
+    def _write_outbox(self) -> None:
+        touched = chain(self.session.new, self.session.identity_map.values())
+        events = [e for a in touched if isinstance(a, AggregateRoot) for e in a.pull_events()]
+        messages = [
+            attrs.asdict(OutgoingMessage.of(Envelope.wrap(integration_event)))
+            for event in events
+            for integration_event in self._translate(event)
+        ]
+        if messages:
+            rows = [{"message_id": m.pop("id"), **m} for m in messages]
+            self.session.execute(insert(self._tables.outbox), rows)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from application.shared.unit_of_work import UnitOfWork
+from application.shared.inbox import ConsumingUnitOfWork
 from domain.catalog.repository import ProductRepository
 
 
-class CatalogUnitOfWork(UnitOfWork, Protocol):
+class CatalogUnitOfWork(ConsumingUnitOfWork, Protocol):
     """One atomic change to the catalog's own database."""
 
     @property

@@ -11,14 +11,22 @@ from application.inventory.commands import (
 from application.inventory.queries import GetStockItem, ListStockItems, StockItemView
 from application.inventory.unit_of_work import InventoryUnitOfWork
 from application.shared.bus import Handlers
+from domain.inventory.rules import StockIsReceivedOnlyForSellableProducts
 from domain.inventory.stock_item import StockItem
 from domain.shared.errors import NotFound
 from domain.shared.identifiers import OrderId, Sku
+from domain.shared.rules import check_rule
 
 
 def receive_stock(command: ReceiveStock, uow: InventoryUnitOfWork) -> StockItemView:
     sku = Sku(command.sku)
     with uow:
+        product = uow.catalogue.get(sku)
+        check_rule(
+            StockIsReceivedOnlyForSellableProducts(
+                sku, listed=product is not None, discontinued=bool(product and product.discontinued)
+            )
+        )
         item = uow.stock.get(sku)
         if item is None:
             item = StockItem(sku)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from application.shared.unit_of_work import UnitOfWork
+from application.shared.inbox import ConsumingUnitOfWork
+from domain.inventory.catalogue import CatalogueRepository
 from domain.inventory.repository import StockItemRepository
 
 
-class InventoryUnitOfWork(UnitOfWork, Protocol):
+class InventoryUnitOfWork(ConsumingUnitOfWork, Protocol):
     """One atomic change to inventory's own database."""
 
     @property
     def stock(self) -> StockItemRepository: ...
+
+    @property
+    def catalogue(self) -> CatalogueRepository: ...

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from application.shared.errors import UnknownMessage
 
 Handler = Callable[[Any], Any]
 Handlers = dict[type, Handler]
+
+UnitOfWorkT = TypeVar("UnitOfWorkT")
+Reaction = Callable[[Any, UnitOfWorkT], None]
+Reactions = dict[type, Reaction[UnitOfWorkT]]
+"""A context's reactions to other contexts' integration events, by event class."""
 
 
 class MessageBus:

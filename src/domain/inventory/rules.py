@@ -67,3 +67,21 @@ class ReservationMustExist:
 
     def is_broken(self) -> bool:
         return self.held is None
+
+
+@attrs.frozen
+class StockIsReceivedOnlyForSellableProducts:
+    """Goods the catalog does not sell (or no longer sells) are not taken into stock."""
+
+    sku: Sku
+    listed: bool
+    discontinued: bool
+
+    @property
+    def message(self) -> str:
+        if not self.listed:
+            return f"{self.sku} is not in the catalog; list it before receiving stock"
+        return f"{self.sku} is discontinued; no more stock is received for it"
+
+    def is_broken(self) -> bool:
+        return not self.listed or self.discontinued

@@ -1,0 +1,157 @@
+"""`tessera worker`, `tessera messages ...` and `tessera trace`: running and watching the queue."""
+
+from __future__ import annotations
+
+import json
+import signal
+from datetime import UTC, datetime
+from types import FrameType
+
+import attrs
+import click
+from rich.table import Table
+
+from adapters.cli.app import Runtime, cli, fail, pass_runtime
+from adapters.cli.render import print_json, show
+
+
+@cli.command()
+@click.option(
+    "--context",
+    "contexts",
+    multiple=True,
+    help="A context to work for; repeat for several (default: all).",
+)
+@click.option("--until-idle", is_flag=True, help="Stop when nothing is left to deliver.")
+@pass_runtime
+def worker(runtime: Runtime, contexts: tuple[str, ...], until_idle: bool) -> None:
+    """Relay the contexts' outboxes and handle their subscriptions."""
+    try:
+        running = runtime.tessera.worker(contexts or None)
+    except ValueError as error:
+        fail(str(error), 2)
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        running.stop()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    report = running.run(until_idle=until_idle)
+    consumed = report.consumed
+    click.echo(
+        f"relayed {report.relayed}, handled {consumed.handled}, duplicates {consumed.duplicates},"
+        f" ignored {consumed.ignored}, retried {consumed.retried},"
+        f" dead-lettered {consumed.dead_lettered}, purged {report.purged}"
+    )
+
+
+@cli.group()
+def messages() -> None:
+    """The queue between the contexts: backlog, dead letters, replay."""
+
+
+@messages.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@pass_runtime
+def status(runtime: Runtime, as_json: bool) -> None:
+    """Outbox backlog per context, and each subscription's queue."""
+    backlog = runtime.tessera.outbox_backlog()
+    subscriptions = runtime.tessera.operations.status()
+    dead = sum(s.dead for s in subscriptions)
+    if as_json:
+        data = {
+            "outbox": backlog,
+            "subscriptions": [attrs.asdict(s) for s in subscriptions],
+            "dead_letters": dead,
+        }
+        click.echo(json.dumps(data, indent=2))
+        return
+    outbox = Table(title="Outbox backlog")
+    outbox.add_column("Context")
+    outbox.add_column("Unsent", justify="right")
+    for context, unsent in backlog.items():
+        outbox.add_row(context, str(unsent))
+    show(outbox)
+    queue = Table(title="Subscriptions")
+    queue.add_column("Subscription")
+    for column in ("Ready", "Waiting to retry", "In flight", "Dead", "Oldest (s)"):
+        queue.add_column(column, justify="right")
+    for s in subscriptions:
+        oldest = "-" if s.oldest_age_seconds is None else f"{s.oldest_age_seconds:.1f}"
+        queue.add_row(
+            s.subscription,
+            str(s.ready),
+            str(s.waiting_to_retry),
+            str(s.in_flight),
+            str(s.dead),
+            oldest,
+        )
+    show(queue)
+
+
+@messages.command("dead-letters")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@pass_runtime
+def dead_letters(runtime: Runtime, as_json: bool) -> None:
+    """Messages a subscription gave up on, with the reason."""
+    letters = runtime.tessera.operations.dead_letters()
+    if as_json:
+        print_json(letters)
+        return
+    table = Table(title="Dead letters")
+    for column in ("Message", "Subscription", "Type", "Attempts", "Died", "Error"):
+        table.add_column(column)
+    for d in letters:
+        table.add_row(
+            d.message_id, d.subscription, d.type, str(d.attempts), _clock(d.dead_at), d.error
+        )
+    show(table)
+
+
+@messages.command("replay")
+@click.argument("message_id")
+@pass_runtime
+def replay(runtime: Runtime, message_id: str) -> None:
+    """Deliver a dead-lettered message again."""
+    count = runtime.tessera.operations.replay(message_id)
+    if count == 0:
+        fail(f"no dead letter with message id {message_id}")
+    click.echo(f"replaying {message_id} to {count} subscription(s)")
+    if runtime.settings.delivers_inline:
+        runtime.tessera.deliver()
+
+
+@cli.command()
+@click.argument("identifier")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@pass_runtime
+def trace(runtime: Runtime, identifier: str, as_json: bool) -> None:
+    """Every message of the conversations a correlation id or an aggregate id took part in."""
+    hops = runtime.tessera.operations.trace(identifier)
+    if not hops:
+        fail(f"no message has correlation id, aggregate id or message id {identifier}")
+    if as_json:
+        print_json(hops)
+        return
+    table = Table(title=f"Trace of {identifier}")
+    for column in ("Written", "Context", "Type", "Subject", "To", "Delivered", "Handled"):
+        table.add_column(column)
+    for h in hops:
+        table.add_row(
+            _clock(h.written_at),
+            h.source,
+            h.type.split(".", 2)[2],
+            h.subject,
+            h.subscription or "-",
+            _after(h.delivered_at, h.written_at),
+            _after(h.handled_at, h.written_at) if h.state != "dead" else "dead",
+        )
+    show(table)
+
+
+def _clock(at: float) -> str:
+    return datetime.fromtimestamp(at, UTC).strftime("%H:%M:%S.%f")[:-3]
+
+
+def _after(at: float | None, start: float) -> str:
+    return "-" if at is None else f"+{(at - start) * 1000:.1f} ms"

@@ -1,0 +1,1 @@
+"""How messages travel: outbox relay, queues, consumers with an inbox, and workers."""

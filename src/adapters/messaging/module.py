@@ -1,0 +1,79 @@
+"""The message queue of the chosen topology, and the worker over the contexts' endpoints."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+
+import injector
+
+from adapters.messaging.consumer import Consumer
+from adapters.messaging.memory_queue import InMemoryQueue
+from adapters.messaging.relay import OutboxRelay
+from adapters.messaging.sqlite_queue import SqliteQueue
+from adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
+from adapters.persistence.settings import ContextDatabase, Settings
+from application.shared.bus import Reactions
+from application.shared.inbox import ConsumingUnitOfWork
+from application.shared.queue import MessageQueue, QueueOperations
+
+Queue = SqliteQueue | InMemoryQueue
+
+
+class MessagingModule(injector.Module):
+    @injector.singleton
+    @injector.provider
+    def queue(self, settings: Settings) -> Queue:
+        path = settings.database_path("queue")
+        return InMemoryQueue() if path is None else SqliteQueue(path)
+
+    @injector.provider
+    def message_queue(self, queue: Queue) -> MessageQueue:
+        return queue
+
+    @injector.provider
+    def operations(self, queue: Queue) -> QueueOperations:
+        return queue
+
+    @injector.provider
+    def worker_settings(self, settings: Settings) -> WorkerSettings:
+        return WorkerSettings(
+            settings.batch_size, settings.poll_seconds, settings.retention_seconds, settings.retry
+        )
+
+    @injector.singleton
+    @injector.provider
+    def consumer_id(self) -> ConsumerId:
+        return ConsumerId(f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}")
+
+
+class ConsumerId(str):
+    """Who holds a lease: host, process and a random part."""
+
+
+def context_endpoint(
+    database: ContextDatabase,
+    uow: ConsumingUnitOfWork,
+    reactions: Reactions[ConsumingUnitOfWork],
+    queue: MessageQueue,
+    settings: Settings,
+    consumer_id: ConsumerId,
+) -> ContextEndpoint:
+    """A context's relay and consumer; binds its subscription to the contexts it listens to."""
+    consumer = Consumer(
+        database.name, queue, uow, reactions, settings.retry, settings.lease_seconds, consumer_id
+    )
+    queue.bind(consumer.subscription, consumer.sources)
+    relay = OutboxRelay(database, queue, settings.batch_size)
+    return ContextEndpoint(database.name, relay, consumer)
+
+
+def worker_for(
+    endpoints: list[ContextEndpoint],
+    queue: Queue,
+    settings: WorkerSettings,
+    contexts: list[str] | None = None,
+) -> Worker:
+    chosen = [e for e in endpoints if contexts is None or e.name in contexts]
+    return Worker(chosen, queue, queue, settings)

@@ -1,0 +1,79 @@
+"""The outbox relay: moves a context's written messages to the queue, then marks them sent.
+
+A crash between the two sends them again on the next run; the queue stores a message id
+once, and consumers' inboxes ignore what they have handled, so nothing is lost or doubled.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from sqlalchemy import delete, func, select, update
+
+from adapters.persistence.settings import ContextDatabase
+from application.shared.queue import MessageQueue, OutgoingMessage
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        database: ContextDatabase,
+        queue: MessageQueue,
+        batch_size: int,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._database = database
+        self._outbox = database.tables.outbox
+        self._queue = queue
+        self._batch_size = batch_size
+        self._clock = clock
+
+    def relay(self) -> int:
+        """Send one batch of unsent messages; returns how many were sent."""
+        outbox = self._outbox
+        with self._database.engine.connect() as connection:
+            rows = connection.execute(
+                select(outbox)
+                .where(outbox.c.sent_at.is_(None))
+                .order_by(outbox.c.position)
+                .limit(self._batch_size)
+            ).all()
+        if not rows:
+            return 0
+        self._queue.publish(
+            [
+                OutgoingMessage(
+                    id=row.message_id,
+                    type=row.type,
+                    source=row.source,
+                    subject=row.subject,
+                    correlation_id=row.correlation_id,
+                    causation_id=row.causation_id,
+                    body=row.body,
+                    written_at=row.written_at,
+                )
+                for row in rows
+            ]
+        )
+        with self._database.engine.begin() as connection:
+            connection.execute(
+                update(outbox)
+                .where(outbox.c.position.in_([row.position for row in rows]))
+                .values(sent_at=self._clock())
+            )
+        return len(rows)
+
+    def backlog(self) -> int:
+        """Messages written but not yet sent."""
+        with self._database.engine.connect() as connection:
+            query = select(func.count()).where(self._outbox.c.sent_at.is_(None))
+            return int(connection.execute(query).scalar_one())
+
+    def purge(self, before: float) -> int:
+        """Forget sent messages and handled message ids older than `before`."""
+        inbox = self._database.tables.inbox
+        with self._database.engine.begin() as connection:
+            sent = connection.execute(delete(self._outbox).where(self._outbox.c.sent_at < before))
+            seen = connection.execute(delete(inbox).where(inbox.c.handled_at < before))
+            return int(sent.rowcount) + int(seen.rowcount)

@@ -1,0 +1,282 @@
+"""A durable message queue in one SQLite file, shared safely by several OS processes.
+
+Writers take the file's write lock up front (`BEGIN IMMEDIATE`) and wait for it (busy
+timeout) instead of failing; WAL lets readers go on meanwhile. A consumer leases the messages
+it takes: if it dies holding them, the lease runs out and they are delivered again.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from adapters.messaging.causal_order import in_causal_order
+from application.shared.queue import (
+    DeadLetter,
+    Delivery,
+    OutgoingMessage,
+    SubscriptionStatus,
+    TraceHop,
+)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS messages (
+    id TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    source TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    correlation_id TEXT NOT NULL,
+    causation_id TEXT,
+    body TEXT NOT NULL,
+    written_at REAL NOT NULL,
+    published_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS messages_by_correlation ON messages (correlation_id);
+CREATE INDEX IF NOT EXISTS messages_by_subject ON messages (subject);
+CREATE TABLE IF NOT EXISTS bindings (
+    subscription TEXT NOT NULL,
+    source TEXT NOT NULL,
+    PRIMARY KEY (subscription, source)
+);
+CREATE TABLE IF NOT EXISTS deliveries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    subscription TEXT NOT NULL,
+    message_id TEXT NOT NULL REFERENCES messages (id),
+    state TEXT NOT NULL DEFAULT 'ready' CHECK (state IN ('ready', 'done', 'dead')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    available_at REAL NOT NULL,
+    lease_until REAL,
+    leased_by TEXT,
+    delivered_at REAL,
+    handled_at REAL,
+    error TEXT,
+    dead_at REAL,
+    UNIQUE (subscription, message_id)
+);
+CREATE INDEX IF NOT EXISTS deliveries_ready ON deliveries (subscription, state, available_at);
+CREATE INDEX IF NOT EXISTS deliveries_by_message ON deliveries (message_id);
+"""
+
+
+class SqliteQueue:
+    """The embedded queue: `queue.db` in the data directory."""
+
+    def __init__(self, path: Path | str, clock: Callable[[], float] = time.time) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(
+            str(path), isolation_level=None, timeout=30.0, check_same_thread=False
+        )
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA busy_timeout=30000")
+        # Every statement is idempotent; executescript commits on its own.
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            yield self._db
+
+    # -- MessageQueue ---------------------------------------------------------------------
+
+    def bind(self, subscription: str, sources: Collection[str]) -> None:
+        with self._write() as db:
+            db.executemany(
+                "INSERT OR IGNORE INTO bindings (subscription, source) VALUES (?, ?)",
+                [(subscription, source) for source in sources],
+            )
+
+    def publish(self, messages: Sequence[OutgoingMessage]) -> None:
+        if not messages:
+            return
+        now = self._clock()
+        with self._write() as db:
+            routes: dict[str, list[str]] = {}
+            for source in {m.source for m in messages}:
+                rows = db.execute("SELECT subscription FROM bindings WHERE source = ?", (source,))
+                routes[source] = [row[0] for row in rows]
+            db.executemany(
+                "INSERT OR IGNORE INTO messages (id, type, source, subject, correlation_id,"
+                " causation_id, body, written_at, published_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                [
+                    (
+                        m.id,
+                        m.type,
+                        m.source,
+                        m.subject,
+                        m.correlation_id,
+                        m.causation_id,
+                        m.body,
+                        m.written_at,
+                        now,
+                    )
+                    for m in messages
+                ],
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO deliveries (subscription, message_id, available_at)"
+                " VALUES (?, ?, ?)",
+                [(s, m.id, now) for m in messages for s in routes[m.source]],
+            )
+
+    def receive(
+        self, subscription: str, limit: int, lease_seconds: float, consumer: str
+    ) -> list[Delivery]:
+        now = self._clock()
+        with self._write() as db:
+            rows = db.execute(
+                "SELECT d.id, d.message_id, m.type, m.body, d.attempts FROM deliveries d"
+                " JOIN messages m ON m.id = d.message_id"
+                " WHERE d.subscription = ? AND d.state = 'ready' AND d.available_at <= ?"
+                " AND (d.lease_until IS NULL OR d.lease_until <= ?)"
+                " ORDER BY d.id LIMIT ?",
+                (subscription, now, now, limit),
+            ).fetchall()
+            db.executemany(
+                "UPDATE deliveries SET lease_until = ?, leased_by = ?, attempts = attempts + 1,"
+                " delivered_at = coalesce(delivered_at, ?) WHERE id = ?",
+                [(now + lease_seconds, consumer, now, row[0]) for row in rows],
+            )
+        return [Delivery(subscription, row[0], row[1], row[2], row[3], row[4] + 1) for row in rows]
+
+    def ack(self, deliveries: Sequence[Delivery]) -> None:
+        if not deliveries:
+            return
+        now = self._clock()
+        with self._write() as db:
+            db.executemany(
+                "UPDATE deliveries SET state = 'done', handled_at = ?, lease_until = NULL,"
+                " error = NULL WHERE id = ? AND state = 'ready'",
+                [(now, d.delivery_id) for d in deliveries],
+            )
+
+    def release(self, deliveries: Sequence[Delivery]) -> None:
+        if not deliveries:
+            return
+        with self._write() as db:
+            db.executemany(
+                "UPDATE deliveries SET lease_until = NULL, leased_by = NULL,"
+                " attempts = max(attempts - 1, 0) WHERE id = ? AND state = 'ready'",
+                [(d.delivery_id,) for d in deliveries],
+            )
+
+    def retry_later(self, delivery: Delivery, delay_seconds: float, error: str) -> None:
+        with self._write() as db:
+            db.execute(
+                "UPDATE deliveries SET available_at = ?, lease_until = NULL, leased_by = NULL,"
+                " error = ? WHERE id = ? AND state = 'ready'",
+                (self._clock() + delay_seconds, error, delivery.delivery_id),
+            )
+
+    def dead_letter(self, delivery: Delivery, error: str) -> None:
+        with self._write() as db:
+            db.execute(
+                "UPDATE deliveries SET state = 'dead', error = ?, dead_at = ?,"
+                " lease_until = NULL WHERE id = ? AND state = 'ready'",
+                (error, self._clock(), delivery.delivery_id),
+            )
+
+    def pending(self, subscriptions: Collection[str]) -> int:
+        names = list(subscriptions)
+        marks = ",".join("?" * len(names))
+        with self._read() as db:
+            row = db.execute(
+                "SELECT count(*) FROM deliveries WHERE state = 'ready'"
+                f" AND subscription IN ({marks})",
+                names,
+            ).fetchone()
+        return int(row[0])
+
+    # -- QueueOperations ------------------------------------------------------------------
+
+    def status(self) -> list[SubscriptionStatus]:
+        now = self._clock()
+        with self._read() as db:
+            rows = db.execute(
+                "SELECT b.subscription,"
+                " sum(d.state = 'ready' AND d.available_at <= ?"
+                "     AND (d.lease_until IS NULL OR d.lease_until <= ?)),"
+                " sum(d.state = 'ready' AND d.available_at > ?),"
+                " sum(d.state = 'ready' AND d.lease_until > ?),"
+                " sum(d.state = 'dead'),"
+                " min(CASE WHEN d.state = 'ready' THEN m.written_at END)"
+                " FROM (SELECT DISTINCT subscription FROM bindings) b"
+                " LEFT JOIN deliveries d ON d.subscription = b.subscription"
+                " LEFT JOIN messages m ON m.id = d.message_id"
+                " GROUP BY b.subscription ORDER BY b.subscription",
+                (now, now, now, now),
+            ).fetchall()
+        return [
+            SubscriptionStatus(
+                name,
+                ready or 0,
+                waiting or 0,
+                leased or 0,
+                dead or 0,
+                None if oldest is None else max(now - oldest, 0.0),
+            )
+            for name, ready, waiting, leased, dead, oldest in rows
+        ]
+
+    def dead_letters(self) -> list[DeadLetter]:
+        with self._read() as db:
+            rows = db.execute(
+                "SELECT d.subscription, d.message_id, m.type, d.error, d.attempts, d.dead_at"
+                " FROM deliveries d JOIN messages m ON m.id = d.message_id"
+                " WHERE d.state = 'dead' ORDER BY d.dead_at, d.id"
+            ).fetchall()
+        return [DeadLetter(*row) for row in rows]
+
+    def replay(self, message_id: str) -> int:
+        with self._write() as db:
+            cursor = db.execute(
+                "UPDATE deliveries SET state = 'ready', attempts = 0, available_at = ?,"
+                " lease_until = NULL, leased_by = NULL, dead_at = NULL"
+                " WHERE message_id = ? AND state = 'dead'",
+                (self._clock(), message_id),
+            )
+            return cursor.rowcount
+
+    def trace(self, identifier: str) -> list[TraceHop]:
+        with self._read() as db:
+            rows = db.execute(
+                "SELECT m.id, m.type, m.source, m.subject, m.correlation_id, m.causation_id,"
+                " m.written_at, d.subscription, d.state, d.delivered_at, d.handled_at"
+                " FROM messages m LEFT JOIN deliveries d ON d.message_id = m.id"
+                " WHERE m.correlation_id IN (SELECT correlation_id FROM messages"
+                "   WHERE correlation_id = ? OR subject = ? OR id = ?)",
+                (identifier, identifier, identifier),
+            ).fetchall()
+        return in_causal_order([TraceHop(*row) for row in rows])
+
+    def purge(self, handled_before: float) -> int:
+        with self._write() as db:
+            db.execute(
+                "DELETE FROM deliveries WHERE state = 'done' AND handled_at < ?",
+                (handled_before,),
+            )
+            cursor = db.execute(
+                "DELETE FROM messages WHERE published_at < ? AND NOT EXISTS"
+                " (SELECT 1 FROM deliveries d WHERE d.message_id = messages.id)",
+                (handled_before,),
+            )
+            return cursor.rowcount

@@ -1,0 +1,105 @@
+"""The worker: runs the relays and consumers of some contexts, and purges what has expired."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+
+import attrs
+
+from adapters.messaging.consumer import Consumer, ConsumeReport
+from adapters.messaging.relay import OutboxRelay
+from application.shared.queue import MessageQueue, QueueOperations
+from application.shared.retry import RetryPolicy
+
+
+@attrs.frozen
+class ContextEndpoint:
+    """One context's two ends of the queue: the relay of its outbox and its consumer."""
+
+    name: str
+    relay: OutboxRelay
+    consumer: Consumer
+
+
+@attrs.frozen
+class WorkerSettings:
+    batch_size: int
+    poll_seconds: float
+    retention_seconds: float
+    retry: RetryPolicy
+
+
+@attrs.define
+class WorkerReport:
+    relayed: int = 0
+    consumed: ConsumeReport = attrs.Factory(ConsumeReport)
+    purged: int = 0
+
+
+class Worker:
+    def __init__(
+        self,
+        endpoints: Sequence[ContextEndpoint],
+        queue: MessageQueue,
+        operations: QueueOperations,
+        settings: WorkerSettings,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.endpoints = list(endpoints)
+        self._queue = queue
+        self._operations = operations
+        self._settings = settings
+        self._clock = clock
+        self._stop = threading.Event()
+        self._next_purge = 0.0
+        self.report = WorkerReport()
+
+    def stop(self) -> None:
+        """Finish the message in hand, give back the rest, and return from `run`."""
+        self._stop.set()
+
+    def run_once(self) -> int:
+        """One round: relay every outbox, then let every consumer take one batch."""
+        relayed = sum(endpoint.relay.relay() for endpoint in self.endpoints)
+        self.report.relayed += relayed
+        work = relayed
+        for endpoint in self.endpoints:
+            if self._stop.is_set():
+                break
+            consumed = endpoint.consumer.consume(self._settings.batch_size, self._stop.is_set)
+            self.report.consumed.add(consumed)
+            work += consumed.work_done
+        return work
+
+    def drain(self) -> None:
+        """Deliver everything that is ready now; retries due later are left for later."""
+        while self.run_once():
+            pass
+
+    def idle(self) -> bool:
+        """Nothing left to send, and nothing left to handle now or after a retry."""
+        subscriptions = [endpoint.consumer.subscription for endpoint in self.endpoints]
+        backlog = sum(endpoint.relay.backlog() for endpoint in self.endpoints)
+        return backlog == 0 and self._queue.pending(subscriptions) == 0
+
+    def run(self, until_idle: bool = False) -> WorkerReport:
+        """Work until stopped, or until idle when `until_idle`."""
+        while not self._stop.is_set():
+            self._purge_when_due()
+            if self.run_once():
+                continue
+            if until_idle and self.idle():
+                break
+            self._stop.wait(self._settings.poll_seconds)
+        return self.report
+
+    def _purge_when_due(self) -> None:
+        now = self._clock()
+        if now < self._next_purge:
+            return
+        self._next_purge = now + min(self._settings.retention_seconds / 10, 3600.0)
+        before = now - self._settings.retention_seconds
+        self.report.purged += sum(endpoint.relay.purge(before) for endpoint in self.endpoints)
+        self.report.purged += self._operations.purge(before)

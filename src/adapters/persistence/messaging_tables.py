@@ -1,0 +1,39 @@
+"""The outbox and the inbox, kept in every context's own database beside its aggregates."""
+
+from __future__ import annotations
+
+import attrs
+from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text
+
+
+@attrs.frozen
+class MessagingTables:
+    outbox: Table
+    inbox: Table
+
+
+def messaging_tables(metadata: MetaData) -> MessagingTables:
+    """The context's outbox and inbox tables, defined once per metadata."""
+    if "outbox" not in metadata.tables:
+        Table(
+            "outbox",
+            metadata,
+            Column("position", Integer, primary_key=True, autoincrement=True),
+            Column("message_id", String(32), nullable=False, unique=True),
+            Column("type", String(120), nullable=False),
+            Column("source", String(40), nullable=False),
+            Column("subject", String(120), nullable=False),
+            Column("correlation_id", String(32), nullable=False),
+            Column("causation_id", String(32)),
+            Column("body", Text, nullable=False),
+            Column("written_at", Float, nullable=False),
+            Column("sent_at", Float, index=True),
+        )
+        Table(
+            "inbox",
+            metadata,
+            Column("message_id", String(32), primary_key=True),
+            Column("type", String(120), nullable=False),
+            Column("handled_at", Float, nullable=False, index=True),
+        )
+    return MessagingTables(metadata.tables["outbox"], metadata.tables["inbox"])

@@ -1,0 +1,19 @@
+"""How the catalog announces its changes: domain events to integration events."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from application.contracts import catalog as published
+from domain.catalog import events
+from domain.shared.events import DomainEvent
+
+
+def integration_events(event: DomainEvent) -> Iterable[object]:
+    match event:
+        case events.ProductListed(sku=sku, name=name, price=price):
+            yield published.ProductListed(sku.value, name, price.amount, price.currency)
+        case events.ProductRepriced(sku=sku, new_price=price):
+            yield published.ProductPriceChanged(sku.value, price.amount, price.currency)
+        case events.ProductDiscontinued(sku=sku):
+            yield published.ProductDiscontinued(sku.value)

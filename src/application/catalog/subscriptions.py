@@ -1,0 +1,10 @@
+"""What the catalog does when other contexts announce something: nothing yet."""
+
+from __future__ import annotations
+
+from application.catalog.unit_of_work import CatalogUnitOfWork
+from application.shared.bus import Reactions
+
+
+def catalog_reactions() -> Reactions[CatalogUnitOfWork]:
+    return {}

@@ -1,0 +1,154 @@
+"""The envelope every message travels in: a CloudEvents 1.0 structured JSON document."""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import cattrs
+
+from application.shared.integration import event_class, subject_of, type_of
+
+SPEC_VERSION = "1.0"
+CONTENT_TYPE = "application/json"
+
+
+class MalformedMessage(Exception):
+    """The message is not a CloudEvents envelope Tessera can read."""
+
+
+_codec = cattrs.Converter()
+_codec.register_unstructure_hook(Decimal, str)
+_codec.register_structure_hook(Decimal, lambda value, _: Decimal(str(value)))
+
+
+@attrs.frozen
+class Cause:
+    """Why a message is being written: the conversation it belongs to and what caused it."""
+
+    correlation_id: str
+    causation_id: str | None = None
+
+
+_cause: contextvars.ContextVar[Cause | None] = contextvars.ContextVar("cause", default=None)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+@contextmanager
+def caused_by(cause: Cause) -> Iterator[Cause]:
+    """Every message written inside the block carries this correlation and causation."""
+    token = _cause.set(cause)
+    try:
+        yield cause
+    finally:
+        _cause.reset(token)
+
+
+def current_cause() -> Cause:
+    """The cause in force, or the start of a new conversation."""
+    return _cause.get() or Cause(correlation_id=new_id())
+
+
+@attrs.frozen
+class Envelope:
+    """One integration event with its CloudEvents attributes."""
+
+    id: str
+    source: str
+    type: str
+    subject: str
+    time: datetime
+    data: dict[str, Any]
+    correlationid: str
+    causationid: str | None = None
+
+    @classmethod
+    def wrap(cls, event: object, cause: Cause | None = None) -> Envelope:
+        """Put an integration event in a new envelope, caused by `cause` or the one in force."""
+        cause = cause or current_cause()
+        return cls(
+            id=new_id(),
+            source=type(event).source,  # type: ignore[attr-defined]
+            type=type_of(event),
+            subject=subject_of(event),
+            time=datetime.now(UTC),
+            data=_codec.unstructure(event),
+            correlationid=cause.correlation_id,
+            causationid=cause.causation_id,
+        )
+
+    def event(self) -> Any:
+        """The integration event inside; raises if its type or version is unknown."""
+        cls = event_class(self.type)
+        try:
+            return _codec.structure(self.data, cls)
+        except Exception as error:
+            raise MalformedMessage(f"{self.type} {self.id}: data does not fit: {error}") from None
+
+    def as_cause(self) -> Cause:
+        """What messages written while handling this one are caused by."""
+        return Cause(correlation_id=self.correlationid, causation_id=self.id)
+
+    def to_json(self) -> str:
+        document: dict[str, Any] = {
+            "specversion": SPEC_VERSION,
+            "id": self.id,
+            "source": self.source,
+            "type": self.type,
+            "subject": self.subject,
+            "time": self.time.isoformat().replace("+00:00", "Z"),
+            "datacontenttype": CONTENT_TYPE,
+            "data": self.data,
+            "correlationid": self.correlationid,
+        }
+        if self.causationid is not None:
+            document["causationid"] = self.causationid
+        return json.dumps(document, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Envelope:
+        try:
+            document = json.loads(text)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise MalformedMessage(f"not JSON: {error}") from None
+        if not isinstance(document, dict):
+            raise MalformedMessage("not a JSON object")
+        if document.get("specversion") != SPEC_VERSION:
+            raise MalformedMessage(f"specversion must be {SPEC_VERSION}")
+        try:
+            return cls(
+                id=_text(document, "id"),
+                source=_text(document, "source"),
+                type=_text(document, "type"),
+                subject=_text(document, "subject"),
+                time=datetime.fromisoformat(_text(document, "time").replace("Z", "+00:00")),
+                data=_object(document, "data"),
+                correlationid=_text(document, "correlationid"),
+                causationid=document.get("causationid"),
+            )
+        except ValueError as error:
+            raise MalformedMessage(str(error)) from None
+
+
+def _text(document: dict[str, Any], key: str) -> str:
+    value = document.get(key)
+    if not isinstance(value, str) or not value:
+        raise MalformedMessage(f"attribute {key!r} is missing or not text")
+    return value
+
+
+def _object(document: dict[str, Any], key: str) -> dict[str, Any]:
+    value = document.get(key)
+    if not isinstance(value, dict):
+        raise MalformedMessage(f"attribute {key!r} is missing or not an object")
+    return value

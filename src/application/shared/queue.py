@@ -1,0 +1,136 @@
+"""The message-queue port: durable, at-least-once, one subscription per consuming context.
+
+Broker-neutral: a subscription is bound to the contexts whose events it wants (a topic per
+publishing context), so an event of a type or version the consumer does not know still
+reaches it and can be dead-lettered with a reason instead of vanishing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import Protocol
+
+import attrs
+
+from application.shared.envelope import Envelope
+
+
+@attrs.frozen
+class OutgoingMessage:
+    """A message as the queue stores it: the envelope's JSON and the attributes it routes on."""
+
+    id: str
+    type: str
+    source: str
+    subject: str
+    correlation_id: str
+    causation_id: str | None
+    body: str
+    written_at: float
+
+    @classmethod
+    def of(cls, envelope: Envelope) -> OutgoingMessage:
+        return cls(
+            id=envelope.id,
+            type=envelope.type,
+            source=envelope.source,
+            subject=envelope.subject,
+            correlation_id=envelope.correlationid,
+            causation_id=envelope.causationid,
+            body=envelope.to_json(),
+            written_at=envelope.time.timestamp(),
+        )
+
+
+@attrs.frozen
+class Delivery:
+    """One message handed to one subscription; `attempts` counts this one."""
+
+    subscription: str
+    delivery_id: int
+    message_id: str
+    type: str
+    body: str
+    attempts: int
+
+
+@attrs.frozen
+class DeadLetter:
+    subscription: str
+    message_id: str
+    type: str
+    error: str
+    attempts: int
+    dead_at: float
+
+
+@attrs.frozen
+class SubscriptionStatus:
+    subscription: str
+    ready: int
+    waiting_to_retry: int
+    in_flight: int
+    dead: int
+    oldest_age_seconds: float | None
+
+
+@attrs.frozen
+class TraceHop:
+    """One message of a conversation and what became of it in one subscription."""
+
+    message_id: str
+    type: str
+    source: str
+    subject: str
+    correlation_id: str
+    causation_id: str | None
+    written_at: float
+    subscription: str | None
+    state: str | None
+    delivered_at: float | None
+    handled_at: float | None
+
+
+class MessageQueue(Protocol):
+    def bind(self, subscription: str, sources: Collection[str]) -> None:
+        """Deliver to `subscription` every message published by the `sources` contexts."""
+
+    def publish(self, messages: Sequence[OutgoingMessage]) -> None:
+        """Store messages durably, once each, however often they are published."""
+
+    def receive(
+        self, subscription: str, limit: int, lease_seconds: float, consumer: str
+    ) -> list[Delivery]:
+        """Lease up to `limit` ready messages; an unacknowledged lease runs out and they return."""
+
+    def ack(self, deliveries: Sequence[Delivery]) -> None:
+        """The messages were handled; never deliver them again."""
+
+    def release(self, deliveries: Sequence[Delivery]) -> None:
+        """Give back leased messages that were not tried, without counting an attempt."""
+
+    def retry_later(self, delivery: Delivery, delay_seconds: float, error: str) -> None:
+        """The handler failed; deliver the message again after the delay."""
+
+    def dead_letter(self, delivery: Delivery, error: str) -> None:
+        """Give up on the message for this subscription, keeping it and the reason."""
+
+    def pending(self, subscriptions: Collection[str]) -> int:
+        """Messages not yet handled or dead, ready now or later, leased or not."""
+
+
+class QueueOperations(Protocol):
+    """What an operator asks of the queue."""
+
+    def status(self) -> list[SubscriptionStatus]: ...
+
+    def dead_letters(self) -> list[DeadLetter]: ...
+
+    def replay(self, message_id: str) -> int:
+        """Make a dead-lettered message ready again in each subscription it died in."""
+
+    def trace(self, identifier: str) -> list[TraceHop]:
+        """Every message of the conversations a correlation id or an aggregate id took part in."""
+
+    def purge(self, handled_before: float) -> int:
+        """Forget messages every subscription handled before the given time."""
