@@ -21,8 +21,8 @@ demo: $(VENV)/.installed
 	$(BIN)/tessera --data-dir var/demo demo
 
 check: $(VENV)/.installed-dev
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/lint-imports importlinter.ini
 

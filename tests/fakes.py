@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
@@ -43,6 +43,9 @@ class FakeUnitOfWork:
     def rollback(self) -> None:
         self._working = copy.deepcopy(self.committed)
 
+    def record_events(self) -> None:
+        """The fakes publish nothing; their tests look at state, not at messages."""
+
 
 class FakeRepository(Generic[Aggregate]):
     """Aggregates of one kind, by SKU, in the unit of work's working copy."""
@@ -66,8 +69,8 @@ class FakeInbox:
     def __init__(self, uow: FakeUnitOfWork) -> None:
         self._uow = uow
 
-    def has(self, message_id: str) -> bool:
-        return (FakeInbox, message_id) in self._uow._working
+    def seen(self, message_ids: Collection[str]) -> set[str]:
+        return {m for m in message_ids if (FakeInbox, m) in self._uow._working}
 
     def record(self, message_id: str, message_type: str) -> None:
         self._uow._working[(FakeInbox, message_id)] = message_type

@@ -96,6 +96,10 @@ pass_runtime = click.make_pass_decorator(Runtime)
 @click.pass_context
 def cli(ctx: click.Context, data_dir: str, topology: str) -> None:
     """Tessera: an order-fulfilment core of independent bounded contexts."""
-    runtime = Runtime(Settings(data_dir=data_dir, topology=Topology(topology)))
+    try:
+        settings = Settings.from_environment(data_dir=data_dir, topology=topology)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    runtime = Runtime(settings)
     ctx.obj = runtime
     ctx.call_on_close(runtime.close)

@@ -1,18 +1,21 @@
 """A context's consumer: handles its subscription's messages once each, through its inbox.
 
 A message is handled inside the context's own unit of work, which records its id in the inbox
-in the same transaction; it is acknowledged only after that commit. A failure is retried with
-backoff and then dead-lettered; a message that cannot be read is dead-lettered at once.
+in the same transaction; it is acknowledged only after that commit. A leased batch is handled
+in one transaction; if any of it fails, the batch is rolled back and its messages handled one
+by one, so that one bad message is retried alone. A failure is retried with backoff and then
+dead-lettered; a message that cannot be read is dead-lettered at once.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import attrs
 
-from application.shared.bus import Reactions
+from application.shared.bus import Reaction, Reactions
 from application.shared.envelope import Envelope, MalformedMessage, caused_by
 from application.shared.inbox import ConsumingUnitOfWork
 from application.shared.integration import UnknownEventType
@@ -37,6 +40,14 @@ class ConsumeReport:
     def add(self, other: ConsumeReport) -> None:
         for field in attrs.fields(ConsumeReport):
             setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
+
+
+@attrs.frozen
+class _Readable:
+    delivery: Delivery
+    envelope: Envelope
+    event: Any
+    reaction: Reaction[ConsumingUnitOfWork]
 
 
 class Consumer:
@@ -64,25 +75,35 @@ class Consumer:
         return {cls.source for cls in self._reactions}  # type: ignore[attr-defined]
 
     def consume(self, limit: int, stopping: Callable[[], bool] = lambda: False) -> ConsumeReport:
-        """Handle up to `limit` ready messages; stop early, giving the rest back, if asked."""
+        """Handle up to `limit` ready messages; when asked to stop, give back what is untried."""
         report = ConsumeReport()
         deliveries = self._queue.receive(
             self.subscription, limit, self._lease_seconds, self._consumer_id
         )
-        handled: list[Delivery] = []
+        done: list[Delivery] = []
+        readable: list[_Readable] = []
+        for delivery in deliveries:
+            item = self._read(delivery, report)
+            if isinstance(item, _Readable):
+                readable.append(item)
+            elif item:
+                done.append(delivery)
         try:
-            for position, delivery in enumerate(deliveries):
-                if stopping():
-                    self._queue.release(deliveries[position:])
-                    break
-                if self._process(delivery, report):
-                    handled.append(delivery)
+            if self._handle_together(readable, report):
+                done += [item.delivery for item in readable]
+            else:
+                for position, item in enumerate(readable):
+                    if stopping():
+                        self._queue.release([i.delivery for i in readable[position:]])
+                        break
+                    if self._handle_alone(item, report):
+                        done.append(item.delivery)
         finally:
-            self._queue.ack(handled)
+            self._queue.ack(done)
         return report
 
-    def _process(self, delivery: Delivery, report: ConsumeReport) -> bool:
-        """True when the delivery is done with and may be acknowledged."""
+    def _read(self, delivery: Delivery, report: ConsumeReport) -> _Readable | bool:
+        """The message to handle; True if there is nothing to handle, False if dead-lettered."""
         try:
             envelope = Envelope.from_json(delivery.body)
             event = envelope.event()
@@ -94,19 +115,46 @@ class Consumer:
         if reaction is None:
             report.ignored += 1
             return True
+        return _Readable(delivery, envelope, event, reaction)
+
+    def _handle_together(self, batch: Sequence[_Readable], report: ConsumeReport) -> bool:
+        """Handle the whole batch in one transaction; False (and nothing written) if any fails."""
+        if len(batch) < 2:
+            return False
         try:
-            with caused_by(envelope.as_cause()), self._uow as uow:
-                if uow.inbox.has(envelope.id):
+            with self._uow as uow:
+                seen = uow.inbox.seen([item.envelope.id for item in batch])
+                fresh = [item for item in batch if item.envelope.id not in seen]
+                for item in fresh:
+                    self._apply(item, uow)
+                uow.commit()
+        except Exception as failure:  # the batch is rolled back; each message is tried alone
+            log.info("%s: batch failed, handling one by one: %s", self.subscription, failure)
+            return False
+        report.handled += len(fresh)
+        report.duplicates += len(batch) - len(fresh)
+        return True
+
+    def _handle_alone(self, item: _Readable, report: ConsumeReport) -> bool:
+        try:
+            with self._uow as uow:
+                if uow.inbox.seen([item.envelope.id]):
                     report.duplicates += 1
                     return True
-                reaction(event, uow)
-                uow.inbox.record(envelope.id, envelope.type)
+                self._apply(item, uow)
                 uow.commit()
         except Exception as failure:  # any failure of a reaction is retried, never fatal
-            self._give_up_or_retry(delivery, f"{type(failure).__name__}: {failure}", report)
+            self._give_up_or_retry(item.delivery, f"{type(failure).__name__}: {failure}", report)
             return False
         report.handled += 1
         return True
+
+    @staticmethod
+    def _apply(item: _Readable, uow: ConsumingUnitOfWork) -> None:
+        with caused_by(item.envelope.as_cause()):
+            item.reaction(item.event, uow)
+            uow.record_events()
+        uow.inbox.record(item.envelope.id, item.envelope.type)
 
     def _give_up_or_retry(self, delivery: Delivery, error: str, report: ConsumeReport) -> None:
         if self._retry.gives_up_after(delivery.attempts):
@@ -116,7 +164,7 @@ class Consumer:
         else:
             delay = self._retry.delay_after(delivery.attempts)
             log.info(
-                "%s: retrying %s in %.2fs: %s", self.subscription, delivery.message_id, delay, error
+                "%s: retry %s in %.2fs: %s", self.subscription, delivery.message_id, delay, error
             )
             self._queue.retry_later(delivery, delay, error)
             report.retried += 1

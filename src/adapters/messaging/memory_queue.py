@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -77,6 +78,7 @@ class InMemoryQueue:
         self._messages: dict[str, tuple[OutgoingMessage, float]] = {}
         self._slots: dict[int, _Slot] = {}
         self._keys: set[tuple[str, str]] = set()
+        self._next_id = itertools.count(1)
 
     def _where(self, state: str, subscriptions: Collection[str] | None = None) -> Iterator[_Slot]:
         for slot in self._slots.values():
@@ -102,7 +104,7 @@ class InMemoryQueue:
                     key = (subscription, message.id)
                     if message.source in sources and key not in self._keys:
                         self._keys.add(key)
-                        slot = _Slot(len(self._keys), subscription, message, now)
+                        slot = _Slot(next(self._next_id), subscription, message, now)
                         self._slots[slot.id] = slot
 
     def receive(
@@ -197,6 +199,7 @@ class InMemoryQueue:
             for slot in list(self._where("done")):
                 if (slot.handled_at or 0.0) < handled_before:
                     del self._slots[slot.id]
+                    self._keys.discard((slot.subscription, slot.message.id))
             in_use = {slot.message.id for slot in self._slots.values()}
             gone = [
                 message_id

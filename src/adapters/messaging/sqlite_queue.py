@@ -71,9 +71,9 @@ class SqliteQueue:
         self._db = sqlite3.connect(
             str(path), isolation_level=None, timeout=30.0, check_same_thread=False
         )
+        self._db.execute("PRAGMA busy_timeout=30000")  # first: switching to WAL itself may wait
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA busy_timeout=30000")
         # Every statement is idempotent; executescript commits on its own.
         self._db.executescript(_SCHEMA)
 

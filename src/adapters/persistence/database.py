@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 
 
@@ -29,9 +30,9 @@ def prepare_data_dir(data_dir: Path) -> Path:
 
 def _configure_sqlite(dbapi_connection: sqlite3.Connection, _: Any) -> None:
     cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=10000")  # first: switching to WAL itself may wait
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
@@ -50,7 +51,12 @@ def sqlite_engine(path: Path | None) -> Engine:
 
 def create_schema(engine: Engine, metadata: MetaData) -> None:
     """Create the context's tables on first use; existing tables are left as they are."""
-    try:
-        metadata.create_all(engine)
-    except Exception as error:
-        raise StorageUnavailable(f"cannot open database {engine.url}: {error}") from None
+    for attempt in range(5):
+        try:
+            metadata.create_all(engine)
+            return
+        except OperationalError as error:
+            # Processes starting together race to create the same table: look again.
+            if "already exists" in str(error.orig) and attempt < 4:
+                continue
+            raise StorageUnavailable(f"cannot open database {engine.url}: {error.orig}") from None

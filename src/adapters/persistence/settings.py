@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Self
 
@@ -28,6 +29,15 @@ class Topology(enum.Enum):
     """One process, a SQLite file per context and a SQLite queue file: the default."""
     SPLIT = "split"
     """A worker process per context over the same files; commands do not deliver messages."""
+
+
+_TUNABLE: dict[str, Callable[[str], Any]] = {
+    "batch_size": int,
+    "lease_seconds": float,
+    "poll_seconds": float,
+    "retention_seconds": float,
+}
+"""Settings an operator may set as TESSERA_<NAME> in the environment."""
 
 
 def _as_path(value: str | Path | None) -> Path | None:
@@ -65,6 +75,14 @@ class Settings:
         cls, data_dir: str | Path | None = None, topology: str | None = None, **options: Any
     ) -> Settings:
         """Explicit values win over $TESSERA_DATA_DIR and $TESSERA_TOPOLOGY, then defaults."""
+        for name, convert in _TUNABLE.items():
+            value = os.environ.get(f"TESSERA_{name.upper()}")
+            if value is not None and name not in options:
+                try:
+                    options[name] = convert(value)
+                except ValueError:
+                    message = f"TESSERA_{name.upper()} must be a number, not {value!r}"
+                    raise ValueError(message) from None
         chosen = Topology(topology or os.environ.get(TOPOLOGY_ENV) or Topology.MONOLITH.value)
         if chosen is Topology.MEMORY:
             return cls(data_dir=None, topology=chosen, **options)

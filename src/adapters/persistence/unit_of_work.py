@@ -8,7 +8,7 @@ not at all.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from itertools import chain
 from types import TracebackType
 from typing import Self
@@ -31,22 +31,29 @@ Translator = Callable[[DomainEvent], Iterable[object]]
 
 
 class SqlInbox:
-    """Message ids this context has handled, in its own database."""
+    """Message ids this context has handled, in its own database.
+
+    Ids are written together when the unit of work commits, in its transaction.
+    """
 
     def __init__(self, session: Session, tables: MessagingTables) -> None:
         self._session = session
         self._table = tables.inbox
+        self._recorded: dict[str, dict[str, object]] = {}
 
-    def has(self, message_id: str) -> bool:
-        query = select(self._table.c.message_id).where(self._table.c.message_id == message_id)
-        return self._session.execute(query).first() is not None
+    def seen(self, message_ids: Collection[str]) -> set[str]:
+        column = self._table.c.message_id
+        query = select(column).where(column.in_(list(message_ids)))
+        return set(self._session.scalars(query)) | (set(message_ids) & self._recorded.keys())
 
     def record(self, message_id: str, message_type: str) -> None:
-        self._session.execute(
-            insert(self._table).values(
-                message_id=message_id, type=message_type, handled_at=time.time()
-            )
-        )
+        row = {"message_id": message_id, "type": message_type, "handled_at": time.time()}
+        self._recorded[message_id] = row
+
+    def write(self) -> None:
+        if self._recorded:
+            self._session.execute(insert(self._table), list(self._recorded.values()))
+            self._recorded.clear()
 
 
 class SqlAlchemyUnitOfWork:
@@ -83,7 +90,8 @@ class SqlAlchemyUnitOfWork:
 
     def commit(self) -> None:
         try:
-            self._write_outbox()
+            self.record_events()
+            self.inbox.write()
             self.session.commit()
         except StaleDataError:
             self.session.rollback()
@@ -103,8 +111,10 @@ class SqlAlchemyUnitOfWork:
     def rollback(self) -> None:
         self.session.rollback()
 
-    def _write_outbox(self) -> None:
-        touched = chain(self.session.new, self.session.identity_map.values())
+    def record_events(self) -> None:
+        # Every change records an event and moves the version on, so a changed aggregate is
+        # always new or dirty; the rest of the identity map need not be looked at.
+        touched = chain(self.session.new, self.session.dirty)
         events = [e for a in touched if isinstance(a, AggregateRoot) for e in a.pull_events()]
         messages = [
             attrs.asdict(OutgoingMessage.of(Envelope.wrap(integration_event)))

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Protocol
 
 from application.shared.unit_of_work import UnitOfWork
 
 
 class Inbox(Protocol):
-    def has(self, message_id: str) -> bool: ...
+    def seen(self, message_ids: Collection[str]) -> set[str]:
+        """Which of these messages were handled already."""
 
     def record(self, message_id: str, message_type: str) -> None: ...
 
@@ -18,3 +20,10 @@ class ConsumingUnitOfWork(UnitOfWork, Protocol):
 
     @property
     def inbox(self) -> Inbox: ...
+
+    def record_events(self) -> None:
+        """Turn the events recorded so far into outgoing messages, caused by the cause in force.
+
+        Commit does this too; a consumer handling several messages in one transaction calls it
+        after each, so that every effect names the message that caused it.
+        """

@@ -1,0 +1,171 @@
+"""Messages through outbox -> queue -> inbox -> handler on the SQLite adapters.
+
+Run: .venv/bin/python benchmarks/messaging.py [--messages 10000]
+
+Prints:
+- throughput: a backlog of catalog events drained by one worker in this process (messages/s),
+  once with a reaction that changes nothing (the backbone's own cost) and once with
+  inventory's real reaction;
+- monolith latency: commands one after another, each delivering what it caused before it
+  returns (per-hop p50/p99);
+- split latency: commands at a steady rate while worker processes for catalog and inventory
+  deliver (per-hop p50/p99 between processes).
+A hop is outbox -> queue (relay), queue -> consumer (delivery), consumer -> handled (handling).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from adapters.bootstrap import Settings, Topology, bootstrap
+from adapters.catalog.module import CatalogDatabase
+from adapters.catalog.orm import metadata as catalog_metadata
+from adapters.catalog.orm import start_mappers as map_catalog
+from adapters.catalog.unit_of_work import SqlAlchemyCatalogUnitOfWork
+from adapters.inventory.module import InventoryDatabase
+from adapters.inventory.orm import metadata as inventory_metadata
+from adapters.inventory.orm import start_mappers as map_inventory
+from adapters.inventory.unit_of_work import SqlAlchemyInventoryUnitOfWork
+from adapters.messaging.consumer import Consumer
+from adapters.messaging.relay import OutboxRelay
+from adapters.messaging.sqlite_queue import SqliteQueue
+from adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
+from application.catalog.commands import ListProduct
+from application.catalog.publishing import integration_events as catalog_events
+from application.contracts.catalog import ProductListed
+from application.inventory.publishing import integration_events as inventory_events
+from application.inventory.subscriptions import inventory_reactions
+from application.shared.bus import Reactions
+from domain.catalog.product import Product
+from domain.shared.identifiers import Sku
+from domain.shared.money import Money
+
+HOPS = {
+    "outbox -> queue": ("m.written_at", "m.published_at"),
+    "queue -> consumer": ("m.published_at", "d.delivered_at"),
+    "consumer -> handled": ("d.delivered_at", "d.handled_at"),
+    "end to end": ("m.written_at", "d.handled_at"),
+}
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def hop_latencies(data_dir: Path, title: str) -> None:
+    print(f"\n{title}")
+    with sqlite3.connect(data_dir / "queue.db") as db:
+        for hop, (start, end) in HOPS.items():
+            rows = db.execute(
+                f"SELECT ({end} - {start}) * 1000 FROM deliveries d"
+                " JOIN messages m ON m.id = d.message_id WHERE d.state = 'done'"
+            ).fetchall()
+            values = [r[0] for r in rows]
+            print(
+                f"  {hop:<22} p50 {percentile(values, 0.5):7.2f} ms"
+                f"   p99 {percentile(values, 0.99):7.2f} ms   (n={len(values)})"
+            )
+
+
+def nothing(event: object, uow: object) -> None:
+    """A reaction that changes nothing: what is left is the backbone's own work."""
+
+
+def throughput(data_dir: Path, messages: int, reactions: Reactions[Any], title: str) -> None:
+    settings = Settings(data_dir=data_dir, topology=Topology.SPLIT)
+    map_catalog()
+    map_inventory()
+    catalog = CatalogDatabase.open("catalog", catalog_metadata, settings)
+    with SqlAlchemyCatalogUnitOfWork(catalog.engine, catalog.tables, catalog_events) as uow:
+        for n in range(messages):
+            uow.products.add(Product.list(Sku(f"SKU-{n:06}"), f"Item {n}", Money.of("1", "EUR")))
+        uow.commit()
+    inventory = InventoryDatabase.open("inventory", inventory_metadata, settings)
+    queue = SqliteQueue(data_dir / "queue.db")
+    handling = SqlAlchemyInventoryUnitOfWork(inventory.engine, inventory.tables, inventory_events)
+    consumer = Consumer("inventory", queue, handling, reactions, settings.retry, 30.0, "benchmark")
+    queue.bind("inventory", ["catalog"])
+    endpoint = ContextEndpoint("catalog", OutboxRelay(catalog, queue, 500), consumer)
+    worker_settings = WorkerSettings(500, 0.0, settings.retention_seconds, settings.retry)
+    worker = Worker([endpoint], queue, queue, worker_settings)
+    began = time.perf_counter()
+    worker.drain()
+    elapsed = time.perf_counter() - began
+    assert worker.report.consumed.handled == messages
+    print(f"throughput, one process, {messages} messages backlogged: {title}")
+    print(f"  {messages / elapsed:,.0f} messages/s  ({elapsed:.2f} s)")
+    queue.close()
+
+
+def monolith_latency(data_dir: Path, commands: int) -> None:
+    with bootstrap(Settings(data_dir=data_dir, topology=Topology.MONOLITH)) as app:
+        for n in range(commands):
+            app.handle(ListProduct(sku=f"LAT-{n:05}", name="Item", price="1"))
+    hop_latencies(data_dir, f"monolith latency ({commands} commands, delivered inline)")
+
+
+def split_latency(data_dir: Path, commands: int, rate: float) -> None:
+    settings = Settings(data_dir=data_dir, topology=Topology.SPLIT)
+    with bootstrap(settings) as app:  # creates the files and the subscriptions
+        workers = [
+            subprocess.Popen(
+                [sys.executable, "-m", "adapters.cli", "--data-dir", str(data_dir),
+                 "--topology", "split", "worker", "--context", context],
+                stdout=subprocess.DEVNULL,
+                env={**os.environ, "TESSERA_POLL_SECONDS": "0.005"},
+            )
+            for context in ("catalog", "inventory")
+        ]  # fmt: skip
+        time.sleep(1.0)  # let the workers start
+        began = time.perf_counter()
+        for n in range(commands):
+            app.handle(ListProduct(sku=f"SPL-{n:05}", name="Item", price="1"))
+            time.sleep(max(0.0, began + (n + 1) / rate - time.perf_counter()))
+        while app.operations.status()[0].ready or any(app.outbox_backlog().values()):
+            time.sleep(0.05)
+        time.sleep(0.2)
+    for worker in workers:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
+    hop_latencies(
+        data_dir,
+        f"split latency ({commands} commands at {rate:.0f}/s, 2 workers polling every 5 ms)",
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=10_000)
+    parser.add_argument("--commands", type=int, default=500)
+    parser.add_argument("--rate", type=float, default=100.0)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        throughput(
+            root / "backbone",
+            args.messages,
+            {ProductListed: nothing},
+            "outbox, queue, inbox and a reaction that changes nothing",
+        )
+        throughput(
+            root / "reaction",
+            args.messages,
+            inventory_reactions(),
+            "with inventory's real reaction (an ORM read and insert per message)",
+        )
+        monolith_latency(root / "monolith", args.commands)
+        split_latency(root / "split", args.commands, args.rate)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""Operating the queue from the command line: status, dead letters, replay, trace, workers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from adapters.cli.main import cli
+from adapters.messaging.sqlite_queue import SqliteQueue
+from application.shared.queue import OutgoingMessage
+
+
+def run(data_dir: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--data-dir", str(data_dir), *args])
+
+
+def as_json(data_dir: Path, *args: str) -> Any:
+    result = run(data_dir, *args, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    assert run(data, "catalog", "add", "MUG-1", "--name", "Mug", "--price", "3").exit_code == 0
+    return data
+
+
+def test_a_command_in_the_monolith_delivers_what_it_caused(data_dir: Path) -> None:
+    status = as_json(data_dir, "messages", "status")
+    assert status["outbox"] == {"catalog": 0, "inventory": 0}
+    [inventory] = status["subscriptions"]
+    assert (inventory["subscription"], inventory["ready"], inventory["dead"]) == ("inventory", 0, 0)
+    assert run(data_dir, "inventory", "receive", "MUG-1", "2").exit_code == 0
+
+
+def test_in_the_split_topology_only_workers_deliver(data_dir: Path) -> None:
+    split = ["--topology", "split"]
+    assert (
+        run(data_dir, *split, "catalog", "add", "MUG-2", "--name", "Mug", "--price", "3").exit_code
+        == 0
+    )
+    assert as_json(data_dir, *split, "messages", "status")["outbox"]["catalog"] == 1
+    refused = run(data_dir, *split, "inventory", "receive", "MUG-2", "1")
+    assert refused.exit_code == 1
+    worker = run(data_dir, *split, "worker", "--until-idle")
+    assert worker.exit_code == 0
+    assert "relayed 1, handled 1" in worker.stdout
+    assert run(data_dir, *split, "inventory", "receive", "MUG-2", "1").exit_code == 0
+
+
+def test_a_trace_shows_each_message_and_what_became_of_it(data_dir: Path) -> None:
+    [hop] = as_json(data_dir, "trace", "MUG-1")
+    assert (hop["type"], hop["source"], hop["subscription"], hop["state"]) == (
+        "tessera.catalog.ProductListed.v1",
+        "catalog",
+        "inventory",
+        "done",
+    )
+    assert hop["written_at"] <= hop["delivered_at"] <= hop["handled_at"]
+    [by_correlation] = as_json(data_dir, "trace", hop["correlation_id"])
+    assert by_correlation == hop
+    table = run(data_dir, "trace", "MUG-1")
+    assert table.exit_code == 0
+    assert "inventory" in table.stdout
+
+
+def test_dead_letters_are_listed_with_their_reason_and_can_be_replayed(data_dir: Path) -> None:
+    queue = SqliteQueue(data_dir / "queue.db")
+    body = "{not json"
+    queue.publish(
+        [OutgoingMessage("bad-1", "tessera.catalog.X.v1", "catalog", "s", "c", None, body, 0)]
+    )
+    queue.close()
+    assert run(data_dir, "worker", "--until-idle").exit_code == 0
+    [dead] = as_json(data_dir, "messages", "dead-letters")
+    assert (dead["message_id"], dead["subscription"], dead["attempts"]) == ("bad-1", "inventory", 1)
+    assert "not JSON" in dead["error"]
+    assert as_json(data_dir, "messages", "status")["dead_letters"] == 1
+    replayed = run(data_dir, "messages", "replay", "bad-1")
+    assert replayed.exit_code == 0
+    assert "replaying bad-1 to 1 subscription(s)" in replayed.stdout
+    [again] = as_json(data_dir, "messages", "dead-letters")  # still unreadable, dead once more
+    assert again["message_id"] == "bad-1"
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "says"),
+    [
+        (["messages", "replay", "nope"], 1, "no dead letter with message id nope"),
+        (["trace", "nothing-here"], 1, "no message has correlation id"),
+        (["worker", "--context", "billing"], 2, "no such context: billing"),
+        (["--topology", "mesh", "messages", "status"], 2, "'mesh' is not one of"),
+    ],
+)
+def test_bad_operations_input_is_one_line_and_changes_nothing(
+    data_dir: Path, args: list[str], code: int, says: str
+) -> None:
+    before = as_json(data_dir, "messages", "status")
+    result = run(data_dir, *args)
+    assert result.exit_code == code
+    assert result.stderr.count("\n") == 1
+    assert says in result.stderr
+    assert as_json(data_dir, "messages", "status") == before
+
+
+def test_a_bad_tuning_value_in_the_environment_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner(env={"TESSERA_BATCH_SIZE": "many"}).invoke(
+        cli, ["--data-dir", str(tmp_path), "messages", "status"]
+    )
+    assert result.exit_code == 2
+    assert "TESSERA_BATCH_SIZE must be a number" in result.stderr

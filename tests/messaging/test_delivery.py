@@ -1,0 +1,279 @@
+"""Messages reach the contexts that subscribe, once each, whatever the queue does."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from adapters.catalog.module import CatalogDatabase
+from adapters.catalog.orm import metadata as catalog_metadata
+from adapters.catalog.orm import start_mappers as map_catalog
+from adapters.catalog.unit_of_work import SqlAlchemyCatalogUnitOfWork
+from adapters.inventory.module import InventoryDatabase
+from adapters.inventory.orm import metadata as inventory_metadata
+from adapters.inventory.orm import start_mappers as map_inventory
+from adapters.inventory.unit_of_work import SqlAlchemyInventoryUnitOfWork
+from adapters.messaging.consumer import Consumer
+from adapters.messaging.memory_queue import InMemoryQueue
+from adapters.messaging.relay import OutboxRelay
+from adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
+from adapters.persistence.settings import Settings
+from application.catalog.publishing import integration_events as catalog_events
+from application.contracts.catalog import ProductListed
+from application.inventory.publishing import integration_events as inventory_events
+from application.inventory.subscriptions import inventory_reactions
+from application.inventory.unit_of_work import InventoryUnitOfWork
+from application.shared.bus import Reactions
+from application.shared.envelope import Envelope
+from application.shared.queue import Delivery, OutgoingMessage
+from application.shared.retry import RetryPolicy
+from domain.catalog.product import Product
+from domain.inventory.stock_item import StockItem
+from domain.shared.identifiers import Sku
+from domain.shared.money import Money
+from tests.messaging.clock import FakeClock
+
+RETRY = RetryPolicy(max_attempts=4, first_delay=1.0, factor=2.0)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(time.time())  # the present: the inbox stamps rows with the wall clock
+
+
+@pytest.fixture
+def queue(clock: FakeClock) -> InMemoryQueue:
+    queue = InMemoryQueue(clock)
+    queue.bind("inventory", ["catalog"])
+    return queue
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path)
+
+
+@pytest.fixture
+def inventory_db(settings: Settings) -> InventoryDatabase:
+    map_inventory()
+    return InventoryDatabase.open("inventory", inventory_metadata, settings)
+
+
+@pytest.fixture
+def catalog_db(settings: Settings) -> CatalogDatabase:
+    map_catalog()
+    return CatalogDatabase.open("catalog", catalog_metadata, settings)
+
+
+def inventory_uow(database: InventoryDatabase) -> SqlAlchemyInventoryUnitOfWork:
+    return SqlAlchemyInventoryUnitOfWork(database.engine, database.tables, inventory_events)
+
+
+def consumer(
+    queue: InMemoryQueue, database: InventoryDatabase, reactions: Reactions[Any]
+) -> Consumer:
+    return Consumer("inventory", queue, inventory_uow(database), reactions, RETRY, 30.0, "test")
+
+
+def listed(sku: str) -> OutgoingMessage:
+    event = ProductListed(sku=sku, name=sku.title(), price=Decimal("1.00"), currency="EUR")
+    return OutgoingMessage.of(Envelope.wrap(event))
+
+
+def on_hand(database: InventoryDatabase, sku: str) -> int:
+    with inventory_uow(database) as uow:
+        item = uow.stock.get(Sku(sku))
+        return 0 if item is None else item.on_hand
+
+
+def receive_one(event: ProductListed, uow: InventoryUnitOfWork) -> None:
+    """A reaction that is not idempotent by itself: each application adds a unit."""
+    item = uow.stock.get(Sku(event.sku))
+    if item is None:
+        item = StockItem(Sku(event.sku))
+        uow.stock.add(item)
+    item.receive(1)
+
+
+class AcksAreLost(InMemoryQueue):
+    """A queue that forgets every acknowledgement, as a broker does when a consumer dies
+    between its commit and its ack: the same message keeps coming back."""
+
+    def ack(self, deliveries: Sequence[Delivery]) -> None:
+        self.release(deliveries)
+
+
+def test_the_same_message_delivered_three_times_is_applied_once(
+    clock: FakeClock, inventory_db: InventoryDatabase
+) -> None:
+    queue = AcksAreLost(clock)
+    queue.bind("inventory", ["catalog"])
+    queue.publish([listed("MUG-1")])
+    reactions: Reactions[Any] = {ProductListed: receive_one}
+    reports = [consumer(queue, inventory_db, reactions).consume(10) for _ in range(3)]
+    assert [(r.handled, r.duplicates) for r in reports] == [(1, 0), (0, 1), (0, 1)]
+    assert on_hand(inventory_db, "MUG-1") == 1
+
+
+def test_a_failing_handler_is_tried_n_times_with_growing_delays_then_dead_lettered(
+    clock: FakeClock, queue: InMemoryQueue, inventory_db: InventoryDatabase
+) -> None:
+    attempts: list[float] = []
+    fault = {"on": True}
+
+    def flaky(event: ProductListed, uow: InventoryUnitOfWork) -> None:
+        attempts.append(clock.now)
+        if fault["on"]:
+            raise RuntimeError("warehouse system is down")
+        receive_one(event, uow)
+
+    message = listed("MUG-1")
+    queue.publish([message])
+    subscriber = consumer(queue, inventory_db, {ProductListed: flaky})
+    start = clock.now
+    for _ in range(80):  # poll every 0.25 s (exact in binary) for 20 s
+        subscriber.consume(10)
+        clock.advance(0.25)
+
+    assert len(attempts) == RETRY.max_attempts == 4
+    waits = [round(b - a, 1) for a, b in zip([start, *attempts], attempts, strict=False)][1:]
+    assert waits == [1.0, 2.0, 4.0]
+    [dead] = queue.dead_letters()
+    assert (dead.message_id, dead.attempts) == (message.id, 4)
+    assert "RuntimeError: warehouse system is down" in dead.error
+    assert on_hand(inventory_db, "MUG-1") == 0
+
+    fault["on"] = False
+    assert queue.replay(message.id) == 1
+    subscriber.consume(10)
+    subscriber.consume(10)
+    assert on_hand(inventory_db, "MUG-1") == 1
+    assert queue.dead_letters() == []
+    assert len(attempts) == 5
+
+
+def raw(n: int, type_: str, body: str) -> OutgoingMessage:
+    return OutgoingMessage(f"raw-{n}", type_, "catalog", "MUG-1", "c", None, body, 0.0)
+
+
+def test_unreadable_messages_are_dead_lettered_at_once_and_the_rest_keep_flowing(
+    queue: InMemoryQueue, inventory_db: InventoryDatabase
+) -> None:
+    good = Envelope.wrap(ProductListed("MUG-1", "Mug", Decimal(1), "EUR"))
+    document = json.loads(good.to_json())
+    queue.publish(
+        [
+            raw(1, "tessera.catalog.ProductListed.v1", "{not json"),
+            raw(2, "tessera.catalog.Renamed.v1", json.dumps({**document, "id": "raw-2"})
+                .replace("ProductListed.v1", "Renamed.v1")),
+            raw(3, "tessera.catalog.ProductListed.v2", json.dumps({**document, "id": "raw-3"})
+                .replace("ProductListed.v1", "ProductListed.v2")),
+            OutgoingMessage.of(good),
+        ]
+    )  # fmt: skip
+    report = consumer(queue, inventory_db, inventory_reactions()).consume(10)
+    assert (report.dead_lettered, report.handled, report.retried) == (3, 1, 0)
+    reasons = {d.message_id: (d.attempts, d.error) for d in queue.dead_letters()}
+    assert reasons["raw-1"][0] == reasons["raw-2"][0] == reasons["raw-3"][0] == 1
+    assert "not JSON" in reasons["raw-1"][1]
+    assert "no context publishes" in reasons["raw-2"][1]
+    assert "version 2 is not supported" in reasons["raw-3"][1]
+    with inventory_uow(inventory_db) as uow:
+        assert uow.catalogue.get(Sku("MUG-1")) is not None
+
+
+def test_events_a_context_does_not_react_to_are_acknowledged_and_ignored(
+    queue: InMemoryQueue, inventory_db: InventoryDatabase
+) -> None:
+    queue.publish([listed("MUG-1")])
+    report = consumer(queue, inventory_db, {}).consume(10)
+    assert (report.ignored, report.handled) == (1, 0)
+    assert queue.pending(["inventory"]) == 0
+
+
+def list_product(database: CatalogDatabase, sku: str) -> None:
+    with SqlAlchemyCatalogUnitOfWork(database.engine, database.tables, catalog_events) as uow:
+        uow.products.add(Product.list(Sku(sku), "Mug", Money.of("1", "EUR")))
+        uow.commit()
+
+
+class CrashesAfterPublishing(InMemoryQueue):
+    """The relay dies after the queue took the messages and before it marked them sent."""
+
+    crash = True
+
+    def publish(self, messages: Sequence[OutgoingMessage]) -> None:
+        super().publish(messages)
+        if self.crash:
+            self.crash = False
+            raise ConnectionError("relay died")
+
+
+def test_a_relay_that_crashes_after_publishing_sends_again_and_nothing_doubles(
+    clock: FakeClock, catalog_db: CatalogDatabase, inventory_db: InventoryDatabase
+) -> None:
+    queue = CrashesAfterPublishing(clock)
+    queue.bind("inventory", ["catalog"])
+    list_product(catalog_db, "MUG-1")
+    relay = OutboxRelay(catalog_db, queue, batch_size=100, clock=clock)
+    with pytest.raises(ConnectionError):
+        relay.relay()
+    assert relay.backlog() == 1
+    assert relay.relay() == 1
+    assert relay.backlog() == 0
+    report = consumer(queue, inventory_db, {ProductListed: receive_one}).consume(10)
+    assert report.handled == 1
+    assert on_hand(inventory_db, "MUG-1") == 1
+
+
+def count(database: CatalogDatabase | InventoryDatabase, table: str) -> int:
+    with database.engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(
+            database.tables.outbox if table == "outbox" else database.tables.inbox
+        )).scalar_one())  # fmt: skip
+
+
+def test_the_worker_purges_what_is_older_than_the_retention_window(
+    clock: FakeClock,
+    queue: InMemoryQueue,
+    catalog_db: CatalogDatabase,
+    inventory_db: InventoryDatabase,
+) -> None:
+    settings = WorkerSettings(batch_size=100, poll_seconds=0, retention_seconds=3600, retry=RETRY)
+    catalog_uow = SqlAlchemyCatalogUnitOfWork(catalog_db.engine, catalog_db.tables, catalog_events)
+    catalog = ContextEndpoint(
+        "catalog",
+        OutboxRelay(catalog_db, queue, 100, clock),
+        Consumer("catalog", queue, catalog_uow, {}, RETRY, 30, "t"),
+    )
+    inventory = ContextEndpoint(
+        "inventory",
+        OutboxRelay(inventory_db, queue, 100, clock),
+        consumer(queue, inventory_db, inventory_reactions()),
+    )
+    list_product(catalog_db, "MUG-1")
+    worker = Worker([catalog, inventory], queue, queue, settings, clock)
+    worker.run(until_idle=True)
+    assert (count(catalog_db, "outbox"), count(inventory_db, "inbox")) == (1, 1)
+
+    clock.advance(1800)
+    Worker([catalog, inventory], queue, queue, settings, clock).run(until_idle=True)
+    assert (count(catalog_db, "outbox"), count(inventory_db, "inbox")) == (1, 1)
+
+    clock.advance(1900)
+    Worker([catalog, inventory], queue, queue, settings, clock).run(until_idle=True)
+    assert (count(catalog_db, "outbox"), count(inventory_db, "inbox")) == (0, 0)
+
+
+def test_retention_must_outlast_the_longest_retry_schedule() -> None:
+    retry = RetryPolicy(max_attempts=10, first_delay=10, factor=2, max_delay=10_000)
+    with pytest.raises(ValueError, match="must exceed the longest retry schedule"):
+        Settings.in_memory(retry=retry, retention_seconds=3600)
+    assert Settings.in_memory(retry=retry, retention_seconds=20_000).retention_seconds == 20_000

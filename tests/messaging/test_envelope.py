@@ -1,0 +1,92 @@
+"""Messages are CloudEvents 1.0 structured JSON that a foreign consumer can read."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+from cloudevents.core.formats.json import JSONFormat
+from cloudevents.core.v1.event import CloudEvent
+
+from application.contracts.catalog import ProductListed
+from application.shared.envelope import Cause, Envelope, MalformedMessage, caused_by
+from application.shared.integration import (
+    UnknownEventType,
+    UnsupportedEventVersion,
+    registered_events,
+)
+
+LISTED = ProductListed(sku="MUG-1", name="Mug", price=Decimal("12.50"), currency="EUR")
+
+
+def test_an_event_travels_as_a_cloudevent_a_foreign_sdk_can_read() -> None:
+    with caused_by(Cause(correlation_id="conversation-1", causation_id="command-1")):
+        envelope = Envelope.wrap(LISTED)
+    event = JSONFormat().read(CloudEvent, envelope.to_json())
+    assert event.get_specversion() == "1.0"
+    assert event.get_id() == envelope.id
+    assert event.get_source() == "catalog"
+    assert event.get_type() == "tessera.catalog.ProductListed.v1"
+    assert event.get_subject() == "MUG-1"
+    assert event.get_datacontenttype() == "application/json"
+    assert event.get_time() == envelope.time
+    assert event.get_extension("correlationid") == "conversation-1"
+    assert event.get_extension("causationid") == "command-1"
+    assert event.get_data() == {"sku": "MUG-1", "name": "Mug", "price": "12.50", "currency": "EUR"}
+
+
+def test_an_envelope_round_trips_to_the_same_event() -> None:
+    envelope = Envelope.wrap(LISTED)
+    again = Envelope.from_json(envelope.to_json())
+    assert again == envelope
+    assert again.event() == LISTED
+
+
+def test_a_message_outside_any_conversation_starts_its_own() -> None:
+    first, second = Envelope.wrap(LISTED), Envelope.wrap(LISTED)
+    assert first.correlationid != second.correlationid
+    assert first.causationid is None
+
+
+def test_handling_a_message_makes_it_the_cause_of_what_follows() -> None:
+    cause = Envelope.wrap(LISTED)
+    with caused_by(cause.as_cause()):
+        effect = Envelope.wrap(LISTED)
+    assert (effect.correlationid, effect.causationid) == (cause.correlationid, cause.id)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["{not json", "[]", json.dumps({"specversion": "0.3"}), json.dumps({"specversion": "1.0"})],
+)
+def test_a_message_that_is_not_a_cloudevents_envelope_is_malformed(text: str) -> None:
+    with pytest.raises(MalformedMessage):
+        Envelope.from_json(text)
+
+
+def test_unknown_types_and_versions_are_told_apart() -> None:
+    document = json.loads(Envelope.wrap(LISTED).to_json())
+    unknown = Envelope.from_json(json.dumps({**document, "type": "tessera.catalog.Renamed.v1"}))
+    with pytest.raises(UnknownEventType, match="no context publishes"):
+        unknown.event()
+    future = Envelope.from_json(
+        json.dumps({**document, "type": "tessera.catalog.ProductListed.v7"})
+    )
+    with pytest.raises(UnsupportedEventVersion, match="version 7 is not supported"):
+        future.event()
+
+
+def test_data_that_does_not_fit_the_event_is_malformed() -> None:
+    document = json.loads(Envelope.wrap(LISTED).to_json())
+    broken = Envelope.from_json(json.dumps({**document, "data": {"sku": "MUG-1"}}))
+    with pytest.raises(MalformedMessage, match="data does not fit"):
+        broken.event()
+
+
+def test_every_event_type_is_named_after_its_context_and_versioned() -> None:
+    for event_type, cls in registered_events().items():
+        context, name, version = event_type.removeprefix("tessera.").split(".")
+        assert cls.__module__ == f"application.contracts.{context}"
+        assert name == cls.__name__
+        assert version.startswith("v")
