@@ -218,3 +218,15 @@ def test_a_unit_of_work_left_without_commit_writes_no_outbox_row(
     with catalog:
         catalog.products.add(Product.list(SKU, "Mug", Money.of("1", "EUR")))
     assert outbox(catalog_db) == []
+
+
+def test_processes_starting_together_can_all_prepare_the_data_directory(tmp_path: Path) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from adapters.persistence.database import prepare_data_dir
+
+    data_dir = tmp_path / "shared"
+    with ProcessPoolExecutor(max_workers=4) as pool:
+        prepared = list(pool.map(prepare_data_dir, [data_dir] * 200))
+    assert prepared == [data_dir] * 200
+    assert list(data_dir.iterdir()) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,9 @@ def prepare_data_dir(data_dir: Path) -> Path:
     """Create the data directory if needed and prove it can be written."""
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
-        probe = data_dir / ".tessera-write-probe"
-        probe.write_bytes(b"")
-        probe.unlink()
+        # A probe of its own: processes starting together must not delete each other's.
+        with tempfile.TemporaryFile(dir=data_dir):
+            pass
     except OSError as error:
         reason = error.strerror or type(error).__name__
         raise StorageUnavailable(f"cannot write data directory {data_dir}: {reason}") from None
