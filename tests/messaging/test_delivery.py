@@ -277,3 +277,15 @@ def test_retention_must_outlast_the_longest_retry_schedule() -> None:
     with pytest.raises(ValueError, match="must exceed the longest retry schedule"):
         Settings.in_memory(retry=retry, retention_seconds=3600)
     assert Settings.in_memory(retry=retry, retention_seconds=20_000).retention_seconds == 20_000
+
+
+def test_an_operator_sets_the_retry_policy_through_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TESSERA_RETRY_MAX_ATTEMPTS", "7")
+    monkeypatch.setenv("TESSERA_RETRY_FIRST_DELAY", "0.25")
+    settings = Settings.from_environment(topology="memory")
+    assert settings.retry == RetryPolicy(max_attempts=7, first_delay=0.25)
+    monkeypatch.setenv("TESSERA_RETRY_FACTOR", "fast")
+    with pytest.raises(ValueError, match="TESSERA_RETRY_FACTOR must be a number"):
+        Settings.from_environment(topology="memory")

@@ -39,6 +39,25 @@ _TUNABLE: dict[str, Callable[[str], Any]] = {
 }
 """Settings an operator may set as TESSERA_<NAME> in the environment."""
 
+_RETRY_TUNABLE: dict[str, Callable[[str], Any]] = {
+    "max_attempts": int,
+    "first_delay": float,
+    "factor": float,
+    "max_delay": float,
+}
+"""The retry policy, as TESSERA_RETRY_<NAME> in the environment."""
+
+
+def _numeric_env(name: str, convert: Callable[[str], Any]) -> str | None:
+    variable = f"TESSERA_RETRY_{name.upper()}"
+    value = os.environ.get(variable)
+    if value is not None:
+        try:
+            convert(value)
+        except ValueError:
+            raise ValueError(f"{variable} must be a number, not {value!r}") from None
+    return value
+
 
 def _as_path(value: str | Path | None) -> Path | None:
     return None if value is None else Path(value)
@@ -75,6 +94,13 @@ class Settings:
         cls, data_dir: str | Path | None = None, topology: str | None = None, **options: Any
     ) -> Settings:
         """Explicit values win over $TESSERA_DATA_DIR and $TESSERA_TOPOLOGY, then defaults."""
+        retry = {
+            name: convert(value)
+            for name, convert in _RETRY_TUNABLE.items()
+            if (value := _numeric_env(name, convert)) is not None
+        }
+        if retry and "retry" not in options:
+            options["retry"] = RetryPolicy(**retry)
         for name, convert in _TUNABLE.items():
             value = os.environ.get(f"TESSERA_{name.upper()}")
             if value is not None and name not in options:
