@@ -8,11 +8,11 @@ from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
 from domain.catalog.product import Product
+from domain.inventory.allocation import Allocation
 from domain.inventory.catalogue import CataloguedProduct
 from domain.inventory.stock_item import StockItem
-from domain.shared.identifiers import Sku
 
-Aggregate = TypeVar("Aggregate", Product, StockItem, CataloguedProduct)
+Aggregate = TypeVar("Aggregate", Product, StockItem, CataloguedProduct, Allocation)
 
 
 class FakeUnitOfWork:
@@ -50,15 +50,16 @@ class FakeUnitOfWork:
 class FakeRepository(Generic[Aggregate]):
     """Aggregates of one kind, by SKU, in the unit of work's working copy."""
 
-    def __init__(self, uow: FakeUnitOfWork, kind: type[Aggregate]) -> None:
+    def __init__(self, uow: FakeUnitOfWork, kind: type[Aggregate], identity: str = "sku") -> None:
         self._uow = uow
         self._kind: type[Aggregate] = kind
+        self._identity = identity
 
     def add(self, aggregate: Aggregate) -> None:
-        self._uow._working[(self._kind, aggregate.sku)] = aggregate
+        self._uow._working[(self._kind, getattr(aggregate, self._identity))] = aggregate
 
-    def get(self, sku: Sku) -> Aggregate | None:
-        found = self._uow._working.get((self._kind, sku))
+    def get(self, key: Any) -> Aggregate | None:
+        found = self._uow._working.get((self._kind, key))
         return found if isinstance(found, self._kind) else None
 
     def all(self) -> Sequence[Aggregate]:
@@ -87,3 +88,4 @@ class FakeInventoryUnitOfWork(FakeUnitOfWork):
         super().__init__()
         self.stock = FakeRepository(self, StockItem)
         self.catalogue = FakeRepository(self, CataloguedProduct)
+        self.allocations = FakeRepository(self, Allocation, identity="order_id")

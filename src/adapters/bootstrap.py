@@ -12,15 +12,20 @@ from collections.abc import Sequence
 from types import TracebackType
 from typing import Any, Self
 
+import attrs
 import injector
 
 from adapters.catalog.module import CatalogModule
 from adapters.inventory.module import InventoryModule
 from adapters.messaging.module import MessagingModule, Queue, worker_for
 from adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
+from adapters.ordering.module import OrderingModule
+from adapters.payments.module import PaymentsModule
 from adapters.persistence.settings import ContextDatabase, Settings, Topology
+from adapters.shipping.module import ShippingModule
 from application.shared.bus import Handlers, MessageBus
 from application.shared.envelope import Cause, caused_by, new_id
+from application.shared.integration import registered_events
 from application.shared.queue import QueueOperations
 
 __all__ = ["Settings", "Tessera", "Topology", "bootstrap"]
@@ -54,17 +59,18 @@ class Tessera:
         """Carry out a command or answer a query of any context.
 
         Each call starts a new conversation (correlation id). In one process, the messages it
-        caused are delivered before it returns; in the split topology, workers deliver them.
+        caused, and those they caused in turn, are delivered (or, after their last retry,
+        dead-lettered) before it returns; in the split topology, workers deliver them.
         """
         with caused_by(Cause(correlation_id=new_id())):
             result = self._bus.handle(message)
         if self.settings.delivers_inline:
-            self._inline.drain()
+            self.deliver()
         return result
 
     def deliver(self) -> None:
-        """Deliver every message that is ready now, in this process."""
-        self._inline.drain()
+        """Deliver in this process until nothing is left, waiting out retries that are due."""
+        self._inline.run(until_idle=True)
 
     def worker(self, contexts: Sequence[str] | None = None) -> Worker:
         """A worker for the named contexts (all by default)."""
@@ -73,6 +79,16 @@ class Tessera:
             raise ValueError(f"no such context: {', '.join(sorted(unknown))}")
         chosen = list(contexts) if contexts else None
         return worker_for(self._endpoints, self._queue, self._worker_settings, chosen)
+
+    def context_map(self) -> list[ContextMapEntry]:
+        """Who publishes which integration event, and who reacts to it: read from the code."""
+        entries = []
+        for event_type, cls in sorted(registered_events().items()):
+            subscribers = sorted(
+                endpoint.name for endpoint in self._endpoints if cls in endpoint.consumer.reacts_to
+            )
+            entries.append(ContextMapEntry(cls.source, event_type, subscribers))
+        return entries
 
     @property
     def operations(self) -> QueueOperations:
@@ -99,6 +115,13 @@ class Tessera:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+@attrs.frozen
+class ContextMapEntry:
+    publisher: str
+    event_type: str
+    subscribers: list[str]
 
 
 class CoreModule(injector.Module):
@@ -128,7 +151,13 @@ class CoreModule(injector.Module):
         return Tessera(self._settings, bus, databases, endpoints, queue, worker_settings)
 
 
-CONTEXT_MODULES: tuple[type[injector.Module], ...] = (CatalogModule, InventoryModule)
+CONTEXT_MODULES: tuple[type[injector.Module], ...] = (
+    CatalogModule,
+    InventoryModule,
+    OrderingModule,
+    PaymentsModule,
+    ShippingModule,
+)
 
 
 def bootstrap(settings: Settings | None = None) -> Tessera:

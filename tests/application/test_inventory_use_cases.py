@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from application.inventory.commands import (
-    ReceiveStock,
-    ReleaseStock,
-    ReserveStock,
-    ShipReservedStock,
-)
+from application.inventory.commands import ReceiveStock
 from application.inventory.handlers import inventory_handlers
 from application.inventory.queries import GetStockItem, ListStockItems, StockItemView
 from application.shared.bus import MessageBus
@@ -47,31 +42,6 @@ def test_a_refused_delivery_leaves_no_stock_item_behind(
         bus.handle(ReceiveStock(sku="MUG-1", quantity=0))
     assert bus.handle(ListStockItems()) == []
     assert uow.commits == 0
-
-
-def test_reserve_then_ship_moves_stock_out(bus: MessageBus) -> None:
-    bus.handle(ReceiveStock(sku="MUG-1", quantity=10))
-    bus.handle(ReserveStock(sku="MUG-1", order_id="o-1", quantity=4))
-    assert bus.handle(GetStockItem("MUG-1")).available == 6
-    bus.handle(ShipReservedStock(sku="MUG-1", order_id="o-1"))
-    assert bus.handle(GetStockItem("MUG-1")) == StockItemView("MUG-1", 6, 0, 6, 10, 4)
-
-
-def test_reserve_then_release_restores_availability(bus: MessageBus) -> None:
-    bus.handle(ReceiveStock(sku="MUG-1", quantity=10))
-    bus.handle(ReserveStock(sku="MUG-1", order_id="o-1", quantity=4))
-    bus.handle(ReleaseStock(sku="MUG-1", order_id="o-1"))
-    assert bus.handle(GetStockItem("MUG-1")).available == 10
-
-
-def test_an_oversized_reservation_changes_nothing(
-    bus: MessageBus, uow: FakeInventoryUnitOfWork
-) -> None:
-    bus.handle(ReceiveStock(sku="MUG-1", quantity=2))
-    with pytest.raises(BusinessRuleViolation):
-        bus.handle(ReserveStock(sku="MUG-1", order_id="o-1", quantity=3))
-    assert bus.handle(GetStockItem("MUG-1")).reserved == 0
-    assert uow.commits == 1
 
 
 def test_stock_of_an_unknown_sku_is_reported(bus: MessageBus) -> None:

@@ -114,8 +114,8 @@ def test_a_forbidden_import_breaks_a_contract(
 
 
 def test_a_context_folder_that_no_contract_names_breaks_the_rules(tree: Path) -> None:
-    (tree / "src" / "domain" / "shipping").mkdir()
-    (tree / "src" / "domain" / "shipping" / "__init__.py").write_text("")
+    (tree / "src" / "domain" / "billing").mkdir()
+    (tree / "src" / "domain" / "billing" / "__init__.py").write_text("")
     result = lint_imports(tree)
     assert result.returncode != 0
-    assert "domain.shipping" in result.stdout
+    assert "domain.billing" in result.stdout

@@ -147,15 +147,20 @@ def test_a_data_directory_that_cannot_be_written_is_refused(tmp_path: Path) -> N
     assert blocker.read_text() == "not a directory"
 
 
-def test_the_demo_shows_catalog_and_stock_tables(data_dir: Path) -> None:
-    result = run(data_dir, "demo")
+def test_the_demo_runs_the_shop_and_reports_what_happened(data_dir: Path) -> None:
+    result = run(data_dir, "demo", "--orders", "40")
     assert result.exit_code == 0, result.output
-    assert "Catalog" in result.stdout
-    assert "Inventory" in result.stdout
-    stock = {i["sku"]: i["on_hand"] for i in as_json(data_dir, "inventory", "list")}
-    assert stock["MUG-BLUE"] == 120
-    statuses = {p["sku"]: p["status"] for p in as_json(data_dir, "catalog", "list")}
-    assert statuses["CAP-OLD"] == "discontinued"
+    for heading in ("40 orders", "money captured", "Inventory", "Trace of order"):
+        assert heading in result.stdout
+    assert "stock conservation (received = on hand + shipped) holds for every SKU: True" in (
+        result.stdout
+    )
+    orders = as_json(data_dir, "orders", "list")
+    assert len(orders) == 40
+    assert {o["status"] for o in orders} <= {"completed", "cancelled"}
+    stock = {i["sku"]: i for i in as_json(data_dir, "inventory", "list")}
+    assert all(i["received"] == i["on_hand"] + i["shipped"] for i in stock.values())
+    assert sum(i["shipped"] for i in stock.values()) > 0
 
 
 def test_the_demo_refuses_a_data_directory_already_in_use(stocked: Path) -> None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import Column, Enum, Integer, MetaData, String, Table, event
+from sqlalchemy import Column, Integer, MetaData, String, Table, event
 from sqlalchemy.orm import registry
 
-from adapters.persistence.types import ExactDecimal, IdentifierType, MoneyComposite
+from adapters.persistence.types import (
+    ExactDecimal,
+    IdentifierType,
+    MoneyComposite,
+    enum_values,
+    restore_unmapped_state,
+)
 from domain.catalog.product import Product, ProductStatus
 from domain.shared.identifiers import Sku
 from domain.shared.money import Money
@@ -21,19 +25,11 @@ products = Table(
     Column("name", String(200), nullable=False),
     Column("price_amount", ExactDecimal(), nullable=False),
     Column("price_currency", String(3), nullable=False),
-    Column(
-        "status",
-        Enum(ProductStatus, native_enum=False, values_callable=lambda e: [m.value for m in e]),
-        nullable=False,
-    ),
+    Column("status", enum_values(ProductStatus), nullable=False),
     Column("version", Integer, nullable=False),
 )
 
 _mapper_registry = registry(metadata=metadata)
-
-
-def _restore_unmapped_state(product: Product, _: Any) -> None:
-    product._pending_events = []
 
 
 def start_mappers() -> None:
@@ -49,4 +45,4 @@ def start_mappers() -> None:
         version_id_col=products.c.version,
         version_id_generator=False,
     )
-    event.listen(Product, "load", _restore_unmapped_state)
+    event.listen(Product, "load", restore_unmapped_state)

@@ -1,15 +1,39 @@
-"""`tessera demo`: the main job, run by `make demo` on the embedded SQLite default."""
+"""`tessera demo`: the main job, run by `make demo` on the embedded SQLite default.
+
+On a fresh data directory it lists a catalog, receives stock and places a realistic stream of
+orders while a worker delivers their messages, then reports what became of every order, of
+the money and of the stock, and traces one order through all five contexts.
+"""
 
 from __future__ import annotations
 
-import click
+import random
+import threading
+import time
+from collections import Counter
+from decimal import Decimal
 
+import attrs
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from adapters.bootstrap import Tessera, Topology, bootstrap
 from adapters.cli.app import Runtime, cli, fail, pass_runtime
 from adapters.cli.render import products_table, show, stock_table
+from adapters.payments.test_gateway import APPROVES, DECLINES, FAILS_TWICE
 from application.catalog.commands import DiscontinueProduct, ListProduct
 from application.catalog.queries import ListProducts
 from application.inventory.commands import ReceiveStock
 from application.inventory.queries import ListStockItems
+from application.ordering.commands import CancelOrder, OrderLineRequest, PlaceOrder
+from application.ordering.queries import ListOrders, OrderView
+from application.payments.queries import ListPayments
+from application.shared.errors import ApplicationError
+from application.shipping.commands import DeliverShipment
+from application.shipping.queries import ListShipments
+from domain.shared.errors import DomainError
 
 CATALOG = (
     ("MUG-BLUE", "Blue enamel mug", "12.50"),
@@ -19,21 +43,205 @@ CATALOG = (
     ("POSTER-A2", "Mountain poster, A2", "18.90"),
     ("CAP-OLD", "Last season's cap", "9.99"),
 )
-DELIVERIES = (("MUG-BLUE", 120), ("MUG-RED", 80), ("TEE-M", 40), ("TEE-L", 35), ("POSTER-A2", 60))
+ON_SALE = [sku for sku, _, _ in CATALOG if sku != "CAP-OLD"]
+DELIVERIES = (
+    ("MUG-BLUE", 600),
+    ("MUG-RED", 500),
+    ("TEE-M", 450),
+    ("TEE-L", 450),
+    ("POSTER-A2", 300),
+)
+SETTLED = {"shipped", "completed", "cancelled"}
+
+
+@attrs.frozen
+class OrderPlan:
+    lines: tuple[OrderLineRequest, ...]
+    card: str
+    cancel: bool
+
+
+def order_stream(count: int, seed: int) -> list[OrderPlan]:
+    """A reproducible mix: mostly good cards, some declined, some flaky, a few greedy orders
+    for more than there is, a few customers who change their minds."""
+    pick = random.Random(seed)
+    plans = []
+    for _ in range(count):
+        skus = pick.sample(ON_SALE, k=pick.choice([1, 1, 2, 3]))
+        greedy = pick.random() < 0.04
+        lines = tuple(
+            OrderLineRequest(sku, pick.randint(1000, 2000) if greedy else pick.randint(1, 3))
+            for sku in skus
+        )
+        card = pick.choices([APPROVES, DECLINES, FAILS_TWICE], weights=[80, 10, 10])[0]
+        plans.append(OrderPlan(lines, card, cancel=pick.random() < 0.03))
+    return plans
 
 
 @cli.command()
+@click.option("--orders", "count", default=500, show_default=True, help="How many orders.")
+@click.option("--seed", default=7, show_default=True, help="Seed of the order stream.")
 @pass_runtime
-def demo(runtime: Runtime) -> None:
-    """List a small catalog and receive stock into a fresh data directory, then show both."""
+def demo(runtime: Runtime, count: int, seed: int) -> None:
+    """Run the shop for a while on a fresh data directory and report what happened."""
     data_dir = runtime.settings.data_dir
     if data_dir is not None and data_dir.exists() and any(data_dir.iterdir()):
         fail(f"the demo needs a fresh data directory, and {data_dir} is not empty")
+    # Commands are placed from here while a worker thread delivers, as separate processes would.
+    settings = attrs.evolve(runtime.settings, topology=Topology.SPLIT, poll_seconds=0.005)
+    console = Console()
+    with bootstrap(settings) as app:
+        stock_up(app)
+        worker = app.worker()
+        delivering = threading.Thread(target=worker.run, name="worker", daemon=True)
+        delivering.start()
+        try:
+            began = time.perf_counter()
+            outcome = place_orders(app, order_stream(count, seed), console)
+            elapsed = time.perf_counter() - began
+            deliver_parcels(app)
+            wait_until_idle(app)
+        finally:
+            worker.stop()
+            delivering.join(timeout=30)
+        report(app, outcome, count, elapsed, console)
+
+
+def stock_up(app: Tessera) -> None:
     for sku, name, price in CATALOG:
-        runtime.handle(ListProduct(sku=sku, name=name, price=price, currency="EUR"))
-    runtime.handle(DiscontinueProduct(sku="CAP-OLD"))
+        app.handle(ListProduct(sku=sku, name=name, price=price, currency="EUR"))
+    app.handle(DiscontinueProduct(sku="CAP-OLD"))
+    app.deliver()  # inventory and ordering learn the catalog before stock and orders arrive
     for sku, quantity in DELIVERIES:
-        runtime.handle(ReceiveStock(sku=sku, quantity=quantity))
-    show(products_table(runtime.handle(ListProducts())))
-    show(stock_table(runtime.handle(ListStockItems())))
-    click.echo(f"data kept in {data_dir}" if data_dir else "data kept in memory")
+        app.handle(ReceiveStock(sku=sku, quantity=quantity))
+
+
+@attrs.define
+class Outcome:
+    cancellations_refused: int = 0
+    placed_at: dict[str, float] = attrs.Factory(dict)
+
+
+def place_orders(app: Tessera, plans: list[OrderPlan], console: Console) -> Outcome:
+    outcome = Outcome()
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=False) as progress:
+        placing = progress.add_task("orders placed ", total=len(plans))
+        settling = progress.add_task("orders settled", total=len(plans))
+        for n, plan in enumerate(plans):
+            order = app.handle(
+                PlaceOrder(f"customer-{n % 97:02}", plan.lines, plan.card, address(n))
+            )
+            outcome.placed_at[order.id] = time.time()
+            if plan.cancel:
+                try:
+                    app.handle(CancelOrder(order.id))
+                except (DomainError, ApplicationError):
+                    outcome.cancellations_refused += 1  # the saga had already moved it on
+            progress.advance(placing)
+            if n % 100 == 0:
+                progress.update(settling, completed=settled(app))
+        while (done := settled(app)) < len(plans):
+            progress.update(settling, completed=done)
+            time.sleep(0.5)  # counting loads every order: not so often that it slows the worker
+        progress.update(settling, completed=len(plans))
+    return outcome
+
+
+def address(n: int) -> str:
+    return f"{n + 1} Harbour Street, Port {chr(65 + n % 26)}"
+
+
+def settled(app: Tessera) -> int:
+    orders: list[OrderView] = app.handle(ListOrders())
+    return sum(1 for o in orders if o.status in SETTLED)
+
+
+def deliver_parcels(app: Tessera) -> None:
+    """The carrier confirms every parcel it was given."""
+    for shipment in app.handle(ListShipments("dispatched")):
+        app.handle(DeliverShipment(shipment.id))
+
+
+def wait_until_idle(app: Tessera, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not app.worker().idle():
+        if time.monotonic() > deadline:
+            raise ApplicationError("the demo's messages were not all delivered in time")
+        time.sleep(0.05)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else 0.0
+
+
+def report(app: Tessera, outcome: Outcome, count: int, elapsed: float, console: Console) -> None:
+    orders: list[OrderView] = app.handle(ListOrders())
+    by_outcome = Counter((o.status, o.cancel_reason or "") for o in orders)
+    table = Table(title=f"{count} orders")
+    for column in ("Status", "Reason", "Orders"):
+        table.add_column(column, justify="right" if column == "Orders" else "left")
+    for (status, reason), n in sorted(by_outcome.items()):
+        table.add_row(status, reason, str(n))
+    console.print(table)
+    if outcome.cancellations_refused:
+        console.print(
+            f"{outcome.cancellations_refused} cancellations came too late and were refused"
+        )
+
+    payments = app.handle(ListPayments())
+    captured = sum((p.captured for p in payments), Decimal(0))
+    refunded = sum((p.refunded for p in payments), Decimal(0))
+    console.print(
+        f"money captured {captured} EUR, refunded {refunded} EUR, kept {captured - refunded} EUR"
+    )
+
+    items = app.handle(ListStockItems())
+    show(stock_table(items))
+    balanced = all(i.received == i.on_hand + i.shipped for i in items)
+    console.print(
+        f"stock conservation (received = on hand + shipped) holds for every SKU: {balanced}"
+    )
+    show(products_table(app.handle(ListProducts())))
+
+    latencies = shipped_latencies(app, orders, outcome)
+    console.print(
+        f"{count} orders placed and settled in {elapsed:.1f} s ({count / elapsed:,.0f} orders/s);"
+        " placed -> shipped latency"
+        f" p50 {percentile(latencies, 0.5) * 1000:.0f} ms,"
+        f" p99 {percentile(latencies, 0.99) * 1000:.0f} ms"
+    )
+    completed = next((o for o in orders if o.status == "completed"), None)
+    if completed is not None:
+        trace_table(app, completed.id, console)
+
+
+def shipped_latencies(app: Tessera, orders: list[OrderView], outcome: Outcome) -> list[float]:
+    latencies = []
+    for order in orders:
+        for hop in app.operations.trace(order.id):
+            dispatched = hop.type.endswith("ShipmentDispatched.v1")
+            if dispatched and hop.subscription == "ordering" and hop.handled_at is not None:
+                latencies.append(hop.handled_at - outcome.placed_at[order.id])
+    return latencies
+
+
+def trace_table(app: Tessera, order_id: str, console: Console) -> None:
+    hops = app.operations.trace(order_id)
+    start = hops[0].written_at
+    table = Table(title=f"Trace of order {order_id} through the contexts")
+    for column in ("+ms", "Published by", "Event", "Handled by", "+ms handled"):
+        table.add_column(column)
+    for hop in (h for h in hops if h.state != "ignored"):
+        handled = f"{(hop.handled_at - start) * 1000:.0f}" if hop.handled_at else "-"
+        table.add_row(
+            f"{(hop.written_at - start) * 1000:.0f}", hop.source, hop.type.split(".")[2],
+            hop.subscription or "-", handled,
+        )  # fmt: skip
+    console.print(table)

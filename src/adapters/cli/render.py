@@ -17,7 +17,7 @@ from application.catalog.queries import ProductView
 from application.inventory.queries import StockItemView
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     raise TypeError(f"cannot show {type(value).__name__} as JSON")
@@ -29,7 +29,7 @@ def print_json(views: AttrsInstance | Sequence[AttrsInstance]) -> None:
         data: Any = [attrs.asdict(v) for v in views]
     else:
         data = attrs.asdict(views)
-    click.echo(json.dumps(data, default=_plain, indent=2))
+    click.echo(json.dumps(data, default=plain, indent=2))
 
 
 def products_table(products: Sequence[ProductView]) -> Table:

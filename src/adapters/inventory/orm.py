@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, MetaData, Table, event
 from sqlalchemy.orm import registry, relationship
 
-from adapters.persistence.types import IdentifierType
+from adapters.persistence.types import IdentifierType, enum_values, restore_unmapped_state
+from domain.inventory.allocation import Allocation, AllocationLine, AllocationStatus, Rejection
 from domain.inventory.catalogue import CataloguedProduct
 from domain.inventory.stock_item import Reservation, StockItem
 from domain.shared.identifiers import OrderId, Sku
@@ -38,11 +37,26 @@ catalogue = Table(
     Column("discontinued", Boolean, nullable=False),
 )
 
+allocations = Table(
+    "allocations",
+    metadata,
+    Column("order_id", IdentifierType(OrderId), primary_key=True),
+    Column("status", enum_values(AllocationStatus), nullable=False),
+    Column("rejection", enum_values(Rejection)),
+    Column("version", Integer, nullable=False),
+)
+
+allocation_lines = Table(
+    "allocation_lines",
+    metadata,
+    Column(
+        "order_id", IdentifierType(OrderId), ForeignKey("allocations.order_id"), primary_key=True
+    ),
+    Column("sku", IdentifierType(Sku), primary_key=True),
+    Column("quantity", Integer, nullable=False),
+)
+
 _mapper_registry = registry(metadata=metadata)
-
-
-def _restore_unmapped_state(item: StockItem, _: Any) -> None:
-    item._pending_events = []
 
 
 def start_mappers() -> None:
@@ -65,4 +79,15 @@ def start_mappers() -> None:
         version_id_col=stock_items.c.version,
         version_id_generator=False,
     )
-    event.listen(StockItem, "load", _restore_unmapped_state)
+    _mapper_registry.map_imperatively(AllocationLine, allocation_lines)
+    _mapper_registry.map_imperatively(
+        Allocation,
+        allocations,
+        properties={
+            "lines": relationship(AllocationLine, cascade="all, delete-orphan", lazy="selectin")
+        },
+        version_id_col=allocations.c.version,
+        version_id_generator=False,
+    )
+    event.listen(StockItem, "load", restore_unmapped_state)
+    event.listen(Allocation, "load", restore_unmapped_state)

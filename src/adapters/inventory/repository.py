@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from adapters.persistence.repository import SqlAlchemyRepository
+from domain.inventory.allocation import Allocation
 from domain.inventory.catalogue import CataloguedProduct
 from domain.inventory.stock_item import StockItem
 
@@ -13,3 +14,8 @@ class SqlAlchemyStockItemRepository(SqlAlchemyRepository[StockItem]):
 
 class SqlAlchemyCatalogueRepository(SqlAlchemyRepository[CataloguedProduct]):
     entity = CataloguedProduct
+
+
+class SqlAlchemyAllocationRepository(SqlAlchemyRepository[Allocation]):
+    entity = Allocation
+    identity = "order_id"

@@ -18,7 +18,7 @@ import attrs
 from application.shared.bus import Reaction, Reactions
 from application.shared.envelope import Envelope, MalformedMessage, caused_by
 from application.shared.inbox import ConsumingUnitOfWork
-from application.shared.integration import UnknownEventType
+from application.shared.integration import UnknownEventType, event_class
 from application.shared.queue import Delivery, MessageQueue
 from application.shared.retry import RetryPolicy
 
@@ -70,6 +70,11 @@ class Consumer:
         self._consumer_id = consumer_id
 
     @property
+    def reacts_to(self) -> set[type]:
+        """The integration events this consumer's context reacts to."""
+        return set(self._reactions)
+
+    @property
     def sources(self) -> set[str]:
         """The contexts whose events this consumer reacts to."""
         return {cls.source for cls in self._reactions}  # type: ignore[attr-defined]
@@ -81,13 +86,15 @@ class Consumer:
             self.subscription, limit, self._lease_seconds, self._consumer_id
         )
         done: list[Delivery] = []
+        ignored: list[Delivery] = []
         readable: list[_Readable] = []
         for delivery in deliveries:
             item = self._read(delivery, report)
             if isinstance(item, _Readable):
                 readable.append(item)
             elif item:
-                done.append(delivery)
+                ignored.append(delivery)
+        self._queue.ignore(ignored)
         try:
             if self._handle_together(readable, report):
                 done += [item.delivery for item in readable]
@@ -103,18 +110,19 @@ class Consumer:
         return report
 
     def _read(self, delivery: Delivery, report: ConsumeReport) -> _Readable | bool:
-        """The message to handle; True if there is nothing to handle, False if dead-lettered."""
+        """The message to handle; True if this context does not react to it, False if it was
+        dead-lettered as unreadable."""
         try:
             envelope = Envelope.from_json(delivery.body)
+            reaction = self._reactions.get(event_class(envelope.type))
+            if reaction is None:
+                report.ignored += 1
+                return True
             event = envelope.event()
         except (MalformedMessage, UnknownEventType) as unreadable:
             self._queue.dead_letter(delivery, f"unreadable: {unreadable}")
             report.dead_lettered += 1
             return False
-        reaction = self._reactions.get(type(event))
-        if reaction is None:
-            report.ignored += 1
-            return True
         return _Readable(delivery, envelope, event, reaction)
 
     def _handle_together(self, batch: Sequence[_Readable], report: ConsumeReport) -> bool:

@@ -120,11 +120,17 @@ class InMemoryQueue:
             return [slot.delivery() for slot in taken]
 
     def ack(self, deliveries: Sequence[Delivery]) -> None:
+        self._finish(deliveries, "done")
+
+    def ignore(self, deliveries: Sequence[Delivery]) -> None:
+        self._finish(deliveries, "ignored")
+
+    def _finish(self, deliveries: Sequence[Delivery], state: str) -> None:
         now = self._clock()
         with self._lock:
             for delivery in deliveries:
                 if slot := self._ready(delivery):
-                    slot.state, slot.handled_at, slot.lease_until = "done", now, None
+                    slot.state, slot.handled_at, slot.lease_until = state, now, None
 
     def release(self, deliveries: Sequence[Delivery]) -> None:
         with self._lock:
@@ -196,7 +202,7 @@ class InMemoryQueue:
 
     def purge(self, handled_before: float) -> int:
         with self._lock:
-            for slot in list(self._where("done")):
+            for slot in [*self._where("done"), *self._where("ignored")]:
                 if (slot.handled_at or 0.0) < handled_before:
                     del self._slots[slot.id]
                     self._keys.discard((slot.subscription, slot.message.id))

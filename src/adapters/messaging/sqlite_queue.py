@@ -46,7 +46,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     subscription TEXT NOT NULL,
     message_id TEXT NOT NULL REFERENCES messages (id),
-    state TEXT NOT NULL DEFAULT 'ready' CHECK (state IN ('ready', 'done', 'dead')),
+    state TEXT NOT NULL DEFAULT 'ready' CHECK (state IN ('ready', 'done', 'ignored', 'dead')),
     attempts INTEGER NOT NULL DEFAULT 0,
     available_at REAL NOT NULL,
     lease_until REAL,
@@ -159,14 +159,20 @@ class SqliteQueue:
         return [Delivery(subscription, row[0], row[1], row[2], row[3], row[4] + 1) for row in rows]
 
     def ack(self, deliveries: Sequence[Delivery]) -> None:
+        self._finish(deliveries, "done")
+
+    def ignore(self, deliveries: Sequence[Delivery]) -> None:
+        self._finish(deliveries, "ignored")
+
+    def _finish(self, deliveries: Sequence[Delivery], state: str) -> None:
         if not deliveries:
             return
         now = self._clock()
         with self._write() as db:
             db.executemany(
-                "UPDATE deliveries SET state = 'done', handled_at = ?, lease_until = NULL,"
+                "UPDATE deliveries SET state = ?, handled_at = ?, lease_until = NULL,"
                 " error = NULL WHERE id = ? AND state = 'ready'",
-                [(now, d.delivery_id) for d in deliveries],
+                [(state, now, d.delivery_id) for d in deliveries],
             )
 
     def release(self, deliveries: Sequence[Delivery]) -> None:
@@ -271,7 +277,7 @@ class SqliteQueue:
     def purge(self, handled_before: float) -> int:
         with self._write() as db:
             db.execute(
-                "DELETE FROM deliveries WHERE state = 'done' AND handled_at < ?",
+                "DELETE FROM deliveries WHERE state IN ('done', 'ignored') AND handled_at < ?",
                 (handled_before,),
             )
             cursor = db.execute(

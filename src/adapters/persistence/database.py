@@ -45,7 +45,8 @@ def sqlite_engine(path: Path | None) -> Engine:
             "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
         )
     else:
-        engine = create_engine(f"sqlite:///{path}")
+        # Workers and commands may share an engine across threads; each session stays in one.
+        engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
     event.listen(engine, "connect", _configure_sqlite)
     return engine
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 import attrs
-from sqlalchemy import Dialect, Numeric, String
+from sqlalchemy import Dialect, Enum, Numeric, String
 from sqlalchemy.orm import Composite
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
+from domain.shared.aggregate import AggregateRoot
 from domain.shared.money import Money
 
 Identifier = TypeVar("Identifier")
@@ -69,3 +71,18 @@ class MoneyComposite(Composite[Money]):
             getattr(money, name) for name in names
         )
         super()._init_accessor()
+
+
+def enum_values(enum_class: type[enum.Enum]) -> Enum:
+    """An enum stored as its values (`"awaiting_payment"`), readable in the database as text."""
+    return Enum(
+        enum_class,
+        native_enum=False,
+        values_callable=lambda members: [m.value for m in members],
+        length=40,
+    )
+
+
+def restore_unmapped_state(aggregate: AggregateRoot, _: object) -> None:
+    """A `load` listener: what the ORM does not store starts empty on an aggregate it loads."""
+    aggregate._pending_events = []

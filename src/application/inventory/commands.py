@@ -1,4 +1,5 @@
-"""Commands inventory accepts."""
+"""Commands inventory accepts. Reservations are made, released and shipped only for orders,
+through the events of ordering and shipping."""
 
 from __future__ import annotations
 
@@ -9,22 +10,3 @@ import attrs
 class ReceiveStock:
     sku: str
     quantity: int
-
-
-@attrs.frozen
-class ReserveStock:
-    sku: str
-    order_id: str
-    quantity: int
-
-
-@attrs.frozen
-class ReleaseStock:
-    sku: str
-    order_id: str
-
-
-@attrs.frozen
-class ShipReservedStock:
-    sku: str
-    order_id: str

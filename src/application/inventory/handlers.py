@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from application.inventory.commands import (
-    ReceiveStock,
-    ReleaseStock,
-    ReserveStock,
-    ShipReservedStock,
-)
+from application.inventory.commands import ReceiveStock
 from application.inventory.queries import GetStockItem, ListStockItems, StockItemView
 from application.inventory.unit_of_work import InventoryUnitOfWork
 from application.shared.bus import Handlers
 from domain.inventory.rules import StockIsReceivedOnlyForSellableProducts
 from domain.inventory.stock_item import StockItem
 from domain.shared.errors import NotFound
-from domain.shared.identifiers import OrderId, Sku
+from domain.shared.identifiers import Sku
 from domain.shared.rules import check_rule
 
 
@@ -32,30 +27,6 @@ def receive_stock(command: ReceiveStock, uow: InventoryUnitOfWork) -> StockItemV
             item = StockItem(sku)
             uow.stock.add(item)
         item.receive(command.quantity)
-        uow.commit()
-        return StockItemView.of(item)
-
-
-def reserve_stock(command: ReserveStock, uow: InventoryUnitOfWork) -> StockItemView:
-    with uow:
-        item = _existing(uow, command.sku)
-        item.reserve(OrderId(command.order_id), command.quantity)
-        uow.commit()
-        return StockItemView.of(item)
-
-
-def release_stock(command: ReleaseStock, uow: InventoryUnitOfWork) -> StockItemView:
-    with uow:
-        item = _existing(uow, command.sku)
-        item.release(OrderId(command.order_id))
-        uow.commit()
-        return StockItemView.of(item)
-
-
-def ship_reserved_stock(command: ShipReservedStock, uow: InventoryUnitOfWork) -> StockItemView:
-    with uow:
-        item = _existing(uow, command.sku)
-        item.commit(OrderId(command.order_id))
         uow.commit()
         return StockItemView.of(item)
 
@@ -81,9 +52,6 @@ def inventory_handlers(uow: InventoryUnitOfWork) -> Handlers:
     """Every inventory command and query, bound to inventory's unit of work."""
     return {
         ReceiveStock: lambda m: receive_stock(m, uow),
-        ReserveStock: lambda m: reserve_stock(m, uow),
-        ReleaseStock: lambda m: release_stock(m, uow),
-        ShipReservedStock: lambda m: ship_reserved_stock(m, uow),
         GetStockItem: lambda m: get_stock_item(m, uow),
         ListStockItems: lambda m: list_stock_items(m, uow),
     }

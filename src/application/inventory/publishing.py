@@ -1,19 +1,29 @@
-"""How inventory announces its changes: domain events to integration events."""
+"""How inventory announces its changes: an order's allocation, as integration events.
+
+Changes to single stock items stay inside inventory; other contexts hear about orders.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from application.contracts import inventory as published
-from domain.inventory import events
+from domain.inventory import allocation
 from domain.shared.events import DomainEvent
+from domain.shared.identifiers import Sku
+
+
+def _lines(lines: tuple[tuple[Sku, int], ...]) -> list[published.StockLine]:
+    return [published.StockLine(sku.value, quantity) for sku, quantity in lines]
 
 
 def integration_events(event: DomainEvent) -> Iterable[object]:
     match event:
-        case events.StockReserved(sku=sku, order_id=order_id, quantity=quantity):
-            yield published.StockReserved(order_id.value, sku.value, quantity)
-        case events.StockReleased(sku=sku, order_id=order_id, quantity=quantity):
-            yield published.StockReleased(order_id.value, sku.value, quantity)
-        case events.StockShipped(sku=sku, order_id=order_id, quantity=quantity):
-            yield published.StockShipped(order_id.value, sku.value, quantity)
+        case allocation.StockAllocated(order_id=order_id, lines=lines):
+            yield published.StockReserved(order_id.value, _lines(lines))
+        case allocation.AllocationRejected(order_id=order_id, reason=reason, detail=detail):
+            yield published.StockReservationRejected(order_id.value, reason.value, detail)
+        case allocation.AllocationReleased(order_id=order_id, lines=lines):
+            yield published.StockReleased(order_id.value, _lines(lines))
+        case allocation.AllocationShipped(order_id=order_id, lines=lines):
+            yield published.StockShipped(order_id.value, _lines(lines))

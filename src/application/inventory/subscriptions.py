@@ -7,10 +7,14 @@ inbox and commits; reactions tolerate redelivery and messages arriving out of or
 from __future__ import annotations
 
 from application.contracts.catalog import ProductDiscontinued, ProductListed
+from application.contracts.ordering import OrderCancelled, OrderPlaced
+from application.contracts.shipping import ShipmentDispatched
 from application.inventory.unit_of_work import InventoryUnitOfWork
 from application.shared.bus import Reactions
+from domain.inventory.allocation import Allocation
 from domain.inventory.catalogue import CataloguedProduct
-from domain.shared.identifiers import Sku
+from domain.inventory.stock_item import StockItem
+from domain.shared.identifiers import OrderId, Sku
 
 
 def on_product_listed(event: ProductListed, uow: InventoryUnitOfWork) -> None:
@@ -28,5 +32,42 @@ def on_product_discontinued(event: ProductDiscontinued, uow: InventoryUnitOfWork
         known.discontinued = True
 
 
+def on_order_placed(event: OrderPlaced, uow: InventoryUnitOfWork) -> None:
+    order_id = OrderId(event.order_id)
+    if uow.allocations.get(order_id) is not None:
+        return  # already reserved or rejected, or cancelled before it arrived
+    wanted = [(Sku(line.sku), line.quantity) for line in event.lines]
+    skus = {sku for sku, _ in wanted}
+    stock = {sku: uow.stock.get(sku) for sku in skus}
+    catalogue = {sku: uow.catalogue.get(sku) for sku in skus}
+    uow.allocations.add(Allocation.allocate(order_id, wanted, stock, catalogue))
+
+
+def on_order_cancelled(event: OrderCancelled, uow: InventoryUnitOfWork) -> None:
+    order_id = OrderId(event.order_id)
+    held = uow.allocations.get(order_id)
+    if held is None:
+        uow.allocations.add(Allocation.withdrawn(order_id))
+        return
+    held.release(_stock_of(held, uow))
+
+
+def on_shipment_dispatched(event: ShipmentDispatched, uow: InventoryUnitOfWork) -> None:
+    held = uow.allocations.get(OrderId(event.order_id))
+    if held is None:
+        raise LookupError(f"order {event.order_id} shipped, but inventory holds nothing for it")
+    held.ship(_stock_of(held, uow))
+
+
+def _stock_of(held: Allocation, uow: InventoryUnitOfWork) -> dict[Sku, StockItem | None]:
+    return {line.sku: uow.stock.get(line.sku) for line in held.lines}
+
+
 def inventory_reactions() -> Reactions[InventoryUnitOfWork]:
-    return {ProductListed: on_product_listed, ProductDiscontinued: on_product_discontinued}
+    return {
+        ProductListed: on_product_listed,
+        ProductDiscontinued: on_product_discontinued,
+        OrderPlaced: on_order_placed,
+        OrderCancelled: on_order_cancelled,
+        ShipmentDispatched: on_shipment_dispatched,
+    }

@@ -6,7 +6,7 @@ from typing import Protocol
 
 from application.shared.inbox import ConsumingUnitOfWork
 from domain.inventory.catalogue import CatalogueRepository
-from domain.inventory.repository import StockItemRepository
+from domain.inventory.repository import AllocationRepository, StockItemRepository
 
 
 class InventoryUnitOfWork(ConsumingUnitOfWork, Protocol):
@@ -17,3 +17,6 @@ class InventoryUnitOfWork(ConsumingUnitOfWork, Protocol):
 
     @property
     def catalogue(self) -> CatalogueRepository: ...
+
+    @property
+    def allocations(self) -> AllocationRepository: ...

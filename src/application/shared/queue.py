@@ -106,6 +106,9 @@ class MessageQueue(Protocol):
     def ack(self, deliveries: Sequence[Delivery]) -> None:
         """The messages were handled; never deliver them again."""
 
+    def ignore(self, deliveries: Sequence[Delivery]) -> None:
+        """The subscriber does not react to these messages; done with, and marked so."""
+
     def release(self, deliveries: Sequence[Delivery]) -> None:
         """Give back leased messages that were not tried, without counting an attempt."""
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from domain.inventory.allocation import Allocation
 from domain.inventory.stock_item import StockItem
-from domain.shared.identifiers import Sku
+from domain.shared.identifiers import OrderId, Sku
 
 
 class StockItemRepository(Protocol):
@@ -17,3 +18,13 @@ class StockItemRepository(Protocol):
     def get(self, sku: Sku) -> StockItem | None: ...
 
     def all(self) -> Sequence[StockItem]: ...
+
+
+class AllocationRepository(Protocol):
+    """What each order holds of the stock, by order id."""
+
+    def add(self, allocation: Allocation) -> None: ...
+
+    def get(self, order_id: OrderId) -> Allocation | None: ...
+
+    def all(self) -> Sequence[Allocation]: ...

@@ -1,0 +1,193 @@
+"""`tessera orders ...`, `tessera shipping ...` and `tessera contexts map`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import attrs
+import click
+from rich.table import Table
+
+from adapters.bootstrap import ContextMapEntry, Settings, bootstrap
+from adapters.cli.app import Runtime, cli, fail, pass_runtime
+from adapters.cli.render import plain, print_json, show
+from adapters.payments.test_gateway import TEST_TOKENS
+from application.ordering.commands import CancelOrder, OrderLineRequest, PlaceOrder
+from application.ordering.queries import GetOrder, ListOrders, OrderView
+from application.shipping.commands import DeliverShipment
+from application.shipping.queries import ListShipments
+from domain.ordering.order import OrderStatus
+from domain.shipping.shipment import ShipmentStatus
+
+
+class OrderLineParam(click.ParamType[OrderLineRequest]):
+    """`SKU:QTY`, such as `MUG-BLUE:2`."""
+
+    name = "SKU:QTY"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> OrderLineRequest:
+        if isinstance(value, OrderLineRequest):
+            return value
+        sku, colon, quantity = str(value).rpartition(":")
+        if not colon or not sku:
+            self.fail(f"{value!r} is not SKU:QTY (for example MUG-BLUE:2)", param, ctx)
+        try:
+            return OrderLineRequest(sku, int(quantity))
+        except ValueError:
+            self.fail(f"{value!r}: the quantity {quantity!r} is not a whole number", param, ctx)
+
+
+@cli.group()
+def orders() -> None:
+    """Place, follow and cancel orders."""
+
+
+@orders.command("place", context_settings={"ignore_unknown_options": True})
+@click.option("--customer", required=True, help="Who is buying.")
+@click.option(
+    "--line", "lines", required=True, multiple=True, type=OrderLineParam(), help="SKU:QTY."
+)
+@click.option("--card", required=True, help=f"A card token: {', '.join(TEST_TOKENS)}.")
+@click.option("--address", required=True, help="Where to ship.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: id and status.")
+@pass_runtime
+def place(
+    runtime: Runtime,
+    customer: str,
+    lines: tuple[OrderLineRequest, ...],
+    card: str,
+    address: str,
+    as_json: bool,
+) -> None:
+    """Place an order; in the monolith it is fulfilled as far as it can go before this returns."""
+    if card not in TEST_TOKENS:
+        fail(f"unknown card token {card!r}; the test gateway takes {', '.join(TEST_TOKENS)}")
+    placed = runtime.handle(PlaceOrder(customer, lines, card, address))
+    order: OrderView = runtime.handle(GetOrder(placed.id))
+    if as_json:
+        click.echo(json.dumps({"id": order.id, "status": order.status}))
+    else:
+        reason = f" ({order.cancel_reason})" if order.cancel_reason else ""
+        click.echo(f"order {order.id}: {order.status}{reason}")
+
+
+@orders.command("show")
+@click.argument("order_id")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@pass_runtime
+def show_order(runtime: Runtime, order_id: str, as_json: bool) -> None:
+    """One order, its lines and the timeline of its messages."""
+    order: OrderView = runtime.handle(GetOrder(order_id))
+    timeline = runtime.tessera.operations.trace(order_id)
+    if as_json:
+        data = attrs.asdict(order) | {"timeline": [attrs.asdict(h) for h in timeline]}
+        click.echo(json.dumps(data, default=plain, indent=2))
+        return
+    reason = f" ({order.cancel_reason})" if order.cancel_reason else ""
+    click.echo(f"order {order.id} for {order.customer_id}: {order.status}{reason}")
+    click.echo(f"total {order.total} {order.currency}, to {order.address}")
+    lines = Table(title="Lines")
+    for column in ("SKU", "Quantity", "Unit price"):
+        lines.add_column(column)
+    for line in order.lines:
+        lines.add_row(line.sku, str(line.quantity), f"{line.unit_price} {order.currency}")
+    show(lines)
+    steps = Table(title="Timeline")
+    for column in ("Context", "Event", "To", "Outcome"):
+        steps.add_column(column)
+    for hop in timeline:
+        steps.add_row(hop.source, hop.type.split(".")[2], hop.subscription or "-", hop.state or "-")
+    show(steps)
+
+
+@orders.command("list")
+@click.option("--status", type=click.Choice([s.value for s in OrderStatus]), default=None)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@pass_runtime
+def list_orders(runtime: Runtime, status: str | None, as_json: bool) -> None:
+    """Every order, or those in one status."""
+    found: list[OrderView] = runtime.handle(ListOrders(status))
+    if as_json:
+        print_json(found)
+        return
+    table = Table(title="Orders")
+    for column in ("Order", "Customer", "Status", "Reason", "Total"):
+        table.add_column(column)
+    for o in found:
+        table.add_row(
+            o.id, o.customer_id, o.status, o.cancel_reason or "", f"{o.total} {o.currency}"
+        )
+    show(table)
+
+
+@orders.command("cancel")
+@click.argument("order_id")
+@pass_runtime
+def cancel(runtime: Runtime, order_id: str) -> None:
+    """Cancel an order whose shipment has not been requested yet."""
+    runtime.handle(CancelOrder(order_id))
+    order: OrderView = runtime.handle(GetOrder(order_id))
+    click.echo(f"order {order.id}: {order.status} ({order.cancel_reason})")
+
+
+@cli.group()
+def shipping() -> None:
+    """Parcels and their delivery."""
+
+
+@shipping.command("deliver")
+@click.argument("shipment_id")
+@pass_runtime
+def deliver(runtime: Runtime, shipment_id: str) -> None:
+    """Record that the carrier delivered a parcel."""
+    shipment = runtime.handle(DeliverShipment(shipment_id))
+    click.echo(f"shipment {shipment.id} for order {shipment.order_id}: {shipment.status}")
+
+
+@shipping.command("list")
+@click.option("--status", type=click.Choice([s.value for s in ShipmentStatus]), default=None)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@pass_runtime
+def list_shipments(runtime: Runtime, status: str | None, as_json: bool) -> None:
+    """Every shipment, or those in one status."""
+    found = runtime.handle(ListShipments(status))
+    if as_json:
+        print_json(found)
+        return
+    table = Table(title="Shipments")
+    for column in ("Shipment", "Order", "Status", "Tracking"):
+        table.add_column(column)
+    for s in found:
+        table.add_row(s.id, s.order_id, s.status, s.tracking_number or "")
+    show(table)
+
+
+@cli.group()
+def contexts() -> None:
+    """The bounded contexts and how they talk."""
+
+
+@contexts.command("map")
+@click.option("--format", "style", type=click.Choice(["text", "mermaid"]), default="text")
+def context_map(style: str) -> None:
+    """Which context publishes which event, and who reacts to it: generated from the code."""
+    with bootstrap(Settings.in_memory()) as app:
+        entries = app.context_map()
+    click.echo(render_map(entries, style))
+
+
+def render_map(entries: list[ContextMapEntry], style: str) -> str:
+    if style == "mermaid":
+        lines = ["flowchart LR"]
+        for e in entries:
+            name = e.event_type.split(".")[2]
+            lines += [f"  {e.publisher} -- {name} --> {s}" for s in e.subscribers]
+        return "\n".join(lines)
+    lines = []
+    for e in entries:
+        to = ", ".join(e.subscribers) or "(no subscriber yet)"
+        lines.append(f"{e.publisher:<10} {e.event_type:<42} -> {to}")
+    return "\n".join(lines)

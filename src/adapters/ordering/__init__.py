@@ -1,0 +1,1 @@
+"""Ordering's adapters: its own database and its wiring."""

@@ -1,0 +1,1 @@
+"""Payments' adapters: its own database, the test gateway, and its wiring."""

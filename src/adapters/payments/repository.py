@@ -1,0 +1,11 @@
+"""Payments kept in payments' own database."""
+
+from __future__ import annotations
+
+from adapters.persistence.repository import SqlAlchemyRepository
+from domain.payments.payment import Payment
+
+
+class SqlAlchemyPaymentRepository(SqlAlchemyRepository[Payment]):
+    entity = Payment
+    identity = "order_id"

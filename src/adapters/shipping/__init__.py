@@ -1,0 +1,1 @@
+"""Shipping's adapters: its own database, the test carrier, and its wiring."""

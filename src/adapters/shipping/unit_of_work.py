@@ -1,0 +1,15 @@
+"""Shipping's unit of work on its own database."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
+from adapters.shipping.repository import SqlAlchemyShipmentRepository
+
+
+class SqlAlchemyShippingUnitOfWork(SqlAlchemyUnitOfWork):
+    shipments: SqlAlchemyShipmentRepository
+
+    def _open_repositories(self, session: Session) -> None:
+        self.shipments = SqlAlchemyShipmentRepository(session)

@@ -1,0 +1,1 @@
+"""Ordering use cases, and the fulfilment saga's reactions."""

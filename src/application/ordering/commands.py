@@ -1,0 +1,32 @@
+"""Commands ordering accepts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+
+@attrs.frozen
+class OrderLineRequest:
+    sku: str
+    quantity: int
+
+
+def _as_lines(lines: Iterable[OrderLineRequest]) -> tuple[OrderLineRequest, ...]:
+    return tuple(lines)
+
+
+@attrs.frozen
+class PlaceOrder:
+    customer_id: str
+    lines: tuple[OrderLineRequest, ...] = attrs.field(converter=_as_lines)
+    card_token: str
+    address: str
+    order_id: str | None = None
+    """Chosen by the caller to make placing idempotent; a new one when not given."""
+
+
+@attrs.frozen
+class CancelOrder:
+    order_id: str

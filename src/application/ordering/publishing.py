@@ -1,0 +1,32 @@
+"""How ordering announces its changes: the order lifecycle and the saga's requests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from application.contracts import ordering as published
+from domain.ordering import fulfilment, order
+from domain.shared.events import DomainEvent
+from domain.shared.identifiers import Sku
+
+
+def _lines(lines: tuple[tuple[Sku, int], ...]) -> list[published.OrderedLine]:
+    return [published.OrderedLine(sku.value, quantity) for sku, quantity in lines]
+
+
+def integration_events(event: DomainEvent) -> Iterable[object]:
+    match event:
+        case order.OrderPlaced(order_id=order_id, customer_id=customer, lines=lines, total=total):
+            yield published.OrderPlaced(
+                order_id.value, customer, _lines(lines), total.amount, total.currency
+            )
+        case order.OrderPaid(order_id=order_id):
+            yield published.OrderConfirmed(order_id.value)
+        case order.OrderCancelled(order_id=order_id, reason=reason):
+            yield published.OrderCancelled(order_id.value, reason.value)
+        case order.OrderCompleted(order_id=order_id):
+            yield published.OrderCompleted(order_id.value)
+        case fulfilment.PaymentRequested(order_id=order_id, amount=amount, card_token=token):
+            yield published.PaymentRequested(order_id.value, amount.amount, amount.currency, token)
+        case fulfilment.ShipmentRequested(order_id=order_id, address=address, lines=lines):
+            yield published.ShipmentRequested(order_id.value, address, _lines(lines))

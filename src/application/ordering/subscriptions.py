@@ -1,0 +1,94 @@
+"""What ordering does when other contexts announce something: it keeps its own price list,
+and its fulfilment saga moves each order on.
+
+Every reaction tolerates redelivery and reordering: an answer for an order that has moved on
+(or was cancelled meanwhile) changes nothing, and the compensations are other contexts'
+reactions to OrderCancelled.
+"""
+
+from __future__ import annotations
+
+from application.contracts.catalog import ProductDiscontinued, ProductListed, ProductPriceChanged
+from application.contracts.inventory import StockReservationRejected, StockReserved
+from application.contracts.payments import PaymentCaptured, PaymentDeclined
+from application.contracts.shipping import ShipmentDelivered, ShipmentDispatched
+from application.ordering.unit_of_work import OrderingUnitOfWork
+from application.shared.bus import Reactions
+from domain.ordering.fulfilment import Fulfilment
+from domain.ordering.order import CancelReason, Order
+from domain.ordering.price_list import ListedPrice
+from domain.shared.identifiers import OrderId, Sku
+from domain.shared.money import Money
+
+
+def on_product_listed(event: ProductListed, uow: OrderingUnitOfWork) -> None:
+    price = Money(event.price, event.currency)
+    known = uow.prices.get(Sku(event.sku))
+    if known is None:
+        uow.prices.add(ListedPrice(Sku(event.sku), price))
+
+
+def on_product_price_changed(event: ProductPriceChanged, uow: OrderingUnitOfWork) -> None:
+    known = uow.prices.get(Sku(event.sku))
+    if known is None:
+        raise LookupError(f"{event.sku} was repriced before ordering heard it was listed")
+    known.price = Money(event.price, event.currency)
+
+
+def on_product_discontinued(event: ProductDiscontinued, uow: OrderingUnitOfWork) -> None:
+    known = uow.prices.get(Sku(event.sku))
+    if known is None:
+        raise LookupError(f"{event.sku} was discontinued before ordering heard it was listed")
+    known.on_sale = False
+
+
+def _saga(uow: OrderingUnitOfWork, order_id: str) -> tuple[Order, Fulfilment]:
+    order = uow.orders.get(OrderId(order_id))
+    fulfilment = uow.fulfilments.get(OrderId(order_id))
+    if order is None or fulfilment is None:
+        raise LookupError(f"ordering has no order {order_id}")
+    return order, fulfilment
+
+
+def on_stock_reserved(event: StockReserved, uow: OrderingUnitOfWork) -> None:
+    order, fulfilment = _saga(uow, event.order_id)
+    fulfilment.stock_reserved(order)
+
+
+def on_stock_rejected(event: StockReservationRejected, uow: OrderingUnitOfWork) -> None:
+    order, fulfilment = _saga(uow, event.order_id)
+    fulfilment.stock_rejected(order, CancelReason(event.reason))
+
+
+def on_payment_captured(event: PaymentCaptured, uow: OrderingUnitOfWork) -> None:
+    order, fulfilment = _saga(uow, event.order_id)
+    fulfilment.payment_captured(order)
+
+
+def on_payment_declined(event: PaymentDeclined, uow: OrderingUnitOfWork) -> None:
+    order, fulfilment = _saga(uow, event.order_id)
+    fulfilment.payment_declined(order)
+
+
+def on_shipment_dispatched(event: ShipmentDispatched, uow: OrderingUnitOfWork) -> None:
+    order, _ = _saga(uow, event.order_id)
+    order.shipped(event.tracking_number)
+
+
+def on_shipment_delivered(event: ShipmentDelivered, uow: OrderingUnitOfWork) -> None:
+    order, _ = _saga(uow, event.order_id)
+    order.delivered()
+
+
+def ordering_reactions() -> Reactions[OrderingUnitOfWork]:
+    return {
+        ProductListed: on_product_listed,
+        ProductPriceChanged: on_product_price_changed,
+        ProductDiscontinued: on_product_discontinued,
+        StockReserved: on_stock_reserved,
+        StockReservationRejected: on_stock_rejected,
+        PaymentCaptured: on_payment_captured,
+        PaymentDeclined: on_payment_declined,
+        ShipmentDispatched: on_shipment_dispatched,
+        ShipmentDelivered: on_shipment_delivered,
+    }

@@ -1,0 +1,19 @@
+"""How payments announces its changes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from application.contracts import payments as published
+from domain.payments import payment
+from domain.shared.events import DomainEvent
+
+
+def integration_events(event: DomainEvent) -> Iterable[object]:
+    match event:
+        case payment.PaymentCaptured(order_id=order_id, amount=amount):
+            yield published.PaymentCaptured(order_id.value, amount.amount, amount.currency)
+        case payment.PaymentDeclined(order_id=order_id, reason=reason):
+            yield published.PaymentDeclined(order_id.value, reason)
+        case payment.PaymentRefunded(order_id=order_id, amount=amount):
+            yield published.PaymentRefunded(order_id.value, amount.amount, amount.currency)

@@ -1,0 +1,33 @@
+"""Questions payments answers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import attrs
+
+from domain.payments.payment import Payment
+
+
+@attrs.frozen
+class ListPayments:
+    pass
+
+
+@attrs.frozen
+class PaymentView:
+    order_id: str
+    status: str
+    captured: Decimal
+    refunded: Decimal
+    currency: str
+
+    @classmethod
+    def of(cls, payment: Payment) -> PaymentView:
+        return cls(
+            payment.order_id.value,
+            payment.status.value,
+            payment.captured_amount.amount,
+            payment.refunded.amount,
+            payment.amount.currency,
+        )

@@ -1,0 +1,36 @@
+"""What payments does when ordering asks for money, or cancels an order."""
+
+from __future__ import annotations
+
+from application.contracts.ordering import OrderCancelled, PaymentRequested
+from application.payments.gateway import PaymentGateway
+from application.payments.unit_of_work import PaymentsUnitOfWork
+from application.shared.bus import Reactions
+from domain.payments.payment import Payment, PaymentStatus
+from domain.shared.identifiers import OrderId
+from domain.shared.money import Money
+
+
+def payments_reactions(gateway: PaymentGateway) -> Reactions[PaymentsUnitOfWork]:
+    def on_payment_requested(event: PaymentRequested, uow: PaymentsUnitOfWork) -> None:
+        order_id = OrderId(event.order_id)
+        if uow.payments.get(order_id) is not None:
+            return  # at most one capture per order; or the order was cancelled first
+        amount = Money(event.amount, event.currency)
+        result = gateway.charge(f"charge-{order_id}", event.card_token, amount)
+        if result.approved:
+            uow.payments.add(Payment.captured(order_id, amount))
+        else:
+            uow.payments.add(Payment.declined(order_id, amount, result.reason))
+
+    def on_order_cancelled(event: OrderCancelled, uow: PaymentsUnitOfWork) -> None:
+        order_id = OrderId(event.order_id)
+        payment = uow.payments.get(order_id)
+        if payment is None:
+            uow.payments.add(Payment.voided(order_id))
+        elif payment.status is PaymentStatus.CAPTURED:
+            outstanding = payment.captured_amount - payment.refunded
+            gateway.refund(f"refund-{order_id}", outstanding)
+            payment.refund(outstanding)
+
+    return {PaymentRequested: on_payment_requested, OrderCancelled: on_order_cancelled}

@@ -1,0 +1,13 @@
+"""Payments' unit-of-work port."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from application.shared.inbox import ConsumingUnitOfWork
+from domain.payments.repository import PaymentRepository
+
+
+class PaymentsUnitOfWork(ConsumingUnitOfWork, Protocol):
+    @property
+    def payments(self) -> PaymentRepository: ...

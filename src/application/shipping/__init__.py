@@ -1,0 +1,1 @@
+"""Shipping use cases."""

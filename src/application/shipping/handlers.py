@@ -1,0 +1,34 @@
+"""Shipping's use cases."""
+
+from __future__ import annotations
+
+from application.shared.bus import Handlers
+from application.shipping.commands import DeliverShipment
+from application.shipping.queries import ListShipments, ShipmentView
+from application.shipping.unit_of_work import ShippingUnitOfWork
+from domain.shared.errors import NotFound
+from domain.shipping.shipment import ShipmentStatus
+
+
+def deliver_shipment(command: DeliverShipment, uow: ShippingUnitOfWork) -> ShipmentView:
+    with uow:
+        shipment = uow.shipments.get(command.shipment_id)
+        if shipment is None:
+            raise NotFound(f"no shipment with id {command.shipment_id}")
+        shipment.deliver()
+        uow.commit()
+        return ShipmentView.of(shipment)
+
+
+def list_shipments(query: ListShipments, uow: ShippingUnitOfWork) -> list[ShipmentView]:
+    status = ShipmentStatus(query.status) if query.status else None
+    with uow:
+        shipments = [s for s in uow.shipments.all() if status is None or s.status is status]
+        return [ShipmentView.of(s) for s in sorted(shipments, key=lambda s: s.id)]
+
+
+def shipping_handlers(uow: ShippingUnitOfWork) -> Handlers:
+    return {
+        DeliverShipment: lambda m: deliver_shipment(m, uow),
+        ListShipments: lambda m: list_shipments(m, uow),
+    }

@@ -1,0 +1,31 @@
+"""Questions shipping answers."""
+
+from __future__ import annotations
+
+import attrs
+
+from domain.shipping.shipment import Shipment
+
+
+@attrs.frozen
+class ListShipments:
+    status: str | None = None
+
+
+@attrs.frozen
+class ShipmentView:
+    id: str
+    order_id: str
+    status: str
+    tracking_number: str | None
+    address: str
+
+    @classmethod
+    def of(cls, shipment: Shipment) -> ShipmentView:
+        return cls(
+            shipment.id,
+            shipment.order_id.value,
+            shipment.status.value,
+            shipment.tracking_number,
+            shipment.address,
+        )

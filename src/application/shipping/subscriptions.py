@@ -1,0 +1,24 @@
+"""What shipping does when ordering asks for a parcel to be sent."""
+
+from __future__ import annotations
+
+import uuid
+
+from application.contracts.ordering import ShipmentRequested
+from application.shared.bus import Reactions
+from application.shipping.carrier import Carrier
+from application.shipping.unit_of_work import ShippingUnitOfWork
+from domain.shared.identifiers import OrderId
+from domain.shipping.shipment import Shipment
+
+
+def shipping_reactions(carrier: Carrier) -> Reactions[ShippingUnitOfWork]:
+    def on_shipment_requested(event: ShipmentRequested, uow: ShippingUnitOfWork) -> None:
+        order_id = OrderId(event.order_id)
+        if uow.shipments.for_order(order_id) is not None:
+            return  # one parcel per order
+        shipment = Shipment(f"shp-{uuid.uuid4().hex[:12]}", order_id, event.address)
+        uow.shipments.add(shipment)
+        shipment.dispatch(carrier.dispatch(shipment.id, shipment.address))
+
+    return {ShipmentRequested: on_shipment_requested}

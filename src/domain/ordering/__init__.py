@@ -1,0 +1,1 @@
+"""Ordering: the order lifecycle, and the fulfilment saga that drives it."""

@@ -1,0 +1,1 @@
+"""Payments: money taken for orders, behind a payment gateway."""

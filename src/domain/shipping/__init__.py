@@ -1,0 +1,1 @@
+"""Shipping: parcels handed to a carrier and delivered."""

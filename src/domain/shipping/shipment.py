@@ -1,0 +1,60 @@
+"""The Shipment aggregate: one order's parcel, from the warehouse to the customer."""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+from domain.shared.aggregate import AggregateRoot
+from domain.shared.errors import BusinessRuleViolation
+from domain.shared.events import DomainEvent
+from domain.shared.identifiers import OrderId
+
+
+class ShipmentStatus(enum.Enum):
+    PENDING = "pending"
+    DISPATCHED = "dispatched"
+    DELIVERED = "delivered"
+
+
+@attrs.frozen
+class ShipmentDispatched(DomainEvent):
+    shipment_id: str
+    order_id: OrderId
+    tracking_number: str
+
+
+@attrs.frozen
+class ShipmentDelivered(DomainEvent):
+    shipment_id: str
+    order_id: OrderId
+
+
+@attrs.define(slots=False, eq=False)
+class Shipment(AggregateRoot):
+    id: str
+    order_id: OrderId
+    address: str
+    status: ShipmentStatus = ShipmentStatus.PENDING
+    tracking_number: str | None = None
+
+    def dispatch(self, tracking_number: str) -> None:
+        """The carrier has the parcel."""
+        if self.status is not ShipmentStatus.PENDING:
+            return
+        self.tracking_number = tracking_number
+        self.status = ShipmentStatus.DISPATCHED
+        self._record(ShipmentDispatched(self.id, self.order_id, tracking_number))
+
+    def deliver(self) -> None:
+        """The customer has the parcel; reporting it twice changes nothing."""
+        if self.status is ShipmentStatus.DELIVERED:
+            return
+        if self.status is not ShipmentStatus.DISPATCHED:
+            raise BusinessRuleViolation(
+                "OnlyDispatchedShipmentsAreDelivered",
+                f"shipment {self.id} has not been dispatched yet",
+            )
+        self.status = ShipmentStatus.DELIVERED
+        self._record(ShipmentDelivered(self.id, self.order_id))
