@@ -64,8 +64,8 @@ class Tessera:
         """
         with caused_by(Cause(correlation_id=new_id())):
             result = self._bus.handle(message)
-        if self.settings.delivers_inline:
-            self.deliver()
+        if self.settings.delivers_inline and any(self.outbox_backlog().values()):
+            self.deliver()  # a query writes nothing, and so delivers nothing
         return result
 
     def deliver(self) -> None:
@@ -160,9 +160,10 @@ CONTEXT_MODULES: tuple[type[injector.Module], ...] = (
 )
 
 
-def bootstrap(settings: Settings | None = None) -> Tessera:
-    """Wire every context for the given settings (default: from the environment)."""
+def bootstrap(settings: Settings | None = None, queue: Queue | None = None) -> Tessera:
+    """Wire every context for the given settings (default: from the environment), on the
+    topology's queue unless another is given."""
     chosen = settings or Settings.from_environment()
-    modules: list[injector.Module] = [CoreModule(chosen), MessagingModule()]
+    modules: list[injector.Module] = [CoreModule(chosen), MessagingModule(queue)]
     modules += [module() for module in CONTEXT_MODULES]
     return injector.Injector(modules, auto_bind=False).get(Tessera)

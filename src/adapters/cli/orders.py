@@ -81,7 +81,8 @@ def place(
 def show_order(runtime: Runtime, order_id: str, as_json: bool) -> None:
     """One order, its lines and the timeline of its messages."""
     order: OrderView = runtime.handle(GetOrder(order_id))
-    timeline = runtime.tessera.operations.trace(order_id)
+    # Deliveries to contexts that do not react to an event are left out of an order's story.
+    timeline = [h for h in runtime.tessera.operations.trace(order_id) if h.state != "ignored"]
     if as_json:
         data = attrs.asdict(order) | {"timeline": [attrs.asdict(h) for h in timeline]}
         click.echo(json.dumps(data, default=plain, indent=2))

@@ -22,9 +22,14 @@ Queue = SqliteQueue | InMemoryQueue
 
 
 class MessagingModule(injector.Module):
+    def __init__(self, queue: Queue | None = None) -> None:
+        self._queue = queue
+
     @injector.singleton
     @injector.provider
     def queue(self, settings: Settings) -> Queue:
+        if self._queue is not None:
+            return self._queue
         path = settings.database_path("queue")
         return InMemoryQueue() if path is None else SqliteQueue(path)
 

@@ -84,6 +84,8 @@ class Settings:
     retention_seconds: float = attrs.field(
         default=7 * 24 * 3600.0, validator=_retention_outlasts_retries
     )
+    deliver_inline: bool | None = None
+    """Whether a command delivers what it caused before it returns; None: as the topology says."""
 
     def __attrs_post_init__(self) -> None:
         if (self.data_dir is None) != (self.topology is Topology.MEMORY):
@@ -122,6 +124,8 @@ class Settings:
     @property
     def delivers_inline(self) -> bool:
         """In one process, a command delivers the messages it caused before it returns."""
+        if self.deliver_inline is not None:
+            return self.deliver_inline
         return self.topology is not Topology.SPLIT
 
     def database_path(self, name: str) -> Path | None:

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from application.inventory.commands import ReceiveStock
-from application.inventory.queries import GetStockItem, ListStockItems, StockItemView
+from application.inventory.queries import (
+    AllocationView,
+    GetStockItem,
+    ListAllocations,
+    ListStockItems,
+    StockItemView,
+)
 from application.inventory.unit_of_work import InventoryUnitOfWork
 from application.shared.bus import Handlers
 from domain.inventory.rules import StockIsReceivedOnlyForSellableProducts
@@ -41,6 +47,13 @@ def list_stock_items(query: ListStockItems, uow: InventoryUnitOfWork) -> list[St
         return [StockItemView.of(i) for i in sorted(uow.stock.all(), key=lambda i: i.sku)]
 
 
+def list_allocations(query: ListAllocations, uow: InventoryUnitOfWork) -> list[AllocationView]:
+    with uow:
+        return [
+            AllocationView.of(a) for a in sorted(uow.allocations.all(), key=lambda a: a.order_id)
+        ]
+
+
 def _existing(uow: InventoryUnitOfWork, sku: str) -> StockItem:
     item = uow.stock.get(Sku(sku))
     if item is None:
@@ -54,4 +67,5 @@ def inventory_handlers(uow: InventoryUnitOfWork) -> Handlers:
         ReceiveStock: lambda m: receive_stock(m, uow),
         GetStockItem: lambda m: get_stock_item(m, uow),
         ListStockItems: lambda m: list_stock_items(m, uow),
+        ListAllocations: lambda m: list_allocations(m, uow),
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 
+from domain.inventory.allocation import Allocation
 from domain.inventory.stock_item import StockItem
 
 
@@ -36,3 +37,20 @@ class StockItemView:
             received=item.received,
             shipped=item.shipped,
         )
+
+
+@attrs.frozen
+class ListAllocations:
+    pass
+
+
+@attrs.frozen
+class AllocationView:
+    order_id: str
+    status: str
+    lines: dict[str, int]
+
+    @classmethod
+    def of(cls, allocation: Allocation) -> AllocationView:
+        lines = {line.sku.value: line.quantity for line in allocation.lines}
+        return cls(allocation.order_id.value, allocation.status.value, lines)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import attrs
 
-from domain.ordering.order import CancelReason, Order
+from domain.ordering.order import CancelReason, Order, OrderStatus
 from domain.shared.aggregate import AggregateRoot
 from domain.shared.events import DomainEvent
 from domain.shared.identifiers import OrderId, Sku
@@ -57,7 +57,8 @@ class Fulfilment(AggregateRoot):
             self._record(PaymentRequested(order.id, order.total, self.card_token))
 
     def stock_rejected(self, order: Order, reason: CancelReason) -> None:
-        order.cancel(reason)
+        if order.status is OrderStatus.PENDING:  # otherwise the answer is stale
+            order.cancel(reason)
 
     def payment_captured(self, order: Order) -> None:
         if order.paid() and not self.shipment_requested:
@@ -66,5 +67,5 @@ class Fulfilment(AggregateRoot):
             self._record(ShipmentRequested(order.id, order.shipping_address, lines))
 
     def payment_declined(self, order: Order) -> None:
-        if not order.is_cancelled:
+        if order.status is OrderStatus.AWAITING_PAYMENT:  # otherwise the answer is stale
             order.cancel(CancelReason.PAYMENT_DECLINED)

@@ -1,0 +1,240 @@
+"""Order fulfilment through the command line: every path of the saga, and every bad input."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from adapters.cli.main import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+FAST_RETRIES = {"TESSERA_RETRY_FIRST_DELAY": "0.01"}
+
+
+def run(data_dir: Path, *args: str) -> Result:
+    return CliRunner(env=FAST_RETRIES).invoke(cli, ["--data-dir", str(data_dir), *args])
+
+
+def ok(data_dir: Path, *args: str) -> Result:
+    result = run(data_dir, *args)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def as_json(data_dir: Path, *args: str) -> Any:
+    return json.loads(ok(data_dir, *args, "--json").stdout)
+
+
+def split(data_dir: Path, *args: str) -> Result:
+    return ok(data_dir, "--topology", "split", *args)
+
+
+def work(data_dir: Path, *contexts: str) -> None:
+    """Let workers for these contexts (all when none) relay and handle until idle."""
+    names = [arg for context in contexts for arg in ("--context", context)]
+    split(data_dir, "worker", *names, "--until-idle")
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    ok(data, "catalog", "add", "MUG-1", "--name", "Mug", "--price", "12.50")
+    ok(data, "catalog", "add", "TEE-1", "--name", "Tee", "--price", "20.00")
+    ok(data, "inventory", "receive", "MUG-1", "10")
+    ok(data, "inventory", "receive", "TEE-1", "3")
+    return data
+
+
+def place(data_dir: Path, *lines: str, card: str = "tok_visa", topology: str = "monolith") -> str:
+    line_args = [arg for line in lines for arg in ("--line", line)]
+    result = ok(
+        data_dir, "--topology", topology, "orders", "place", "--customer", "c-1", *line_args,
+        "--card", card, "--address", "1 Main St", "--json",
+    )  # fmt: skip
+    placed = json.loads(result.stdout)
+    return str(placed["id"])
+
+
+def order(data_dir: Path, order_id: str) -> Any:
+    return as_json(data_dir, "orders", "show", order_id)
+
+
+def stock(data_dir: Path, sku: str) -> Any:
+    return as_json(data_dir, "inventory", "show", sku)
+
+
+def payments(data_dir: Path) -> dict[str, Any]:
+    from adapters.bootstrap import Settings, bootstrap
+    from application.payments.queries import ListPayments
+
+    with bootstrap(Settings(data_dir=data_dir, deliver_inline=False)) as app:
+        return {p.order_id: p for p in app.handle(ListPayments())}
+
+
+def test_a_paid_order_is_reserved_charged_shipped_and_completed_on_delivery(shop: Path) -> None:
+    order_id = place(shop, "MUG-1:2", "TEE-1:1")
+    shipped = order(shop, order_id)
+    assert (shipped["status"], shipped["total"], shipped["currency"]) == ("shipped", "45.00", "EUR")
+    assert shipped["tracking_number"].startswith("TRK-")
+    assert (stock(shop, "MUG-1")["shipped"], stock(shop, "MUG-1")["on_hand"]) == (2, 8)
+    assert payments(shop)[order_id].status == "captured"
+
+    [shipment] = as_json(shop, "shipping", "list")
+    assert shipment["order_id"] == order_id
+    ok(shop, "shipping", "deliver", shipment["id"])
+    completed = order(shop, order_id)
+    assert completed["status"] == "completed"
+    contexts = {hop["source"] for hop in completed["timeline"]}
+    assert contexts == {"ordering", "inventory", "payments", "shipping"}
+
+
+def test_a_declined_card_releases_the_stock_and_cancels_the_order(shop: Path) -> None:
+    order_id = place(shop, "MUG-1:4", card="tok_chargeDeclined")
+    cancelled = order(shop, order_id)
+    assert (cancelled["status"], cancelled["cancel_reason"]) == ("cancelled", "payment_declined")
+    assert stock(shop, "MUG-1") | {} == stock(shop, "MUG-1")
+    mug = stock(shop, "MUG-1")
+    assert (mug["on_hand"], mug["reserved"], mug["shipped"]) == (10, 0, 0)
+    assert payments(shop)[order_id].status == "declined"
+
+
+def test_an_order_for_more_than_there_is_is_cancelled_out_of_stock_and_charges_nothing(
+    shop: Path,
+) -> None:
+    order_id = place(shop, "MUG-1:1", "TEE-1:4")
+    cancelled = order(shop, order_id)
+    assert (cancelled["status"], cancelled["cancel_reason"]) == ("cancelled", "out_of_stock")
+    assert (stock(shop, "MUG-1")["reserved"], stock(shop, "TEE-1")["reserved"]) == (0, 0)
+    assert payments(shop)[order_id].captured == 0
+
+
+def test_a_flaky_gateway_is_retried_until_the_payment_goes_through(shop: Path) -> None:
+    order_id = place(shop, "MUG-1:1", card="tok_gatewayError")
+    assert order(shop, order_id)["status"] == "shipped"
+    assert payments(shop)[order_id].status == "captured"
+
+
+def test_a_customer_who_cancels_before_the_stock_is_reserved_is_charged_nothing(
+    shop: Path,
+) -> None:
+    order_id = place(shop, "MUG-1:3", topology="split")
+    cancelled = split(shop, "orders", "cancel", order_id)
+    assert "cancelled (customer_request)" in cancelled.stdout
+    work(shop)
+    assert order(shop, order_id)["cancel_reason"] == "customer_request"
+    assert stock(shop, "MUG-1")["reserved"] == 0
+    assert payments(shop)[order_id].status == "voided"
+
+
+def test_a_customer_who_cancels_after_the_capture_is_refunded_and_the_stock_released(
+    shop: Path,
+) -> None:
+    order_id = place(shop, "MUG-1:3", topology="split")
+    work(shop, "ordering")  # OrderPlaced reaches the queue
+    work(shop, "inventory")  # the stock is reserved
+    work(shop, "ordering")  # the saga asks for the money
+    work(shop, "payments")  # the money is taken; ordering has not heard yet
+    assert stock(shop, "MUG-1")["reserved"] == 3
+    assert payments(shop)[order_id].status == "captured"
+    split(shop, "orders", "cancel", order_id)
+    work(shop)
+    cancelled = order(shop, order_id)
+    assert (cancelled["status"], cancelled["cancel_reason"]) == ("cancelled", "customer_request")
+    refunded = payments(shop)[order_id]
+    assert (refunded.status, refunded.captured, refunded.refunded) == ("refunded", 37.5, 37.5)
+    mug = stock(shop, "MUG-1")
+    assert (mug["on_hand"], mug["reserved"], mug["shipped"]) == (10, 0, 0)
+    assert as_json(shop, "shipping", "list") == []
+
+
+def test_a_product_discontinued_before_inventory_reserves_it_cancels_the_order(
+    shop: Path,
+) -> None:
+    order_id = place(shop, "TEE-1:1", topology="split")
+    split(shop, "catalog", "discontinue", "TEE-1")
+    work(shop, "catalog")  # inventory hears of the discontinuation first...
+    work(shop)  # ...and of the order after it
+    cancelled = order(shop, order_id)
+    assert (cancelled["status"], cancelled["cancel_reason"]) == ("cancelled", "product_unavailable")
+    assert stock(shop, "TEE-1")["reserved"] == 0
+
+
+def test_an_order_cannot_be_cancelled_once_it_has_shipped(shop: Path) -> None:
+    order_id = place(shop, "MUG-1:1")
+    result = run(shop, "orders", "cancel", order_id)
+    assert result.exit_code == 1
+    assert result.stderr == f"error: order {order_id} is shipped; it can no longer be cancelled\n"
+    assert order(shop, order_id)["status"] == "shipped"
+
+
+def test_orders_are_listed_by_status(shop: Path) -> None:
+    good = place(shop, "MUG-1:1")
+    declined = place(shop, "MUG-1:1", card="tok_chargeDeclined")
+    assert [o["id"] for o in as_json(shop, "orders", "list", "--status", "shipped")] == [good]
+    assert [o["id"] for o in as_json(shop, "orders", "list", "--status", "cancelled")] == [declined]
+    assert len(as_json(shop, "orders", "list")) == 2
+
+
+def everything(data_dir: Path) -> tuple[Any, ...]:
+    return (
+        as_json(data_dir, "orders", "list"),
+        as_json(data_dir, "inventory", "list"),
+        as_json(data_dir, "shipping", "list"),
+        as_json(data_dir, "messages", "status"),
+    )
+
+
+PLACE = ["orders", "place", "--customer", "c-1", "--card", "tok_visa", "--address", "1 Main St"]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "says"),
+    [
+        ([*PLACE, "--line", "NOPE-1:1"], 1, "NOPE-1 is not in the catalog"),
+        ([*PLACE, "--line", "MUG-1"], 2, "'MUG-1' is not SKU:QTY"),
+        ([*PLACE, "--line", "MUG-1:two"], 2, "is not a whole number"),
+        ([*PLACE, "--line", "MUG-1:0"], 1, "must be a positive whole number"),
+        ([*PLACE, "--line", "MUG-1:-2"], 1, "must be a positive whole number"),
+        ([*PLACE, "--line", "MUG-1:1", "--line", "MUG-1:2"], 1, "repeated: MUG-1"),
+        ([*PLACE[:-4], "--card", "tok_stolen", "--address", "x", "--line", "MUG-1:1"], 1,
+         "unknown card token 'tok_stolen'"),
+        ([*PLACE[:-2], "--address", "   ", "--line", "MUG-1:1"], 1,
+         "shipping address must not be empty"),
+        ([*PLACE[:-2], "--line", "MUG-1:1"], 2, "Missing option '--address'"),
+        (["orders", "show", "nope"], 1, "no order with id nope"),
+        (["orders", "cancel", "nope"], 1, "no order with id nope"),
+        (["orders", "list", "--status", "lost"], 2, "'lost' is not one of"),
+        (["shipping", "deliver", "shp-nope"], 1, "no shipment with id shp-nope"),
+    ],
+)  # fmt: skip
+def test_bad_order_input_is_one_line_and_changes_nothing(
+    shop: Path, args: list[str], code: int, says: str
+) -> None:
+    before = everything(shop)
+    result = run(shop, *args)
+    assert result.exit_code == code
+    assert result.stderr.count("\n") == 1
+    assert says in result.stderr
+    assert "Traceback" not in result.output
+    assert everything(shop) == before
+
+
+def test_the_readme_shows_the_context_map_as_the_code_generates_it(tmp_path: Path) -> None:
+    generated = ok(tmp_path, "contexts", "map", "--format", "mermaid").stdout.strip()
+    readme = (ROOT / "README.md").read_text()
+    shown = re.search(r"```mermaid\n(.*?)```", readme, flags=re.DOTALL)
+    assert shown, "the README has no context map"
+    assert shown[1].strip() == generated, "the README's context map is out of date"
+
+
+def test_the_context_map_says_who_publishes_and_who_reacts(tmp_path: Path) -> None:
+    text = ok(tmp_path, "contexts", "map").stdout
+    assert re.search(r"ordering\s+tessera\.ordering\.OrderPlaced\.v1\s+-> inventory", text)
+    assert re.search(
+        r"ordering\s+tessera\.ordering\.OrderCancelled\.v1\s+-> inventory, payments", text
+    )

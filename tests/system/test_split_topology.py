@@ -1,0 +1,122 @@
+"""Orders fulfilled by five worker processes, one per context, over the shared SQLite queue."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CONTEXTS = ("catalog", "inventory", "ordering", "payments", "shipping")
+
+
+def tessera(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "adapters.cli", "--data-dir", str(data_dir), "--topology", "split",
+         *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "TESSERA_RETRY_FIRST_DELAY": "0.05"},
+    )  # fmt: skip
+
+
+def ok(data_dir: Path, *args: str) -> Any:
+    result = tessera(data_dir, *args)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout) if "--json" in args else result.stdout
+
+
+def eventually(check: Any, timeout: float = 30.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        assert time.monotonic() < deadline, "the workers never got there"
+        time.sleep(0.1)
+
+
+@pytest.fixture
+def workers(tmp_path: Path) -> Iterator[Path]:
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "adapters.cli",
+                "--data-dir",
+                str(tmp_path),
+                "--topology",
+                "split",
+                "worker",
+                "--context",
+                context,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "TESSERA_RETRY_FIRST_DELAY": "0.05"},
+        )
+        for context in CONTEXTS
+    ]
+    yield tmp_path
+    for process in processes:
+        process.send_signal(signal.SIGTERM)
+    for process in processes:
+        out, err = process.communicate(timeout=30)
+        assert process.returncode == 0, err
+        assert out.startswith("relayed"), out
+
+
+def test_orders_are_fulfilled_and_compensated_by_one_process_per_context(workers: Path) -> None:
+    data = workers
+    ok(data, "catalog", "add", "MUG-1", "--name", "Mug", "--price", "12.50")
+    eventually(lambda: tessera(data, "inventory", "receive", "MUG-1", "5").returncode == 0)
+
+    def place(card: str, quantity: int) -> str:
+        placed = ok(
+            data, "orders", "place", "--customer", "c-1", "--line", f"MUG-1:{quantity}",
+            "--card", card, "--address", "1 Main St", "--json",
+        )  # fmt: skip
+        assert placed["status"] == "pending"  # in the split topology the workers take it on
+        return str(placed["id"])
+
+    good = place("tok_visa", 2)
+    flaky = place("tok_gatewayError", 1)
+    declined = place("tok_chargeDeclined", 1)
+    greedy = place("tok_visa", 50)
+
+    def status(order_id: str) -> tuple[str, str | None]:
+        shown = ok(data, "orders", "show", order_id, "--json")
+        return shown["status"], shown["cancel_reason"]
+
+    assert eventually(lambda: status(good) == ("shipped", None))
+    assert eventually(lambda: status(flaky) == ("shipped", None))
+    assert eventually(lambda: status(declined) == ("cancelled", "payment_declined"))
+    assert eventually(lambda: status(greedy) == ("cancelled", "out_of_stock"))
+
+    for shipment in ok(data, "shipping", "list", "--json"):
+        ok(data, "shipping", "deliver", shipment["id"])
+    assert eventually(lambda: status(good) == ("completed", None))
+    assert eventually(lambda: status(flaky) == ("completed", None))
+
+    mug = eventually(
+        lambda: (s := ok(data, "inventory", "show", "MUG-1", "--json"))["reserved"] == 0 and s
+    )
+    assert (mug["received"], mug["on_hand"], mug["shipped"]) == (5, 2, 3)
+
+    def settled_timeline() -> list[dict[str, Any]] | None:
+        timeline: list[dict[str, Any]] = ok(data, "orders", "show", good, "--json")["timeline"]
+        return timeline if all(hop["state"] == "done" for hop in timeline) else None
+
+    timeline = eventually(settled_timeline)
+    assert {hop["source"] for hop in timeline} == {"ordering", "inventory", "payments", "shipping"}
