@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
 from adapters.cli.main import cli
+from tests.cli.invoke import as_json, run
 
 
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
-
-
-def run(data_dir: Path, *args: str) -> Result:
-    return CliRunner().invoke(cli, ["--data-dir", str(data_dir), *args])
-
-
-def as_json(data_dir: Path, *args: str) -> Any:
-    result = run(data_dir, *args, "--json")
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 @pytest.fixture

@@ -8,16 +8,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from adapters.cli.main import cli
+from tests.cli import invoke
 
 ROOT = Path(__file__).resolve().parents[2]
 FAST_RETRIES = {"TESSERA_RETRY_FIRST_DELAY": "0.01"}
 
 
 def run(data_dir: Path, *args: str) -> Result:
-    return CliRunner(env=FAST_RETRIES).invoke(cli, ["--data-dir", str(data_dir), *args])
+    return invoke.run(data_dir, *args, env=FAST_RETRIES)
 
 
 def ok(data_dir: Path, *args: str) -> Result:
@@ -27,7 +27,7 @@ def ok(data_dir: Path, *args: str) -> Result:
 
 
 def as_json(data_dir: Path, *args: str) -> Any:
-    return json.loads(ok(data_dir, *args, "--json").stdout)
+    return invoke.as_json(data_dir, *args, env=FAST_RETRIES)
 
 
 def split(data_dir: Path, *args: str) -> Result:

@@ -84,7 +84,7 @@ def start_mappers() -> None:
         Allocation,
         allocations,
         properties={
-            "lines": relationship(AllocationLine, cascade="all, delete-orphan", lazy="selectin")
+            "lines": relationship(AllocationLine, cascade="all, delete-orphan", lazy="joined")
         },
         version_id_col=allocations.c.version,
         version_id_generator=False,

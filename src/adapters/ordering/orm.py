@@ -82,7 +82,7 @@ def start_mappers() -> None:
         orders,
         properties={
             "lines": relationship(
-                OrderLine, cascade="all, delete-orphan", lazy="selectin", order_by=order_lines.c.sku
+                OrderLine, cascade="all, delete-orphan", lazy="joined", order_by=order_lines.c.sku
             )
         },
         version_id_col=orders.c.version,

@@ -37,4 +37,4 @@ class SqlAlchemyRepository(Generic[Entity]):
         return found
 
     def all(self) -> Sequence[Entity]:
-        return self._session.scalars(select(self.entity)).all()
+        return self._session.scalars(select(self.entity)).unique().all()

@@ -19,4 +19,4 @@ class SqlAlchemyShipmentRepository(SqlAlchemyRepository[Shipment]):
             return pending[0]
         with self._session.no_autoflush:
             query = select(Shipment).where(Shipment.order_id == order_id)  # type: ignore[arg-type]
-            return self._session.scalars(query).first()
+            return self._session.scalars(query).unique().first()
