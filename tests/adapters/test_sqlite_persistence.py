@@ -10,22 +10,17 @@ import pytest
 from sqlalchemy import select
 
 from adapters.catalog.module import CatalogDatabase
-from adapters.catalog.orm import metadata as catalog_metadata
-from adapters.catalog.orm import start_mappers as map_catalog
 from adapters.catalog.unit_of_work import SqlAlchemyCatalogUnitOfWork
 from adapters.inventory.module import InventoryDatabase
-from adapters.inventory.orm import metadata as inventory_metadata
-from adapters.inventory.orm import start_mappers as map_inventory
 from adapters.inventory.unit_of_work import SqlAlchemyInventoryUnitOfWork
 from adapters.persistence.settings import Settings
-from application.catalog.publishing import integration_events as catalog_events
-from application.inventory.publishing import integration_events as inventory_events
 from application.shared.envelope import Envelope
 from application.shared.errors import ConcurrencyConflict
 from domain.catalog.product import Product, ProductStatus
 from domain.inventory.stock_item import StockItem
 from domain.shared.identifiers import OrderId, Sku
 from domain.shared.money import Money
+from tests.databases import catalog_uow, inventory_uow, open_catalog, open_inventory
 
 SKU = Sku("MUG-1")
 
@@ -37,22 +32,12 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def catalog_db(settings: Settings) -> CatalogDatabase:
-    map_catalog()
-    return CatalogDatabase.open("catalog", catalog_metadata, settings)
+    return open_catalog(settings)
 
 
 @pytest.fixture
 def inventory_db(settings: Settings) -> InventoryDatabase:
-    map_inventory()
-    return InventoryDatabase.open("inventory", inventory_metadata, settings)
-
-
-def catalog_uow(database: CatalogDatabase) -> SqlAlchemyCatalogUnitOfWork:
-    return SqlAlchemyCatalogUnitOfWork(database.engine, database.tables, catalog_events)
-
-
-def inventory_uow(database: InventoryDatabase) -> SqlAlchemyInventoryUnitOfWork:
-    return SqlAlchemyInventoryUnitOfWork(database.engine, database.tables, inventory_events)
+    return open_inventory(settings)
 
 
 @pytest.fixture

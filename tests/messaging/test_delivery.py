@@ -13,21 +13,13 @@ import pytest
 from sqlalchemy import func, select
 
 from adapters.catalog.module import CatalogDatabase
-from adapters.catalog.orm import metadata as catalog_metadata
-from adapters.catalog.orm import start_mappers as map_catalog
-from adapters.catalog.unit_of_work import SqlAlchemyCatalogUnitOfWork
 from adapters.inventory.module import InventoryDatabase
-from adapters.inventory.orm import metadata as inventory_metadata
-from adapters.inventory.orm import start_mappers as map_inventory
-from adapters.inventory.unit_of_work import SqlAlchemyInventoryUnitOfWork
 from adapters.messaging.consumer import Consumer
 from adapters.messaging.memory_queue import InMemoryQueue
 from adapters.messaging.relay import OutboxRelay
 from adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
 from adapters.persistence.settings import Settings
-from application.catalog.publishing import integration_events as catalog_events
 from application.contracts.catalog import ProductListed
-from application.inventory.publishing import integration_events as inventory_events
 from application.inventory.subscriptions import inventory_reactions
 from application.inventory.unit_of_work import InventoryUnitOfWork
 from application.shared.bus import Reactions
@@ -38,6 +30,7 @@ from domain.catalog.product import Product
 from domain.inventory.stock_item import StockItem
 from domain.shared.identifiers import Sku
 from domain.shared.money import Money
+from tests.databases import catalog_uow, inventory_uow, open_catalog, open_inventory
 from tests.messaging.clock import FakeClock
 
 RETRY = RetryPolicy(max_attempts=4, first_delay=1.0, factor=2.0)
@@ -62,18 +55,12 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def inventory_db(settings: Settings) -> InventoryDatabase:
-    map_inventory()
-    return InventoryDatabase.open("inventory", inventory_metadata, settings)
+    return open_inventory(settings)
 
 
 @pytest.fixture
 def catalog_db(settings: Settings) -> CatalogDatabase:
-    map_catalog()
-    return CatalogDatabase.open("catalog", catalog_metadata, settings)
-
-
-def inventory_uow(database: InventoryDatabase) -> SqlAlchemyInventoryUnitOfWork:
-    return SqlAlchemyInventoryUnitOfWork(database.engine, database.tables, inventory_events)
+    return open_catalog(settings)
 
 
 def consumer(
@@ -199,7 +186,7 @@ def test_events_a_context_does_not_react_to_are_acknowledged_and_ignored(
 
 
 def list_product(database: CatalogDatabase, sku: str) -> None:
-    with SqlAlchemyCatalogUnitOfWork(database.engine, database.tables, catalog_events) as uow:
+    with catalog_uow(database) as uow:
         uow.products.add(Product.list(Sku(sku), "Mug", Money.of("1", "EUR")))
         uow.commit()
 
@@ -247,11 +234,10 @@ def test_the_worker_purges_what_is_older_than_the_retention_window(
     inventory_db: InventoryDatabase,
 ) -> None:
     settings = WorkerSettings(batch_size=100, poll_seconds=0, retention_seconds=3600, retry=RETRY)
-    catalog_uow = SqlAlchemyCatalogUnitOfWork(catalog_db.engine, catalog_db.tables, catalog_events)
     catalog = ContextEndpoint(
         "catalog",
         OutboxRelay(catalog_db, queue, 100, clock),
-        Consumer("catalog", queue, catalog_uow, {}, RETRY, 30, "t"),
+        Consumer("catalog", queue, catalog_uow(catalog_db), {}, RETRY, 30, "t"),
     )
     inventory = ContextEndpoint(
         "inventory",

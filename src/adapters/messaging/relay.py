@@ -11,8 +11,9 @@ from collections.abc import Callable
 
 from sqlalchemy import delete, func, select, update
 
+from adapters.persistence.messaging_tables import outgoing_message
 from adapters.persistence.settings import ContextDatabase
-from application.shared.queue import MessageQueue, OutgoingMessage
+from application.shared.queue import MessageQueue
 
 
 class OutboxRelay:
@@ -41,21 +42,7 @@ class OutboxRelay:
             ).all()
         if not rows:
             return 0
-        self._queue.publish(
-            [
-                OutgoingMessage(
-                    id=row.message_id,
-                    type=row.type,
-                    source=row.source,
-                    subject=row.subject,
-                    correlation_id=row.correlation_id,
-                    causation_id=row.causation_id,
-                    body=row.body,
-                    written_at=row.written_at,
-                )
-                for row in rows
-            ]
-        )
+        self._queue.publish([outgoing_message(row) for row in rows])
         with self._database.engine.begin() as connection:
             connection.execute(
                 update(outbox)

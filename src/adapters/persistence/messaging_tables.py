@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text
+from sqlalchemy import Column, Float, Integer, MetaData, Row, String, Table, Text
+
+from application.shared.queue import OutgoingMessage
 
 
 @attrs.frozen
@@ -37,3 +41,16 @@ def messaging_tables(metadata: MetaData) -> MessagingTables:
             Column("handled_at", Float, nullable=False, index=True),
         )
     return MessagingTables(metadata.tables["outbox"], metadata.tables["inbox"])
+
+
+def outbox_row(message: OutgoingMessage) -> dict[str, Any]:
+    """The outbox columns of a message; the outbox calls its id `message_id`."""
+    row = attrs.asdict(message)
+    row["message_id"] = row.pop("id")
+    return row
+
+
+def outgoing_message(row: Row[Any]) -> OutgoingMessage:
+    """The message an outbox row holds."""
+    fields = {f.name: getattr(row, f.name) for f in attrs.fields(OutgoingMessage) if f.name != "id"}
+    return OutgoingMessage(id=row.message_id, **fields)

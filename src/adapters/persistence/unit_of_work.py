@@ -13,14 +13,13 @@ from itertools import chain
 from types import TracebackType
 from typing import Self
 
-import attrs
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from adapters.persistence.database import StorageUnavailable
-from adapters.persistence.messaging_tables import MessagingTables
+from adapters.persistence.messaging_tables import MessagingTables, outbox_row
 from application.shared.envelope import Envelope
 from application.shared.errors import ConcurrencyConflict
 from application.shared.queue import OutgoingMessage
@@ -116,11 +115,10 @@ class SqlAlchemyUnitOfWork:
         # always new or dirty; the rest of the identity map need not be looked at.
         touched = chain(self.session.new, self.session.dirty)
         events = [e for a in touched if isinstance(a, AggregateRoot) for e in a.pull_events()]
-        messages = [
-            attrs.asdict(OutgoingMessage.of(Envelope.wrap(integration_event)))
+        rows = [
+            outbox_row(OutgoingMessage.of(Envelope.wrap(integration_event)))
             for event in events
             for integration_event in self._translate(event)
         ]
-        if messages:
-            rows = [{"message_id": m.pop("id"), **m} for m in messages]
+        if rows:
             self.session.execute(insert(self._tables.outbox), rows)

@@ -1,0 +1,33 @@
+"""Catalog's and inventory's own SQLite files, opened as their adapters open them."""
+
+from __future__ import annotations
+
+from adapters.catalog.module import CatalogDatabase
+from adapters.catalog.orm import metadata as catalog_metadata
+from adapters.catalog.orm import start_mappers as map_catalog
+from adapters.catalog.unit_of_work import SqlAlchemyCatalogUnitOfWork
+from adapters.inventory.module import InventoryDatabase
+from adapters.inventory.orm import metadata as inventory_metadata
+from adapters.inventory.orm import start_mappers as map_inventory
+from adapters.inventory.unit_of_work import SqlAlchemyInventoryUnitOfWork
+from adapters.persistence.settings import Settings
+from application.catalog.publishing import integration_events as catalog_events
+from application.inventory.publishing import integration_events as inventory_events
+
+
+def open_catalog(settings: Settings) -> CatalogDatabase:
+    map_catalog()
+    return CatalogDatabase.open("catalog", catalog_metadata, settings)
+
+
+def open_inventory(settings: Settings) -> InventoryDatabase:
+    map_inventory()
+    return InventoryDatabase.open("inventory", inventory_metadata, settings)
+
+
+def catalog_uow(database: CatalogDatabase) -> SqlAlchemyCatalogUnitOfWork:
+    return SqlAlchemyCatalogUnitOfWork(database.engine, database.tables, catalog_events)
+
+
+def inventory_uow(database: InventoryDatabase) -> SqlAlchemyInventoryUnitOfWork:
+    return SqlAlchemyInventoryUnitOfWork(database.engine, database.tables, inventory_events)
