@@ -22,5 +22,5 @@ def test_the_readme_python_example_runs(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "MUG-BLUE 13.00 EUR 40\n"
+    assert result.stdout == "MUG-BLUE 13.00 EUR\nshipped 39.00 37 3\n"
     assert (tmp_path / "var" / "example" / "catalog.db").exists()
