@@ -76,6 +76,15 @@ def payments(data_dir: Path) -> dict[str, Any]:
         return {p.order_id: p for p in app.handle(ListPayments())}
 
 
+def counts(data_dir: Path) -> dict[str, int]:
+    from adapters.bootstrap import Settings, bootstrap
+    from application.ordering.queries import CountOrders
+
+    with bootstrap(Settings(data_dir=data_dir, deliver_inline=False)) as app:
+        found: dict[str, int] = app.handle(CountOrders())
+        return found
+
+
 def test_a_paid_order_is_reserved_charged_shipped_and_completed_on_delivery(shop: Path) -> None:
     order_id = place(shop, "MUG-1:2", "TEE-1:1")
     shipped = order(shop, order_id)
@@ -178,6 +187,14 @@ def test_orders_are_listed_by_status(shop: Path) -> None:
     assert [o["id"] for o in as_json(shop, "orders", "list", "--status", "shipped")] == [good]
     assert [o["id"] for o in as_json(shop, "orders", "list", "--status", "cancelled")] == [declined]
     assert len(as_json(shop, "orders", "list")) == 2
+    assert counts(shop) == {
+        "pending": 0,
+        "awaiting_payment": 0,
+        "paid": 0,
+        "shipped": 1,
+        "completed": 0,
+        "cancelled": 1,
+    }
 
 
 def everything(data_dir: Path) -> tuple[Any, ...]:

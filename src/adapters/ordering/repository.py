@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from sqlalchemy import func, select
+
+from adapters.ordering.orm import orders
 from adapters.persistence.repository import SqlAlchemyRepository
 from domain.ordering.fulfilment import Fulfilment
-from domain.ordering.order import Order
+from domain.ordering.order import Order, OrderStatus
 from domain.ordering.price_list import ListedPrice
 
 
 class SqlAlchemyOrderRepository(SqlAlchemyRepository[Order]):
     entity = Order
     identity = "id"
+
+    def count_by_status(self) -> dict[OrderStatus, int]:
+        query = select(orders.c.status, func.count()).group_by(orders.c.status)
+        return {status: count for status, count in self._session.execute(query)}
 
 
 class SqlAlchemyFulfilmentRepository(SqlAlchemyRepository[Fulfilment]):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from application.ordering.commands import CancelOrder, PlaceOrder
-from application.ordering.queries import GetOrder, ListOrders, OrderView
+from application.ordering.queries import CountOrders, GetOrder, ListOrders, OrderView
 from application.ordering.unit_of_work import OrderingUnitOfWork
 from application.shared.bus import Handlers
 from domain.ordering.fulfilment import Fulfilment
@@ -50,6 +50,12 @@ def list_orders(query: ListOrders, uow: OrderingUnitOfWork) -> list[OrderView]:
         return [OrderView.of(o) for o in sorted(orders, key=lambda o: o.id)]
 
 
+def count_orders(query: CountOrders, uow: OrderingUnitOfWork) -> dict[str, int]:
+    with uow:
+        counts = uow.orders.count_by_status()
+        return {status.value: counts.get(status, 0) for status in OrderStatus}
+
+
 def _existing(uow: OrderingUnitOfWork, order_id: str) -> Order:
     order = uow.orders.get(OrderId(order_id)) if order_id else None
     if order is None:
@@ -64,4 +70,5 @@ def ordering_handlers(uow: OrderingUnitOfWork) -> Handlers:
         CancelOrder: lambda m: cancel_order(m, uow),
         GetOrder: lambda m: get_order(m, uow),
         ListOrders: lambda m: list_orders(m, uow),
+        CountOrders: lambda m: count_orders(m, uow),
     }

@@ -20,6 +20,11 @@ class ListOrders:
 
 
 @attrs.frozen
+class CountOrders:
+    """How many orders stand in each status."""
+
+
+@attrs.frozen
 class OrderLineView:
     sku: str
     quantity: int

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from domain.ordering.fulfilment import Fulfilment
-from domain.ordering.order import Order
+from domain.ordering.order import Order, OrderStatus
 from domain.shared.identifiers import OrderId
 
 
@@ -16,6 +16,9 @@ class OrderRepository(Protocol):
     def get(self, order_id: OrderId) -> Order | None: ...
 
     def all(self) -> Sequence[Order]: ...
+
+    def count_by_status(self) -> dict[OrderStatus, int]:
+        """How many orders are in each status, without loading them."""
 
 
 class FulfilmentRepository(Protocol):
