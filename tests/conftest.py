@@ -1,15 +1,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from hypothesis import settings
+from hypothesis import settings as hypothesis_settings
 
 from adapters.bootstrap import Settings, Tessera, bootstrap
+from adapters.catalog.module import CatalogDatabase
+from adapters.inventory.module import InventoryDatabase
+from tests.databases import open_catalog, open_inventory
 
 # Specifications, not stopwatches: a slow machine must not fail a property.
-settings.register_profile("tessera", deadline=None)
-settings.load_profile("tessera")
+hypothesis_settings.register_profile("tessera", deadline=None)
+hypothesis_settings.load_profile("tessera")
 
 
 @pytest.fixture
@@ -17,3 +21,19 @@ def tessera() -> Iterator[Tessera]:
     """Every context wired as in production, on private in-memory databases."""
     with bootstrap(Settings.in_memory()) as app:
         yield app
+
+
+@pytest.fixture
+def data_settings(tmp_path: Path) -> Settings:
+    """Settings on a data directory of the test's own."""
+    return Settings(data_dir=tmp_path / "data")
+
+
+@pytest.fixture
+def catalog_db(data_settings: Settings) -> CatalogDatabase:
+    return open_catalog(data_settings)
+
+
+@pytest.fixture
+def inventory_db(data_settings: Settings) -> InventoryDatabase:
+    return open_inventory(data_settings)

@@ -20,24 +20,9 @@ from domain.catalog.product import Product, ProductStatus
 from domain.inventory.stock_item import StockItem
 from domain.shared.identifiers import OrderId, Sku
 from domain.shared.money import Money
-from tests.databases import catalog_uow, inventory_uow, open_catalog, open_inventory
+from tests.databases import catalog_uow, inventory_uow
 
 SKU = Sku("MUG-1")
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data")
-
-
-@pytest.fixture
-def catalog_db(settings: Settings) -> CatalogDatabase:
-    return open_catalog(settings)
-
-
-@pytest.fixture
-def inventory_db(settings: Settings) -> InventoryDatabase:
-    return open_inventory(settings)
 
 
 @pytest.fixture
@@ -51,14 +36,14 @@ def inventory(inventory_db: InventoryDatabase) -> SqlAlchemyInventoryUnitOfWork:
 
 
 def test_each_context_has_its_own_database_file_in_wal_mode(
-    settings: Settings,
+    data_settings: Settings,
     catalog: SqlAlchemyCatalogUnitOfWork,
     inventory: SqlAlchemyInventoryUnitOfWork,
 ) -> None:
-    assert settings.data_dir is not None
-    files = sorted(p.name for p in settings.data_dir.glob("*.db"))
+    assert data_settings.data_dir is not None
+    files = sorted(p.name for p in data_settings.data_dir.glob("*.db"))
     assert files == ["catalog.db", "inventory.db"]
-    with sqlite3.connect(settings.data_dir / "catalog.db") as connection:
+    with sqlite3.connect(data_settings.data_dir / "catalog.db") as connection:
         tables = {r[0] for r in connection.execute("select name from sqlite_master")}
         assert "products" in tables
         assert "stock_items" not in tables

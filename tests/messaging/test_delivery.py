@@ -6,7 +6,6 @@ import json
 import time
 from collections.abc import Sequence
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,7 +29,7 @@ from domain.catalog.product import Product
 from domain.inventory.stock_item import StockItem
 from domain.shared.identifiers import Sku
 from domain.shared.money import Money
-from tests.databases import catalog_uow, inventory_uow, open_catalog, open_inventory
+from tests.databases import catalog_uow, inventory_uow
 from tests.messaging.clock import FakeClock
 
 RETRY = RetryPolicy(max_attempts=4, first_delay=1.0, factor=2.0)
@@ -46,21 +45,6 @@ def queue(clock: FakeClock) -> InMemoryQueue:
     queue = InMemoryQueue(clock)
     queue.bind("inventory", ["catalog"])
     return queue
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path)
-
-
-@pytest.fixture
-def inventory_db(settings: Settings) -> InventoryDatabase:
-    return open_inventory(settings)
-
-
-@pytest.fixture
-def catalog_db(settings: Settings) -> CatalogDatabase:
-    return open_catalog(settings)
 
 
 def consumer(
