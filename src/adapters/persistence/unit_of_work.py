@@ -72,6 +72,7 @@ class SqlAlchemyUnitOfWork:
     def __enter__(self) -> Self:
         self.session = self._sessions()
         self.inbox = SqlInbox(self.session, self._tables)
+        self._outgoing: list[dict[str, object]] = []
         self._open_repositories(self.session)
         return self
 
@@ -90,6 +91,9 @@ class SqlAlchemyUnitOfWork:
     def commit(self) -> None:
         try:
             self.record_events()
+            if self._outgoing:
+                self.session.execute(insert(self._tables.outbox), self._outgoing)
+                self._outgoing.clear()
             self.inbox.write()
             self.session.commit()
         except StaleDataError:
@@ -108,17 +112,18 @@ class SqlAlchemyUnitOfWork:
             raise StorageUnavailable(f"the database refused the change: {error.orig}") from None
 
     def rollback(self) -> None:
+        self._outgoing.clear()
         self.session.rollback()
 
     def record_events(self) -> None:
+        """Turn the events the changed aggregates recorded into outbox rows, under the cause
+        in hand; they are written when the unit of work commits, all in one statement."""
         # Every change records an event and moves the version on, so a changed aggregate is
         # always new or dirty; the rest of the identity map need not be looked at.
         touched = chain(self.session.new, self.session.dirty)
         events = [e for a in touched if isinstance(a, AggregateRoot) for e in a.pull_events()]
-        rows = [
+        self._outgoing += [
             outbox_row(OutgoingMessage.of(Envelope.wrap(integration_event)))
             for event in events
             for integration_event in self._translate(event)
         ]
-        if rows:
-            self.session.execute(insert(self._tables.outbox), rows)
