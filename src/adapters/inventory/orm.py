@@ -8,7 +8,7 @@ from sqlalchemy.orm import registry, relationship
 from adapters.persistence.types import IdentifierType, enum_values, restore_unmapped_state
 from domain.inventory.allocation import Allocation, AllocationLine, AllocationStatus, Rejection
 from domain.inventory.catalogue import CataloguedProduct
-from domain.inventory.stock_item import Reservation, StockItem
+from domain.inventory.stock_item import StockItem
 from domain.shared.identifiers import OrderId, Sku
 
 metadata = MetaData()
@@ -19,15 +19,8 @@ stock_items = Table(
     Column("sku", IdentifierType(Sku), primary_key=True),
     Column("received", Integer, nullable=False),
     Column("shipped", Integer, nullable=False),
+    Column("reserved", Integer, nullable=False),
     Column("version", Integer, nullable=False),
-)
-
-reservations = Table(
-    "reservations",
-    metadata,
-    Column("sku", IdentifierType(Sku), ForeignKey("stock_items.sku"), primary_key=True),
-    Column("order_id", IdentifierType(OrderId), primary_key=True),
-    Column("quantity", Integer, nullable=False),
 )
 
 catalogue = Table(
@@ -64,18 +57,9 @@ def start_mappers() -> None:
     if StockItem in {m.class_ for m in _mapper_registry.mappers}:
         return
     _mapper_registry.map_imperatively(CataloguedProduct, catalogue)
-    _mapper_registry.map_imperatively(Reservation, reservations)
     _mapper_registry.map_imperatively(
         StockItem,
         stock_items,
-        properties={
-            "reservations": relationship(
-                Reservation,
-                cascade="all, delete-orphan",
-                lazy="selectin",
-                order_by=reservations.c.order_id,
-            )
-        },
         version_id_col=stock_items.c.version,
         version_id_generator=False,
     )

@@ -82,7 +82,11 @@ class Allocation(AggregateRoot):
         stock: Mapping[Sku, StockItem | None],
         catalogue: Mapping[Sku, CataloguedProduct | None],
     ) -> Allocation:
-        """Reserve every line, or none and say why."""
+        """Reserve every line, or none and say why; lines of one SKU are taken together."""
+        merged: dict[Sku, int] = {}
+        for sku, quantity in wanted:
+            merged[sku] = merged.get(sku, 0) + quantity
+        wanted = list(merged.items())
         lines = [AllocationLine(sku, quantity) for sku, quantity in wanted]
         unsellable = [
             sku for sku, _ in wanted if (p := catalogue.get(sku)) is None or p.discontinued
@@ -126,7 +130,7 @@ class Allocation(AggregateRoot):
         if self.status is not AllocationStatus.RESERVED:
             return
         for line in self.lines:
-            self._item(stock, line.sku).release(self.order_id)
+            self._item(stock, line.sku).release(self.order_id, line.quantity)
         self.status = AllocationStatus.RELEASED
         self._record(AllocationReleased(self.order_id, self._line_tuples()))
 
@@ -140,7 +144,7 @@ class Allocation(AggregateRoot):
                 f"order {self.order_id} holds no stock to ship ({self.status.value})",
             )
         for line in self.lines:
-            self._item(stock, line.sku).commit(self.order_id)
+            self._item(stock, line.sku).commit(self.order_id, line.quantity)
         self.status = AllocationStatus.SHIPPED
         self._record(AllocationShipped(self.order_id, self._line_tuples()))
 

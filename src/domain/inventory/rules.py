@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from domain.shared.identifiers import OrderId, Sku
+from domain.shared.identifiers import Sku
 
 
 @attrs.frozen
@@ -38,35 +38,19 @@ class ReservationMustNotExceedAvailableStock:
 
 
 @attrs.frozen
-class OrderHoldsOneReservationPerSku:
+class ReleaseMustNotExceedReservedStock:
+    """Only stock that is set aside can be given back or shipped against a reservation."""
+
     sku: Sku
-    order_id: OrderId
-    held: int | None
     requested: int
+    reserved: int
 
     @property
     def message(self) -> str:
-        return (
-            f"order {self.order_id} already holds {self.held} of {self.sku};"
-            f" it cannot reserve {self.requested} instead"
-        )
+        return f"cannot take {self.requested} of {self.sku} from reserved stock of {self.reserved}"
 
     def is_broken(self) -> bool:
-        return self.held is not None and self.held != self.requested
-
-
-@attrs.frozen
-class ReservationMustExist:
-    sku: Sku
-    order_id: OrderId
-    held: int | None
-
-    @property
-    def message(self) -> str:
-        return f"order {self.order_id} holds no reservation of {self.sku}"
-
-    def is_broken(self) -> bool:
-        return self.held is None
+        return self.requested > self.reserved
 
 
 @attrs.frozen
