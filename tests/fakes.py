@@ -43,6 +43,9 @@ class FakeUnitOfWork:
     def rollback(self) -> None:
         self._working = copy.deepcopy(self.committed)
 
+    def preload(self, subjects: Collection[str]) -> None:
+        pass  # everything is in memory already
+
     def record_events(self) -> None:
         """The fakes publish nothing; their tests look at state, not at messages."""
 

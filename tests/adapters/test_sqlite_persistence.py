@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 from sqlalchemy import select
 
 from adapters.catalog.module import CatalogDatabase
@@ -88,6 +89,29 @@ def test_a_stock_item_round_trips_with_what_it_has_reserved_and_shipped(
         assert loaded is not None
         assert (loaded.on_hand, loaded.reserved, loaded.shipped) == (7, 2, 3)
         assert loaded.version == 4
+
+
+def test_a_preloaded_batch_is_looked_up_without_further_queries(
+    inventory_db: InventoryDatabase, inventory: SqlAlchemyInventoryUnitOfWork
+) -> None:
+    with inventory:
+        for sku in ("MUG-1", "MUG-2"):
+            item = StockItem(Sku(sku))
+            item.receive(5)
+            inventory.stock.add(item)
+        inventory.commit()
+    statements: list[str] = []
+    listen = sqlalchemy.event.listen
+    listen(inventory_db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    with inventory:
+        # Subjects of a batch: SKUs, order ids, and a text that is no key of some repositories.
+        inventory.preload(["MUG-1", "MUG-2", "MUG-3", "9f0c2a", ""])
+        preloading = len(statements)
+        found = [inventory.stock.get(Sku(s)) for s in ("MUG-1", "MUG-2", "MUG-3")]
+        assert inventory.allocations.get(OrderId("9f0c2a")) is None
+        assert len(statements) == preloading  # found or not, no query after the preload
+        assert [item.available if item else None for item in found] == [5, 5, None]
+        assert preloading == 3  # one query per repository: stock, catalogue, allocations
 
 
 def test_leaving_without_commit_writes_nothing(inventory: SqlAlchemyInventoryUnitOfWork) -> None:

@@ -6,6 +6,7 @@ from adapters.persistence.repository import SqlAlchemyRepository
 from domain.inventory.allocation import Allocation
 from domain.inventory.catalogue import CataloguedProduct
 from domain.inventory.stock_item import StockItem
+from domain.shared.identifiers import OrderId
 
 
 class SqlAlchemyStockItemRepository(SqlAlchemyRepository[StockItem]):
@@ -19,3 +20,4 @@ class SqlAlchemyCatalogueRepository(SqlAlchemyRepository[CataloguedProduct]):
 class SqlAlchemyAllocationRepository(SqlAlchemyRepository[Allocation]):
     entity = Allocation
     identity = "order_id"
+    key = OrderId

@@ -133,6 +133,7 @@ class Consumer:
             with self._uow as uow:
                 seen = uow.inbox.seen([item.envelope.id for item in batch])
                 fresh = [item for item in batch if item.envelope.id not in seen]
+                uow.preload({item.envelope.subject for item in fresh})
                 for item in fresh:
                     self._apply(item, uow)
                 uow.commit()

@@ -9,11 +9,13 @@ from adapters.persistence.repository import SqlAlchemyRepository
 from domain.ordering.fulfilment import Fulfilment
 from domain.ordering.order import Order, OrderStatus
 from domain.ordering.price_list import ListedPrice
+from domain.shared.identifiers import OrderId
 
 
 class SqlAlchemyOrderRepository(SqlAlchemyRepository[Order]):
     entity = Order
     identity = "id"
+    key = OrderId
 
     def count_by_status(self) -> dict[OrderStatus, int]:
         query = select(orders.c.status, func.count()).group_by(orders.c.status)
@@ -23,6 +25,7 @@ class SqlAlchemyOrderRepository(SqlAlchemyRepository[Order]):
 class SqlAlchemyFulfilmentRepository(SqlAlchemyRepository[Fulfilment]):
     entity = Fulfilment
     identity = "order_id"
+    key = OrderId
 
 
 class SqlAlchemyPriceList(SqlAlchemyRepository[ListedPrice]):

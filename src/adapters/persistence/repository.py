@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+
+from domain.shared.errors import BusinessRuleViolation
+from domain.shared.identifiers import Sku
 
 Entity = TypeVar("Entity")
 
@@ -15,15 +18,19 @@ class SqlAlchemyRepository(Generic[Entity]):
     """Aggregates of one class, by the attribute `identity` names.
 
     It remembers what was added through it, so a look-up needs no autoflush first: a
-    transaction that adds many aggregates writes them in one batch when it commits.
+    transaction that adds many aggregates writes them in one batch when it commits. It also
+    remembers what `preload` found, and did not find, for the rest of the transaction.
     """
 
     entity: ClassVar[type[Any]]
     identity: ClassVar[str] = "sku"
+    key: ClassVar[type[Any]] = Sku
+    """Makes a key of the identity's type from its text."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
         self._added: dict[Any, Entity] = {}
+        self._known: dict[Any, Entity | None] = {}
 
     def add(self, aggregate: Entity) -> None:
         self._session.add(aggregate)
@@ -32,9 +39,33 @@ class SqlAlchemyRepository(Generic[Entity]):
     def get(self, key: Any) -> Entity | None:
         if key in self._added:
             return self._added[key]
+        if key in self._known:
+            return self._known[key]
         with self._session.no_autoflush:
             found: Entity | None = self._session.get(self.entity, key)
         return found
+
+    def preload(self, names: Iterable[str]) -> None:
+        """Load in one query the aggregates these texts name (the subjects of a batch of
+        messages), so that looking them up later in this transaction, found or not, costs no
+        query. A text that is no key of this repository names nothing here."""
+        keys = {key for name in names if (key := self._key(name)) is not None}
+        keys -= self._added.keys() | self._known.keys()
+        if not keys:
+            return
+        column = getattr(self.entity, self.identity)
+        with self._session.no_autoflush:
+            found = self._session.scalars(select(self.entity).where(column.in_(keys))).unique()
+            for aggregate in found:
+                self._known[getattr(aggregate, self.identity)] = aggregate
+        for key in keys:
+            self._known.setdefault(key, None)
+
+    def _key(self, name: str) -> Any:
+        try:
+            return self.key(name)
+        except (BusinessRuleViolation, ValueError):
+            return None
 
     def all(self) -> Sequence[Entity]:
         return self._session.scalars(select(self.entity)).unique().all()

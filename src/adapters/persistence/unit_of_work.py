@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from adapters.persistence.database import StorageUnavailable
 from adapters.persistence.messaging_tables import MessagingTables, outbox_row
+from adapters.persistence.repository import SqlAlchemyRepository
 from application.shared.envelope import Envelope
 from application.shared.errors import ConcurrencyConflict
 from application.shared.queue import OutgoingMessage
@@ -87,6 +88,13 @@ class SqlAlchemyUnitOfWork:
 
     def _open_repositories(self, session: Session) -> None:
         raise NotImplementedError
+
+    def preload(self, subjects: Collection[str]) -> None:
+        """Load what a batch of messages is about in a query per repository, not one per
+        message."""
+        for repository in vars(self).values():
+            if isinstance(repository, SqlAlchemyRepository):
+                repository.preload(subjects)
 
     def commit(self) -> None:
         try:

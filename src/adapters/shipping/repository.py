@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from adapters.persistence.repository import SqlAlchemyRepository
 from domain.shared.identifiers import OrderId
@@ -12,11 +15,30 @@ from domain.shipping.shipment import Shipment
 class SqlAlchemyShipmentRepository(SqlAlchemyRepository[Shipment]):
     entity = Shipment
     identity = "id"
+    key = str
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        self._by_order: dict[OrderId, Shipment | None] = {}
 
     def for_order(self, order_id: OrderId) -> Shipment | None:
         pending = [s for s in self._added.values() if s.order_id == order_id]
         if pending:
             return pending[0]
+        if order_id in self._by_order:
+            return self._by_order[order_id]
         with self._session.no_autoflush:
             query = select(Shipment).where(Shipment.order_id == order_id)  # type: ignore[arg-type]
             return self._session.scalars(query).unique().first()
+
+    def preload(self, names: Iterable[str]) -> None:
+        """Messages to shipping are about orders: load the shipments of these orders."""
+        orders = {OrderId(name) for name in names if name} - self._by_order.keys()
+        if not orders:
+            return
+        with self._session.no_autoflush:
+            query = select(Shipment).where(Shipment.order_id.in_(orders))  # type: ignore[attr-defined]
+            for shipment in self._session.scalars(query).unique():
+                self._by_order[shipment.order_id] = shipment
+        for order_id in orders:
+            self._by_order.setdefault(order_id, None)

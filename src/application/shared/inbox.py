@@ -27,3 +27,7 @@ class ConsumingUnitOfWork(UnitOfWork, Protocol):
         Commit does this too; a consumer handling several messages in one transaction calls it
         after each, so that every effect names the message that caused it.
         """
+
+    def preload(self, subjects: Collection[str]) -> None:
+        """A hint before a batch: the messages to come are about these subjects (aggregate
+        ids). An implementation may load them together; it must not change anything."""
