@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import attrs
 import pytest
 
 from adapters.messaging.memory_queue import InMemoryQueue
@@ -55,6 +56,36 @@ def test_a_subscription_gets_the_messages_of_the_contexts_it_is_bound_to(queue: 
     queue.publish([message(1, "catalog"), message(2, "inventory")])
     assert take(queue, "inventory") == ["m-1"]
     assert take(queue, "ordering") == ["m-1", "m-2"]
+
+
+def typed(n: int, name: str) -> OutgoingMessage:
+    return attrs.evolve(message(n), type=f"tessera.catalog.{name}.v1")
+
+
+def test_a_subscription_is_spared_the_types_it_ignores_but_not_unknown_ones(queue: Queue) -> None:
+    queue.bind("inventory", ["catalog"], ignoring=["tessera.catalog.PriceChanged.v1"])
+    queue.publish([typed(1, "PriceChanged"), typed(2, "Listed"), typed(3, "Brandnew")])
+    assert take(queue, "inventory") == ["m-2", "m-3"]
+
+
+def test_a_type_is_left_out_only_if_every_consumer_of_the_subscription_ignores_it(
+    queue: Queue,
+) -> None:
+    # An older and a newer consumer of one subscription, during a rolling deployment: the
+    # newer one reacts to Repriced, which the older one ignores.
+    queue.bind(
+        "inventory",
+        ["catalog"],
+        ignoring=["tessera.catalog.Renamed.v1", "tessera.catalog.Repriced.v1"],
+    )
+    queue.bind("inventory", ["catalog"], ignoring=["tessera.catalog.Renamed.v1"])
+    queue.bind(
+        "inventory",
+        ["catalog"],
+        ignoring=["tessera.catalog.Renamed.v1", "tessera.catalog.Repriced.v1"],
+    )
+    queue.publish([typed(1, "Renamed"), typed(2, "Repriced")])
+    assert take(queue, "inventory") == ["m-2"]
 
 
 def test_a_message_published_twice_is_delivered_once(queue: Queue) -> None:

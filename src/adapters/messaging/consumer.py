@@ -18,7 +18,7 @@ import attrs
 from application.shared.bus import Reaction, Reactions
 from application.shared.envelope import Envelope, MalformedMessage, caused_by
 from application.shared.inbox import ConsumingUnitOfWork
-from application.shared.integration import UnknownEventType, event_class
+from application.shared.integration import UnknownEventType, event_class, registered_events
 from application.shared.queue import Delivery, MessageQueue
 from application.shared.retry import RetryPolicy
 
@@ -73,6 +73,16 @@ class Consumer:
     def reacts_to(self) -> set[type]:
         """The integration events this consumer's context reacts to."""
         return set(self._reactions)
+
+    @property
+    def ignores(self) -> set[str]:
+        """The event types of those contexts that this process knows and does not react to."""
+        sources = self.sources
+        return {
+            event_type
+            for event_type, cls in registered_events().items()
+            if cls.source in sources and cls not in self._reactions
+        }
 
     @property
     def sources(self) -> set[str]:

@@ -75,6 +75,7 @@ class InMemoryQueue:
         self._clock = clock
         self._lock = threading.Lock()
         self._bindings: dict[str, set[str]] = {}
+        self._ignoring: dict[str, set[str]] = {}
         self._messages: dict[str, tuple[OutgoingMessage, float]] = {}
         self._slots: dict[int, _Slot] = {}
         self._keys: set[tuple[str, str]] = set()
@@ -91,8 +92,14 @@ class InMemoryQueue:
         slot = self._slots.get(delivery.delivery_id)
         return slot if slot is not None and slot.state == "ready" else None
 
-    def bind(self, subscription: str, sources: Collection[str]) -> None:
+    def bind(
+        self, subscription: str, sources: Collection[str], ignoring: Collection[str] = ()
+    ) -> None:
         with self._lock:
+            if subscription in self._bindings:
+                self._ignoring[subscription] &= set(ignoring)
+            else:
+                self._ignoring[subscription] = set(ignoring)
             self._bindings.setdefault(subscription, set()).update(sources)
 
     def publish(self, messages: Sequence[OutgoingMessage]) -> None:
@@ -102,7 +109,8 @@ class InMemoryQueue:
                 self._messages.setdefault(message.id, (message, now))
                 for subscription, sources in self._bindings.items():
                     key = (subscription, message.id)
-                    if message.source in sources and key not in self._keys:
+                    wanted = message.type not in self._ignoring[subscription]
+                    if message.source in sources and wanted and key not in self._keys:
                         self._keys.add(key)
                         slot = _Slot(next(self._next_id), subscription, message, now)
                         self._slots[slot.id] = slot

@@ -69,7 +69,7 @@ def context_endpoint(
     consumer = Consumer(
         database.name, queue, uow, reactions, settings.retry, settings.lease_seconds, consumer_id
     )
-    queue.bind(consumer.subscription, consumer.sources)
+    queue.bind(consumer.subscription, consumer.sources, consumer.ignores)
     relay = OutboxRelay(database, queue, settings.batch_size)
     return ContextEndpoint(database.name, relay, consumer)
 

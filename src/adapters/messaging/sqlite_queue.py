@@ -42,6 +42,11 @@ CREATE TABLE IF NOT EXISTS bindings (
     source TEXT NOT NULL,
     PRIMARY KEY (subscription, source)
 );
+CREATE TABLE IF NOT EXISTS ignored_types (
+    subscription TEXT NOT NULL,
+    type TEXT NOT NULL,
+    PRIMARY KEY (subscription, type)
+);
 CREATE TABLE IF NOT EXISTS deliveries (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     subscription TEXT NOT NULL,
@@ -98,8 +103,25 @@ class SqliteQueue:
 
     # -- MessageQueue ---------------------------------------------------------------------
 
-    def bind(self, subscription: str, sources: Collection[str]) -> None:
+    def bind(
+        self, subscription: str, sources: Collection[str], ignoring: Collection[str] = ()
+    ) -> None:
         with self._write() as db:
+            bound = db.execute(
+                "SELECT 1 FROM bindings WHERE subscription = ? LIMIT 1", (subscription,)
+            ).fetchone()
+            if bound:  # leave out only what every consumer of the subscription ignores
+                kept = list(ignoring)
+                db.execute(
+                    "DELETE FROM ignored_types WHERE subscription = ?"
+                    f" AND type NOT IN ({','.join('?' * len(kept))})",
+                    [subscription, *kept],
+                )
+            else:
+                db.executemany(
+                    "INSERT INTO ignored_types (subscription, type) VALUES (?, ?)",
+                    [(subscription, event_type) for event_type in ignoring],
+                )
             db.executemany(
                 "INSERT OR IGNORE INTO bindings (subscription, source) VALUES (?, ?)",
                 [(subscription, source) for source in sources],
@@ -110,10 +132,16 @@ class SqliteQueue:
             return
         now = self._clock()
         with self._write() as db:
-            routes: dict[str, list[str]] = {}
-            for source in {m.source for m in messages}:
-                rows = db.execute("SELECT subscription FROM bindings WHERE source = ?", (source,))
-                routes[source] = [row[0] for row in rows]
+            bound: dict[str, list[str]] = {}
+            for subscription, source in db.execute("SELECT subscription, source FROM bindings"):
+                bound.setdefault(source, []).append(subscription)
+            ignored = set(db.execute("SELECT subscription, type FROM ignored_types"))
+            routes = {
+                (m.source, m.type): [
+                    s for s in bound.get(m.source, ()) if (s, m.type) not in ignored
+                ]
+                for m in messages
+            }
             db.executemany(
                 "INSERT OR IGNORE INTO messages (id, type, source, subject, correlation_id,"
                 " causation_id, body, written_at, published_at) VALUES (?,?,?,?,?,?,?,?,?)",
@@ -135,7 +163,7 @@ class SqliteQueue:
             db.executemany(
                 "INSERT OR IGNORE INTO deliveries (subscription, message_id, available_at)"
                 " VALUES (?, ?, ?)",
-                [(s, m.id, now) for m in messages for s in routes[m.source]],
+                [(s, m.id, now) for m in messages for s in routes[m.source, m.type]],
             )
 
     def receive(

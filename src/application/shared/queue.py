@@ -92,8 +92,16 @@ class TraceHop:
 
 
 class MessageQueue(Protocol):
-    def bind(self, subscription: str, sources: Collection[str]) -> None:
-        """Deliver to `subscription` every message published by the `sources` contexts."""
+    def bind(
+        self, subscription: str, sources: Collection[str], ignoring: Collection[str] = ()
+    ) -> None:
+        """Deliver to `subscription` every message published by the `sources` contexts, except
+        those of the `ignoring` event types: types its consumer knows and does not react to.
+
+        A type unknown to the consumer (a new event, a new version) is still delivered, so that
+        the consumer can dead-letter it where an operator sees it. When several consumers bind
+        one subscription, a type is left out only if every one of them ignores it.
+        """
 
     def publish(self, messages: Sequence[OutgoingMessage]) -> None:
         """Store messages durably, once each, however often they are published."""
