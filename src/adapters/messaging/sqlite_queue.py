@@ -132,16 +132,6 @@ class SqliteQueue:
             return
         now = self._clock()
         with self._write() as db:
-            bound: dict[str, list[str]] = {}
-            for subscription, source in db.execute("SELECT subscription, source FROM bindings"):
-                bound.setdefault(source, []).append(subscription)
-            ignored = set(db.execute("SELECT subscription, type FROM ignored_types"))
-            routes = {
-                (m.source, m.type): [
-                    s for s in bound.get(m.source, ()) if (s, m.type) not in ignored
-                ]
-                for m in messages
-            }
             db.executemany(
                 "INSERT OR IGNORE INTO messages (id, type, source, subject, correlation_id,"
                 " causation_id, body, written_at, published_at) VALUES (?,?,?,?,?,?,?,?,?)",
@@ -160,16 +150,28 @@ class SqliteQueue:
                     for m in messages
                 ],
             )
+            # One delivery per subscription bound to the message's source that does not
+            # ignore its type.
             db.executemany(
                 "INSERT OR IGNORE INTO deliveries (subscription, message_id, available_at)"
-                " VALUES (?, ?, ?)",
-                [(s, m.id, now) for m in messages for s in routes[m.source, m.type]],
+                " SELECT b.subscription, ?, ? FROM bindings b WHERE b.source = ?"
+                " AND NOT EXISTS (SELECT 1 FROM ignored_types i"
+                "   WHERE i.subscription = b.subscription AND i.type = ?)",
+                [(m.id, now, m.source, m.type) for m in messages],
             )
 
     def receive(
         self, subscription: str, limit: int, lease_seconds: float, consumer: str
     ) -> list[Delivery]:
         now = self._clock()
+        with self._read() as db:  # most polls find nothing: spare them the write lock
+            ready = db.execute(
+                "SELECT 1 FROM deliveries WHERE subscription = ? AND state = 'ready'"
+                " AND available_at <= ? AND (lease_until IS NULL OR lease_until <= ?) LIMIT 1",
+                (subscription, now, now),
+            ).fetchone()
+        if ready is None:
+            return []
         with self._write() as db:
             rows = db.execute(
                 "SELECT d.id, d.message_id, m.type, m.body, d.attempts FROM deliveries d"

@@ -61,17 +61,23 @@ class Worker:
         self._stop.set()
 
     def run_once(self) -> int:
-        """One round: relay every outbox, then let every consumer take one batch."""
-        relayed = sum(endpoint.relay.relay() for endpoint in self.endpoints)
-        self.report.relayed += relayed
-        work = relayed
+        """One round: relay every outbox, then let every consumer take one batch and relay at
+        once what that batch caused, so that the next context can take it in the same round."""
+        work = sum(self._relay(endpoint) for endpoint in self.endpoints)
         for endpoint in self.endpoints:
             if self._stop.is_set():
                 break
             consumed = endpoint.consumer.consume(self._settings.batch_size, self._stop.is_set)
             self.report.consumed.add(consumed)
             work += consumed.work_done
+            if consumed.handled:
+                work += self._relay(endpoint)
         return work
+
+    def _relay(self, endpoint: ContextEndpoint) -> int:
+        relayed = endpoint.relay.relay()
+        self.report.relayed += relayed
+        return relayed
 
     def drain(self) -> None:
         """Deliver everything that is ready now; retries due later are left for later."""

@@ -19,7 +19,7 @@ def place_order(command: PlaceOrder, uow: OrderingUnitOfWork) -> OrderView:
     order_id = OrderId(command.order_id) if command.order_id else OrderId.new()
     wanted = [(Sku(line.sku), line.quantity) for line in command.lines]
     with uow:
-        existing = uow.orders.get(order_id)
+        existing = uow.orders.get(order_id) if command.order_id else None
         if existing is not None:
             return OrderView.of(existing)  # placing the same order again changes nothing
         prices = {sku: uow.prices.get(sku) for sku, _ in wanted}
