@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import Engine, MetaData, create_engine, event, inspect
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 
@@ -52,13 +52,28 @@ def sqlite_engine(path: Path | None) -> Engine:
 
 
 def create_schema(engine: Engine, metadata: MetaData) -> None:
-    """Create the context's tables on first use; existing tables are left as they are."""
+    """Create the context's tables on first use; existing tables are left as they are, and
+    must have every column this code uses."""
     for attempt in range(5):
         try:
             metadata.create_all(engine)
-            return
+            break
         except OperationalError as error:
             # Processes starting together race to create the same table: look again.
             if "already exists" in str(error.orig) and attempt < 4:
                 continue
             raise StorageUnavailable(f"cannot open database {engine.url}: {error.orig}") from None
+    _check_columns(engine, metadata)
+
+
+def _check_columns(engine: Engine, metadata: MetaData) -> None:
+    found = inspect(engine)
+    for table in metadata.sorted_tables:
+        present = {column["name"] for column in found.get_columns(table.name)}
+        missing = [column.name for column in table.columns if column.name not in present]
+        if missing:
+            raise StorageUnavailable(
+                f"database {engine.url.database} was written by another version of Tessera:"
+                f" table {table.name} lacks {', '.join(missing)}; there are no migrations yet,"
+                " so move the data directory aside and start again"
+            )
