@@ -84,7 +84,9 @@ def test_lines_of_one_sku_are_reserved_together() -> None:
     assert [(line.sku, line.quantity) for line in allocation.lines] == [(MUG, 4)]
     short = Allocation.allocate(OrderId("o-2"), [(MUG, 1), (MUG, 1)], items, CATALOGUE)
     assert short.rejection is Rejection.OUT_OF_STOCK
-    assert (items[MUG] or StockItem(MUG)).reserved == 4
+    item = items[MUG]
+    assert item is not None
+    assert item.reserved == 4
 
 
 def test_an_order_cancelled_before_it_arrived_is_withdrawn() -> None:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+import sqlalchemy
 from sqlalchemy import func, select
 
 from adapters.catalog.module import CatalogDatabase
@@ -158,6 +159,20 @@ def test_unreadable_messages_are_dead_lettered_at_once_and_the_rest_keep_flowing
     assert "version 2 is not supported" in reasons["raw-3"][1]
     with inventory_uow(inventory_db) as uow:
         assert uow.catalogue.get(Sku("MUG-1")) is not None
+
+
+def test_a_batch_loads_what_its_messages_are_about_in_one_query_not_one_each(
+    queue: InMemoryQueue, inventory_db: InventoryDatabase
+) -> None:
+    queue.publish([listed(f"MUG-{n}") for n in range(10)])
+    statements: list[str] = []
+    listen = sqlalchemy.event.listen
+    listen(inventory_db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    report = consumer(queue, inventory_db, {ProductListed: receive_one}).consume(10)
+    assert report.handled == 10
+    stock_reads = [s for s in statements if s.startswith("SELECT") and "FROM stock_items" in s]
+    assert len(stock_reads) == 1
+    assert all(on_hand(inventory_db, f"MUG-{n}") == 1 for n in range(10))
 
 
 def test_events_a_context_does_not_react_to_are_acknowledged_and_ignored(

@@ -50,16 +50,20 @@ class SqlAlchemyRepository(Generic[Entity]):
         messages), so that looking them up later in this transaction, found or not, costs no
         query. A text that is no key of this repository names nothing here."""
         keys = {key for name in names if (key := self._key(name)) is not None}
-        keys -= self._added.keys() | self._known.keys()
+        self._load_into(self._known, self.identity, keys - self._added.keys())
+
+    def _load_into(self, known: dict[Any, Entity | None], attribute: str, keys: set[Any]) -> None:
+        """Load in one query the aggregates whose `attribute` is one of `keys` into `known`, by
+        that attribute; a key that names none is remembered as None."""
+        keys = keys - known.keys()
         if not keys:
             return
-        column = getattr(self.entity, self.identity)
+        query = select(self.entity).where(getattr(self.entity, attribute).in_(keys))
         with self._session.no_autoflush:
-            found = self._session.scalars(select(self.entity).where(column.in_(keys))).unique()
-            for aggregate in found:
-                self._known[getattr(aggregate, self.identity)] = aggregate
+            for aggregate in self._session.scalars(query).unique():
+                known[getattr(aggregate, attribute)] = aggregate
         for key in keys:
-            self._known.setdefault(key, None)
+            known.setdefault(key, None)
 
     def _key(self, name: str) -> Any:
         try:

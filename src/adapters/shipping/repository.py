@@ -33,12 +33,4 @@ class SqlAlchemyShipmentRepository(SqlAlchemyRepository[Shipment]):
 
     def preload(self, names: Iterable[str]) -> None:
         """Messages to shipping are about orders: load the shipments of these orders."""
-        orders = {OrderId(name) for name in names if name} - self._by_order.keys()
-        if not orders:
-            return
-        with self._session.no_autoflush:
-            query = select(Shipment).where(Shipment.order_id.in_(orders))  # type: ignore[attr-defined]
-            for shipment in self._session.scalars(query).unique():
-                self._by_order[shipment.order_id] = shipment
-        for order_id in orders:
-            self._by_order.setdefault(order_id, None)
+        self._load_into(self._by_order, "order_id", {OrderId(name) for name in names if name})
