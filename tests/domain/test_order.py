@@ -44,8 +44,9 @@ def test_an_order_takes_its_prices_from_the_price_list_and_totals_them() -> None
     ("lines", "rule"),
     [
         ((), "OrderMustHaveLines"),
-        (((MUG, 0),), "LineQuantityMustBePositive"),
-        (((MUG, -1),), "LineQuantityMustBePositive"),
+        (((MUG, 0),), "QuantityMustBeWithinBounds"),
+        (((MUG, -1),), "QuantityMustBeWithinBounds"),
+        (((MUG, 1_000_001),), "QuantityMustBeWithinBounds"),
         (((MUG, 1), (MUG, 2)), "SkuAppearsOncePerOrder"),
         (((Sku("NEW-1"), 1),), "ProductMustBeOnSale"),
         (((OLD, 1),), "ProductMustBeOnSale"),

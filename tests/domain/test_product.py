@@ -39,7 +39,7 @@ def test_a_product_cannot_be_listed_without_a_positive_price(price: str) -> None
 def test_a_product_needs_a_name() -> None:
     with pytest.raises(BusinessRuleViolation) as refused:
         Product.list(Sku("MUG-1"), "   ", eur("1"))
-    assert refused.value.rule == "ProductNameMustNotBeBlank"
+    assert refused.value.rule == "TextMustNotBeBlank"
 
 
 @pytest.mark.parametrize("sku", ["AB", "a-lowercase", "X" * 33, "HAS SPACE", "UNDER_SCORE"])

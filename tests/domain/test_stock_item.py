@@ -32,7 +32,7 @@ def test_quantities_must_be_positive(quantity: int) -> None:
     for change in (item.receive, lambda q: item.reserve(ORDER, q)):
         with pytest.raises(BusinessRuleViolation) as refused:
             change(quantity)
-        assert refused.value.rule == "QuantityMustBePositive"
+        assert refused.value.rule == "QuantityMustBeWithinBounds"
     assert (item.on_hand, item.reserved) == (10, 0)
 
 

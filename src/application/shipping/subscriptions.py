@@ -17,7 +17,7 @@ def shipping_reactions(carrier: Carrier) -> Reactions[ShippingUnitOfWork]:
         order_id = OrderId(event.order_id)
         if uow.shipments.for_order(order_id) is not None:
             return  # one parcel per order
-        shipment = Shipment(f"shp-{uuid.uuid4().hex[:12]}", order_id, event.address)
+        shipment = Shipment.request(f"shp-{uuid.uuid4().hex[:12]}", order_id, event.address)
         uow.shipments.add(shipment)
         shipment.dispatch(carrier.dispatch(shipment.id, shipment.address))
 

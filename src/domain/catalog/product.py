@@ -10,9 +10,9 @@ from domain.catalog.events import ProductDiscontinued, ProductListed, ProductRep
 from domain.catalog.rules import (
     DiscontinuedProductCannotBeRepriced,
     PriceMustBePositive,
-    ProductNameMustNotBeBlank,
 )
 from domain.shared.aggregate import AggregateRoot
+from domain.shared.bounds import PRODUCT_NAME_LENGTH, checked_text
 from domain.shared.identifiers import Sku
 from domain.shared.money import Money
 from domain.shared.rules import check_rule
@@ -35,9 +35,9 @@ class Product(AggregateRoot):
     @classmethod
     def list(cls, sku: Sku, name: str, price: Money) -> Product:
         """Put a new product on sale."""
-        check_rule(ProductNameMustNotBeBlank(name))
+        name = checked_text("product name", name, PRODUCT_NAME_LENGTH)
         check_rule(PriceMustBePositive(price))
-        product = cls(sku=sku, name=name.strip(), price=price)
+        product = cls(sku=sku, name=name, price=price)
         product._record(ProductListed(sku, product.name, price))
         return product
 
@@ -54,9 +54,10 @@ class Product(AggregateRoot):
         old_price, self.price = self.price, new_price
         self._record(ProductRepriced(self.sku, old_price, new_price))
 
-    def discontinue(self) -> None:
-        """Take the product off sale for good; discontinuing twice changes nothing."""
+    def discontinue(self) -> bool:
+        """Take the product off sale for good; True if this call did it (twice changes nothing)."""
         if self.is_discontinued:
-            return
+            return False
         self.status = ProductStatus.DISCONTINUED
         self._record(ProductDiscontinued(self.sku))
+        return True

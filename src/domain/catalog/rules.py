@@ -21,18 +21,6 @@ class PriceMustBePositive:
 
 
 @attrs.frozen
-class ProductNameMustNotBeBlank:
-    name: str
-
-    @property
-    def message(self) -> str:
-        return "product name must not be blank"
-
-    def is_broken(self) -> bool:
-        return not self.name.strip()
-
-
-@attrs.frozen
 class DiscontinuedProductCannotBeRepriced:
     sku: Sku
     discontinued: bool
@@ -50,8 +38,12 @@ class SkuIsListedOnce:
     sku: Sku
     already_listed: bool
 
+    discontinued: bool = False
+
     @property
     def message(self) -> str:
+        if self.discontinued:
+            return f"product {self.sku} was discontinued; a discontinued SKU is not listed again"
         return f"product {self.sku} is already listed"
 
     def is_broken(self) -> bool:

@@ -4,23 +4,27 @@ from __future__ import annotations
 
 import attrs
 
+from domain.shared.bounds import MAX_STOCK
 from domain.shared.identifiers import Sku
 
 
 @attrs.frozen
-class QuantityMustBePositive:
-    quantity: int
+class StockMustStayWithinBounds:
+    """A SKU's stock counters stay below MAX_STOCK, so that no sum of them can overflow."""
+
+    sku: Sku
+    received: int
+    adding: int
 
     @property
     def message(self) -> str:
-        return f"quantity must be a positive whole number, not {self.quantity!r}"
+        return (
+            f"cannot receive {self.adding} more of {self.sku}: {self.received:,} were received"
+            f" already, and a SKU takes at most {MAX_STOCK:,}"
+        )
 
     def is_broken(self) -> bool:
-        return (
-            isinstance(self.quantity, bool)
-            or not isinstance(self.quantity, int)
-            or self.quantity <= 0
-        )
+        return self.received + self.adding > MAX_STOCK
 
 
 @attrs.frozen
@@ -64,7 +68,10 @@ class StockIsReceivedOnlyForSellableProducts:
     @property
     def message(self) -> str:
         if not self.listed:
-            return f"{self.sku} is not in the catalog; list it before receiving stock"
+            return (
+                f"{self.sku} is not in the catalog as inventory knows it: list it before"
+                " receiving stock (a listing just made may not have reached inventory yet)"
+            )
         return f"{self.sku} is discontinued; no more stock is received for it"
 
     def is_broken(self) -> bool:

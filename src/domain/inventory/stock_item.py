@@ -6,11 +6,12 @@ import attrs
 
 from domain.inventory.events import StockReceived, StockReleased, StockReserved, StockShipped
 from domain.inventory.rules import (
-    QuantityMustBePositive,
     ReleaseMustNotExceedReservedStock,
     ReservationMustNotExceedAvailableStock,
+    StockMustStayWithinBounds,
 )
 from domain.shared.aggregate import AggregateRoot
+from domain.shared.bounds import QuantityMustBeWithinBounds
 from domain.shared.identifiers import OrderId, Sku
 from domain.shared.rules import check_rule
 
@@ -40,27 +41,28 @@ class StockItem(AggregateRoot):
 
     def receive(self, quantity: int) -> None:
         """Add delivered goods to the stock on hand."""
-        check_rule(QuantityMustBePositive(quantity))
+        check_rule(QuantityMustBeWithinBounds("quantity", quantity))
+        check_rule(StockMustStayWithinBounds(self.sku, self.received, quantity))
         self.received += quantity
         self._record(StockReceived(self.sku, quantity))
 
     def reserve(self, order_id: OrderId, quantity: int) -> None:
         """Set stock aside for an order."""
-        check_rule(QuantityMustBePositive(quantity))
+        check_rule(QuantityMustBeWithinBounds("quantity", quantity))
         check_rule(ReservationMustNotExceedAvailableStock(self.sku, quantity, self.available))
         self.reserved += quantity
         self._record(StockReserved(self.sku, order_id, quantity))
 
     def release(self, order_id: OrderId, quantity: int) -> None:
         """Give back stock an order had set aside."""
-        check_rule(QuantityMustBePositive(quantity))
+        check_rule(QuantityMustBeWithinBounds("quantity", quantity))
         check_rule(ReleaseMustNotExceedReservedStock(self.sku, quantity, self.reserved))
         self.reserved -= quantity
         self._record(StockReleased(self.sku, order_id, quantity))
 
     def commit(self, order_id: OrderId, quantity: int) -> None:
         """Stock an order had set aside has left the warehouse."""
-        check_rule(QuantityMustBePositive(quantity))
+        check_rule(QuantityMustBeWithinBounds("quantity", quantity))
         check_rule(ReleaseMustNotExceedReservedStock(self.sku, quantity, self.reserved))
         self.reserved -= quantity
         self.shipped += quantity

@@ -12,6 +12,7 @@ import attrs
 
 from domain.ordering.order import CancelReason, Order, OrderStatus
 from domain.shared.aggregate import AggregateRoot
+from domain.shared.bounds import CARD_TOKEN_LENGTH, checked_text
 from domain.shared.events import DomainEvent
 from domain.shared.identifiers import OrderId, Sku
 from domain.shared.money import Money
@@ -47,7 +48,7 @@ class Fulfilment(AggregateRoot):
 
     @classmethod
     def start(cls, order: Order, card_token: str) -> Fulfilment:
-        fulfilment = cls(order.id, card_token)
+        fulfilment = cls(order.id, checked_text("card token", card_token, CARD_TOKEN_LENGTH))
         fulfilment._record(FulfilmentStarted(order.id))
         return fulfilment
 

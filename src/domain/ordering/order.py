@@ -4,20 +4,27 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 
 import attrs
 
 from domain.ordering.price_list import ListedPrice
 from domain.ordering.rules import (
-    LineQuantityMustBePositive,
-    MustNotBeBlank,
     OrderCanBeCancelledUntilShipmentIsRequested,
     OrderIsInOneCurrency,
     OrderMustHaveLines,
+    OrderTotalMustStayWithinBounds,
     ProductMustBeOnSale,
     SkuAppearsOncePerOrder,
 )
 from domain.shared.aggregate import AggregateRoot
+from domain.shared.bounds import (
+    ADDRESS_LENGTH,
+    CUSTOMER_ID_LENGTH,
+    TRACKING_NUMBER_LENGTH,
+    QuantityMustBeWithinBounds,
+    checked_text,
+)
 from domain.shared.errors import DomainError
 from domain.shared.events import DomainEvent
 from domain.shared.identifiers import OrderId, Sku
@@ -113,13 +120,13 @@ class Order(AggregateRoot):
         prices: Mapping[Sku, ListedPrice | None],
     ) -> Order:
         """Place an order at today's prices from ordering's own price list."""
-        check_rule(MustNotBeBlank("customer id", customer_id))
-        check_rule(MustNotBeBlank("shipping address", shipping_address))
+        customer_id = checked_text("customer id", customer_id, CUSTOMER_ID_LENGTH)
+        shipping_address = checked_text("shipping address", shipping_address, ADDRESS_LENGTH)
         check_rule(OrderMustHaveLines(len(wanted)))
         check_rule(SkuAppearsOncePerOrder([sku for sku, _ in wanted]))
         lines = []
         for sku, quantity in wanted:
-            check_rule(LineQuantityMustBePositive(sku, quantity))
+            check_rule(QuantityMustBeWithinBounds(f"quantity of {sku}", quantity))
             listed = prices.get(sku)
             check_rule(
                 ProductMustBeOnSale(sku, listed is not None, bool(listed and listed.on_sale))
@@ -127,7 +134,9 @@ class Order(AggregateRoot):
             assert listed is not None  # the rule above guarantees it
             lines.append(OrderLine(sku, quantity, listed.price))
         check_rule(OrderIsInOneCurrency(frozenset(line.unit_price.currency for line in lines)))
-        order = cls(order_id, customer_id.strip(), shipping_address.strip(), lines)
+        total = sum((line.unit_price.amount * line.quantity for line in lines), Decimal(0))
+        check_rule(OrderTotalMustStayWithinBounds(total))
+        order = cls(order_id, customer_id, shipping_address, lines)
         wanted_lines = tuple((line.sku, line.quantity) for line in lines)
         order._record(OrderPlaced(order_id, order.customer_id, wanted_lines, order.total))
         return order
@@ -160,7 +169,9 @@ class Order(AggregateRoot):
     def shipped(self, tracking_number: str) -> None:
         if self.status is not OrderStatus.PAID:
             return  # a redelivery
-        self.tracking_number = tracking_number
+        self.tracking_number = checked_text(
+            "tracking number", tracking_number, TRACKING_NUMBER_LENGTH
+        )
         self._move(OrderStatus.SHIPPED, OrderShipped(self.id, tracking_number))
 
     def delivered(self) -> None:

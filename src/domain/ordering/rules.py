@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 import attrs
 
+from domain.shared.bounds import MAX_ORDER_LINES
 from domain.shared.identifiers import Sku
+from domain.shared.money import MAX_AMOUNT
 
 
 @attrs.frozen
@@ -15,27 +18,12 @@ class OrderMustHaveLines:
 
     @property
     def message(self) -> str:
+        if self.count > MAX_ORDER_LINES:
+            return f"an order has at most {MAX_ORDER_LINES} lines, not {self.count}"
         return "an order needs at least one line"
 
     def is_broken(self) -> bool:
-        return self.count == 0
-
-
-@attrs.frozen
-class LineQuantityMustBePositive:
-    sku: Sku
-    quantity: int
-
-    @property
-    def message(self) -> str:
-        return f"quantity of {self.sku} must be a positive whole number, not {self.quantity!r}"
-
-    def is_broken(self) -> bool:
-        return (
-            isinstance(self.quantity, bool)
-            or not isinstance(self.quantity, int)
-            or (self.quantity <= 0)
-        )
+        return not 1 <= self.count <= MAX_ORDER_LINES
 
 
 @attrs.frozen
@@ -68,6 +56,18 @@ class ProductMustBeOnSale:
 
 
 @attrs.frozen
+class OrderTotalMustStayWithinBounds:
+    total: Decimal
+
+    @property
+    def message(self) -> str:
+        return f"an order's total must stay below {MAX_AMOUNT:,.0f}, not {self.total:,}"
+
+    def is_broken(self) -> bool:
+        return self.total >= MAX_AMOUNT
+
+
+@attrs.frozen
 class OrderIsInOneCurrency:
     currencies: frozenset[str]
 
@@ -77,19 +77,6 @@ class OrderIsInOneCurrency:
 
     def is_broken(self) -> bool:
         return len(self.currencies) > 1
-
-
-@attrs.frozen
-class MustNotBeBlank:
-    what: str
-    value: str
-
-    @property
-    def message(self) -> str:
-        return f"{self.what} must not be empty"
-
-    def is_broken(self) -> bool:
-        return not self.value.strip()
 
 
 @attrs.frozen

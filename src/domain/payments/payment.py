@@ -7,6 +7,7 @@ import enum
 import attrs
 
 from domain.shared.aggregate import AggregateRoot
+from domain.shared.bounds import REASON_LENGTH, clipped
 from domain.shared.events import DomainEvent
 from domain.shared.identifiers import OrderId
 from domain.shared.money import Money
@@ -79,6 +80,8 @@ class Payment(AggregateRoot):
 
     @classmethod
     def declined(cls, order_id: OrderId, amount: Money, reason: str) -> Payment:
+        """The gateway refused; its reason is kept as one printable line of bounded length."""
+        reason = clipped(reason, REASON_LENGTH) or "declined"
         payment = cls(order_id, amount, PaymentStatus.DECLINED, Money.zero(amount.currency), reason)
         payment._record(PaymentDeclined(order_id, reason))
         return payment

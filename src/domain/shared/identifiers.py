@@ -7,9 +7,11 @@ import uuid
 
 import attrs
 
+from domain.shared.bounds import quoted
 from domain.shared.rules import check_rule
 
-_SKU = re.compile(r"^[A-Z0-9-]{3,32}$")
+_SKU = re.compile(r"[A-Z0-9-]{3,32}")
+_ORDER_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 @attrs.frozen
@@ -20,10 +22,24 @@ class SkuMustBeWellFormed:
 
     @property
     def message(self) -> str:
-        return f"SKU {self.value!r} must be 3-32 characters of A-Z, 0-9 and '-'"
+        return f"SKU {quoted(self.value)} must be 3-32 characters of A-Z, 0-9 and '-'"
 
     def is_broken(self) -> bool:
-        return not isinstance(self.value, str) or _SKU.match(self.value) is None
+        return not isinstance(self.value, str) or _SKU.fullmatch(self.value) is None
+
+
+@attrs.frozen
+class OrderIdMustBeWellFormed:
+    """An order id is 1 to 64 characters of A-Z, a-z, 0-9, '-' and '_'."""
+
+    value: str
+
+    @property
+    def message(self) -> str:
+        return f"order id {quoted(self.value)} must be 1-64 characters of A-Z, a-z, 0-9, '-', '_'"
+
+    def is_broken(self) -> bool:
+        return not isinstance(self.value, str) or _ORDER_ID.fullmatch(self.value) is None
 
 
 @attrs.frozen(order=True)
@@ -43,7 +59,10 @@ class Sku:
 class OrderId:
     """Identity of an order, shared by every context that works on it."""
 
-    value: str = attrs.field(validator=attrs.validators.min_len(1))
+    value: str
+
+    def __attrs_post_init__(self) -> None:
+        check_rule(OrderIdMustBeWellFormed(self.value))
 
     @classmethod
     def new(cls) -> OrderId:

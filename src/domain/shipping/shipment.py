@@ -7,6 +7,7 @@ import enum
 import attrs
 
 from domain.shared.aggregate import AggregateRoot
+from domain.shared.bounds import ADDRESS_LENGTH, TRACKING_NUMBER_LENGTH, checked_text
 from domain.shared.errors import BusinessRuleViolation
 from domain.shared.events import DomainEvent
 from domain.shared.identifiers import OrderId
@@ -39,18 +40,25 @@ class Shipment(AggregateRoot):
     status: ShipmentStatus = ShipmentStatus.PENDING
     tracking_number: str | None = None
 
+    @classmethod
+    def request(cls, shipment_id: str, order_id: OrderId, address: str) -> Shipment:
+        """A parcel to send for an order, to an address that fits on a label."""
+        return cls(shipment_id, order_id, checked_text("shipping address", address, ADDRESS_LENGTH))
+
     def dispatch(self, tracking_number: str) -> None:
         """The carrier has the parcel."""
         if self.status is not ShipmentStatus.PENDING:
             return
-        self.tracking_number = tracking_number
+        self.tracking_number = checked_text(
+            "tracking number", tracking_number, TRACKING_NUMBER_LENGTH
+        )
         self.status = ShipmentStatus.DISPATCHED
         self._record(ShipmentDispatched(self.id, self.order_id, tracking_number))
 
-    def deliver(self) -> None:
-        """The customer has the parcel; reporting it twice changes nothing."""
+    def deliver(self) -> bool:
+        """The customer has the parcel; True if this call recorded it (twice changes nothing)."""
         if self.status is ShipmentStatus.DELIVERED:
-            return
+            return False
         if self.status is not ShipmentStatus.DISPATCHED:
             raise BusinessRuleViolation(
                 "OnlyDispatchedShipmentsAreDelivered",
@@ -58,3 +66,4 @@ class Shipment(AggregateRoot):
             )
         self.status = ShipmentStatus.DELIVERED
         self._record(ShipmentDelivered(self.id, self.order_id))
+        return True
