@@ -77,7 +77,7 @@ class Shop(RuleBasedStateMachine):
     @initialize(seed=st.integers(min_value=0, max_value=2**32))
     def open_the_shop(self, seed: int) -> None:
         self.queue = ShuffledQueue(random.Random(seed))
-        retry = RetryPolicy(max_attempts=1000, first_delay=0.0)
+        retry = RetryPolicy(max_attempts=100, first_delay=0.0)
         self.app = bootstrap(Settings.in_memory(deliver_inline=False, retry=retry), self.queue)
         self.worker = self.app.worker()
         for sku in SKUS:
