@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from adapters.bootstrap import Settings, Topology, bootstrap
+from adapters.bootstrap import Settings, Topology, bootstrap, setup
 from adapters.catalog.module import CatalogDatabase
 from adapters.catalog.orm import metadata as catalog_metadata
 from adapters.catalog.orm import start_mappers as map_catalog
@@ -39,6 +39,7 @@ from adapters.messaging.consumer import Consumer
 from adapters.messaging.relay import OutboxRelay
 from adapters.messaging.sqlite_queue import SqliteQueue
 from adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
+from adapters.persistence.storage import Storage
 from application.catalog.commands import ListProduct
 from application.catalog.publishing import integration_events as catalog_events
 from application.contracts.catalog import ProductListed
@@ -85,12 +86,13 @@ def throughput(data_dir: Path, messages: int, reactions: Reactions[Any], title: 
     settings = Settings(data_dir=data_dir, topology=Topology.SPLIT)
     map_catalog()
     map_inventory()
-    catalog = CatalogDatabase.open("catalog", catalog_metadata, settings)
+    storage = Storage.create(data_dir)
+    catalog = CatalogDatabase.open("catalog", catalog_metadata, storage)
     with SqlAlchemyCatalogUnitOfWork(catalog.engine, catalog.tables, catalog_events) as uow:
         for n in range(messages):
             uow.products.add(Product.list(Sku(f"SKU-{n:06}"), f"Item {n}", Money.of("1", "EUR")))
         uow.commit()
-    inventory = InventoryDatabase.open("inventory", inventory_metadata, settings)
+    inventory = InventoryDatabase.open("inventory", inventory_metadata, storage)
     queue = SqliteQueue(data_dir / "queue.db")
     handling = SqlAlchemyInventoryUnitOfWork(inventory.engine, inventory.tables, inventory_events)
     consumer = Consumer("inventory", queue, handling, reactions, settings.retry, 30.0, "benchmark")
@@ -108,7 +110,9 @@ def throughput(data_dir: Path, messages: int, reactions: Reactions[Any], title: 
 
 
 def monolith_latency(data_dir: Path, commands: int) -> None:
-    with bootstrap(Settings(data_dir=data_dir, topology=Topology.MONOLITH)) as app:
+    settings = Settings(data_dir=data_dir, topology=Topology.MONOLITH)
+    setup(settings)
+    with bootstrap(settings) as app:
         for n in range(commands):
             app.handle(ListProduct(sku=f"LAT-{n:05}", name="Item", price="1"))
     hop_latencies(data_dir, f"monolith latency ({commands} commands, delivered inline)")
@@ -116,7 +120,8 @@ def monolith_latency(data_dir: Path, commands: int) -> None:
 
 def split_latency(data_dir: Path, commands: int, rate: float) -> None:
     settings = Settings(data_dir=data_dir, topology=Topology.SPLIT)
-    with bootstrap(settings) as app:  # creates the files and the subscriptions
+    setup(settings)  # creates the files and the subscriptions
+    with bootstrap(settings) as app:
         workers = [
             subprocess.Popen(
                 [sys.executable, "-m", "adapters.cli", "--data-dir", str(data_dir),

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from adapters.bootstrap import Settings, Tessera, Topology, bootstrap
+from adapters.bootstrap import Settings, Tessera, Topology, bootstrap, setup
 from application.catalog.commands import ListProduct
 from application.inventory.commands import ReceiveStock
 from application.ordering.commands import OrderLineRequest, PlaceOrder
@@ -50,6 +50,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def open_shop(data_dir: Path, orders: int) -> Tessera:
     settings = Settings(data_dir=data_dir, topology=Topology.SPLIT, poll_seconds=POLL_SECONDS)
+    setup(settings)
     app = bootstrap(settings)
     for sku in SKUS:
         app.handle(ListProduct(sku=sku, name=sku, price="10.00"))

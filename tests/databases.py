@@ -11,18 +11,25 @@ from adapters.inventory.orm import metadata as inventory_metadata
 from adapters.inventory.orm import start_mappers as map_inventory
 from adapters.inventory.unit_of_work import SqlAlchemyInventoryUnitOfWork
 from adapters.persistence.settings import Settings
+from adapters.persistence.storage import Storage
 from application.catalog.publishing import integration_events as catalog_events
 from application.inventory.publishing import integration_events as inventory_events
 
 
 def open_catalog(settings: Settings) -> CatalogDatabase:
     map_catalog()
-    return CatalogDatabase.open("catalog", catalog_metadata, settings)
+    return CatalogDatabase.open("catalog", catalog_metadata, storage(settings))
 
 
 def open_inventory(settings: Settings) -> InventoryDatabase:
     map_inventory()
-    return InventoryDatabase.open("inventory", inventory_metadata, settings)
+    return InventoryDatabase.open("inventory", inventory_metadata, storage(settings))
+
+
+def storage(settings: Settings) -> Storage:
+    """The settings' data directory, made if missing, as `tessera db setup` makes it."""
+    assert settings.data_dir is not None
+    return Storage.create(settings.data_dir)
 
 
 def catalog_uow(database: CatalogDatabase) -> SqlAlchemyCatalogUnitOfWork:

@@ -2,6 +2,7 @@
 
 Use it to drive Tessera from Python exactly as the CLI does::
 
+    setup(Settings(data_dir="var"))  # once: prepares the shop, as `tessera db setup` does
     with bootstrap(Settings(data_dir="var")) as tessera:
         tessera.handle(ListProduct(sku="MUG-BLUE", name="Blue mug", price="12.50"))
 """
@@ -22,13 +23,14 @@ from adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
 from adapters.ordering.module import OrderingModule
 from adapters.payments.module import PaymentsModule
 from adapters.persistence.settings import ContextDatabase, Settings, Topology
+from adapters.persistence.storage import Storage
 from adapters.shipping.module import ShippingModule
-from application.shared.bus import Handlers, MessageBus
+from application.shared.bus import Handlers, MessageBus, Query
 from application.shared.envelope import Cause, caused_by, new_id
 from application.shared.integration import registered_events
 from application.shared.queue import QueueOperations
 
-__all__ = ["Settings", "Tessera", "Topology", "bootstrap"]
+__all__ = ["Settings", "Tessera", "Topology", "bootstrap", "setup"]
 
 
 class Tessera:
@@ -37,6 +39,7 @@ class Tessera:
     def __init__(
         self,
         settings: Settings,
+        storage: Storage,
         bus: MessageBus,
         databases: list[ContextDatabase],
         endpoints: list[ContextEndpoint],
@@ -44,6 +47,7 @@ class Tessera:
         worker_settings: WorkerSettings,
     ) -> None:
         self.settings = settings
+        self.storage = storage
         self._bus = bus
         self._databases = databases
         self._endpoints = endpoints
@@ -58,14 +62,18 @@ class Tessera:
     def handle(self, message: object) -> Any:
         """Carry out a command or answer a query of any context.
 
-        Each call starts a new conversation (correlation id). In one process, the messages it
-        caused, and those they caused in turn, are delivered (or, after their last retry,
-        dead-lettered) before it returns; in the split topology, workers deliver them.
+        A query only reads. A command starts a new conversation (correlation id); in one
+        process, the messages it caused, and those they caused in turn, are delivered (or,
+        after their last retry, dead-lettered) before it returns; in the split topology,
+        workers deliver them.
         """
+        if isinstance(message, Query):
+            return self._bus.handle(message)  # a read shows the state as it is, backlog and all
+        self.storage.require_writable()
         with caused_by(Cause(correlation_id=new_id())):
             result = self._bus.handle(message)
         if self.settings.delivers_inline and any(self.outbox_backlog().values()):
-            self.deliver()  # a query writes nothing, and so delivers nothing
+            self.deliver()
         return result
 
     def deliver(self) -> None:
@@ -74,6 +82,7 @@ class Tessera:
 
     def worker(self, contexts: Sequence[str] | None = None) -> Worker:
         """A worker for the named contexts (all by default)."""
+        self.storage.require_writable()
         unknown = set(contexts or ()) - set(self.contexts)
         if unknown:
             raise ValueError(f"no such context: {', '.join(sorted(unknown))}")
@@ -127,12 +136,17 @@ class ContextMapEntry:
 class CoreModule(injector.Module):
     """Settings and the message bus that every context's handlers join."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, storage: Storage) -> None:
         self._settings = settings
+        self._storage = storage
 
     @injector.provider
     def settings(self) -> Settings:
         return self._settings
+
+    @injector.provider
+    def storage(self) -> Storage:
+        return self._storage
 
     @injector.singleton
     @injector.provider
@@ -148,7 +162,9 @@ class CoreModule(injector.Module):
         queue: Queue,
         worker_settings: WorkerSettings,
     ) -> Tessera:
-        return Tessera(self._settings, bus, databases, endpoints, queue, worker_settings)
+        return Tessera(
+            self._settings, self._storage, bus, databases, endpoints, queue, worker_settings
+        )
 
 
 CONTEXT_MODULES: tuple[type[injector.Module], ...] = (
@@ -162,8 +178,26 @@ CONTEXT_MODULES: tuple[type[injector.Module], ...] = (
 
 def bootstrap(settings: Settings | None = None, queue: Queue | None = None) -> Tessera:
     """Wire every context for the given settings (default: from the environment), on the
-    topology's queue unless another is given."""
+    topology's queue unless another is given, over a shop that `setup` has prepared.
+
+    A data directory that cannot be written is opened for reading: queries work, and
+    commands are refused with StorageUnavailable."""
     chosen = settings or Settings.from_environment()
-    modules: list[injector.Module] = [CoreModule(chosen), MessagingModule(queue)]
+    if chosen.data_dir is None:
+        return _wire(chosen, Storage.in_memory(), queue)
+    return _wire(chosen, Storage.open(chosen.data_dir), queue)
+
+
+def setup(settings: Settings | None = None) -> None:
+    """Prepare a shop, as `tessera db setup` does: create the data directory, every
+    context's database and the queue, and bind the subscriptions. Running it again on a
+    prepared shop changes nothing."""
+    chosen = settings or Settings.from_environment()
+    if chosen.data_dir is not None:
+        _wire(chosen, Storage.create(chosen.data_dir), None).close()
+
+
+def _wire(settings: Settings, storage: Storage, queue: Queue | None) -> Tessera:
+    modules: list[injector.Module] = [CoreModule(settings, storage), MessagingModule(queue)]
     modules += [module() for module in CONTEXT_MODULES]
     return injector.Injector(modules, auto_bind=False).get(Tessera)

@@ -15,6 +15,7 @@ from adapters.catalog.unit_of_work import SqlAlchemyCatalogUnitOfWork
 from adapters.inventory.module import InventoryDatabase
 from adapters.inventory.unit_of_work import SqlAlchemyInventoryUnitOfWork
 from adapters.persistence.settings import Settings
+from adapters.persistence.storage import Storage
 from application.shared.envelope import Envelope
 from application.shared.errors import ConcurrencyConflict
 from domain.catalog.product import Product, ProductStatus
@@ -216,10 +217,8 @@ def test_a_unit_of_work_left_without_commit_writes_no_outbox_row(
 def test_processes_starting_together_can_all_prepare_the_data_directory(tmp_path: Path) -> None:
     from concurrent.futures import ProcessPoolExecutor
 
-    from adapters.persistence.database import prepare_data_dir
-
     data_dir = tmp_path / "shared"
     with ProcessPoolExecutor(max_workers=4) as pool:
-        prepared = list(pool.map(prepare_data_dir, [data_dir] * 200))
-    assert prepared == [data_dir] * 200
+        prepared = list(pool.map(Storage.create, [data_dir] * 200))
+    assert prepared == [Storage(data_dir, writable=True, creates=True)] * 200
     assert list(data_dir.iterdir()) == []

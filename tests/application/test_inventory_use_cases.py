@@ -40,7 +40,7 @@ def test_a_refused_delivery_leaves_no_stock_item_behind(
 ) -> None:
     with pytest.raises(BusinessRuleViolation):
         bus.handle(ReceiveStock(sku="MUG-1", quantity=0))
-    assert bus.handle(ListStockItems()) == []
+    assert uow.stock.all() == []
     assert uow.commits == 0
 
 
@@ -59,4 +59,29 @@ def test_stock_is_received_only_for_products_the_catalog_lists(bus: MessageBus) 
 def test_no_stock_is_received_for_a_discontinued_product(bus: MessageBus) -> None:
     with pytest.raises(BusinessRuleViolation, match="discontinued"):
         bus.handle(ReceiveStock(sku="OLD-1", quantity=5))
-    assert bus.handle(ListStockItems()) == []
+    assert bus.handle(GetStockItem("OLD-1")).received == 0
+
+
+def test_a_product_listed_but_never_received_shows_with_nothing_on_hand(bus: MessageBus) -> None:
+    nothing = StockItemView("MUG-1", on_hand=0, reserved=0, available=0, received=0, shipped=0)
+    assert bus.handle(GetStockItem("MUG-1")) == nothing
+    assert nothing in bus.handle(ListStockItems())
+
+
+@pytest.mark.parametrize("quantity", [0, -1, 1_000_001, True, "5", 2.0])
+def test_a_delivery_is_a_whole_number_of_units_within_its_bound(
+    bus: MessageBus, quantity: object
+) -> None:
+    with pytest.raises(BusinessRuleViolation) as refused:
+        bus.handle(ReceiveStock(sku="MUG-1", quantity=quantity))  # type: ignore[arg-type]
+    assert refused.value.rule == "QuantityMustBeWithinBounds"
+    assert "from 1 to 1,000,000" in refused.value.message
+
+
+def test_a_skus_stock_never_outgrows_its_counters(bus: MessageBus) -> None:
+    for _ in range(2_000):
+        bus.handle(ReceiveStock(sku="MUG-1", quantity=1_000_000))
+    with pytest.raises(BusinessRuleViolation) as refused:
+        bus.handle(ReceiveStock(sku="MUG-1", quantity=1))
+    assert refused.value.rule == "StockMustStayWithinBounds"
+    assert bus.handle(GetStockItem("MUG-1")).on_hand == 2_000_000_000

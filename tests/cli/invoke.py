@@ -16,6 +16,13 @@ def run(data_dir: Path, *args: str, env: Mapping[str, str] | None = None) -> Res
     return CliRunner(env=env).invoke(cli, ["--data-dir", str(data_dir), *args])
 
 
+def set_up(data_dir: Path, env: Mapping[str, str] | None = None) -> Path:
+    """A shop in `data_dir`, prepared as a user prepares one: `tessera db setup`."""
+    result = run(data_dir, "db", "setup", env=env)
+    assert result.exit_code == 0, result.output
+    return data_dir
+
+
 def as_json(data_dir: Path, *args: str, env: Mapping[str, str] | None = None) -> Any:
     result = run(data_dir, *args, "--json", env=env)
     assert result.exit_code == 0, result.output

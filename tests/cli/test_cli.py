@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from adapters.cli.main import cli
-from tests.cli.invoke import as_json, run
+from tests.cli.invoke import as_json, run, set_up
 
 
 @pytest.fixture
@@ -20,6 +20,7 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def stocked(data_dir: Path) -> Path:
+    set_up(data_dir)
     assert (
         run(data_dir, "catalog", "add", "MUG-1", "--name", "Mug", "--price", "12.50").exit_code == 0
     )
@@ -59,6 +60,7 @@ def test_received_stock_shows_per_sku_and_in_the_list(stocked: Path) -> None:
 
 def test_the_data_directory_comes_from_the_environment(tmp_path: Path) -> None:
     runner = CliRunner(env={"TESSERA_DATA_DIR": str(tmp_path / "env-data")})
+    assert runner.invoke(cli, ["db", "setup"]).exit_code == 0
     assert (
         runner.invoke(cli, ["catalog", "add", "MUG-1", "--name", "Mug", "--price", "1"]).exit_code
         == 0
@@ -79,10 +81,10 @@ USAGE, REFUSED = 2, 1
         (["catalog", "reprice", "NOPE-1", "3"], REFUSED, "no product with SKU NOPE-1"),
         (["catalog", "discontinue", "NOPE-1"], REFUSED, "no product with SKU NOPE-1"),
         (["inventory", "show", "NOPE-1"], REFUSED, "no stock item for SKU NOPE-1"),
-        (["inventory", "receive", "MUG-1", "-5"], REFUSED, "positive whole number"),
-        (["inventory", "receive", "MUG-1", "0"], REFUSED, "positive whole number"),
-        (["inventory", "receive", "MUG-1", "ten"], USAGE, "'ten' is not a valid integer"),
-        (["inventory", "receive", "MUG-1", "2.5"], USAGE, "not a valid integer"),
+        (["inventory", "receive", "MUG-1", "-5"], REFUSED, "whole number from 1 to 1,000,000"),
+        (["inventory", "receive", "MUG-1", "0"], REFUSED, "whole number from 1 to 1,000,000"),
+        (["inventory", "receive", "MUG-1", "ten"], USAGE, "'ten' is not a whole number"),
+        (["inventory", "receive", "MUG-1", "2.5"], USAGE, "not a whole number"),
         (["inventory", "receive", "bad sku", "1"], REFUSED, "must be 3-32 characters"),
         (["inventory", "receive", "NEW-1", "1"], REFUSED, "NEW-1 is not in the catalog"),
         (["catalog", "add", "MUG-1", "--name", "Again", "--price", "1"], REFUSED, "already listed"),
@@ -101,12 +103,12 @@ USAGE, REFUSED = 2, 1
         (
             ["catalog", "add", "MUG-2", "--name", "Mug", "--price", "1", "--currency", "euro"],
             REFUSED,
-            "ISO code",
+            "ISO 4217 code",
         ),
         (
             ["catalog", "add", "MUG-2", "--name", "   ", "--price", "1"],
             REFUSED,
-            "name must not be blank",
+            "name must not be empty",
         ),
         (["catalog", "add", "MUG-2", "--price", "1"], USAGE, "Missing option '--name'"),
         (["catalog", "reprice", "MUG-1", "free"], USAGE, "not an amount"),
@@ -131,7 +133,7 @@ def test_bad_input_is_one_line_on_stderr_and_changes_nothing(
 def test_a_data_directory_that_cannot_be_written_is_refused(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory")
-    result = run(blocker / "data", "catalog", "add", "MUG-1", "--name", "Mug", "--price", "1")
+    result = run(blocker / "data", "db", "setup")
     assert result.exit_code == REFUSED
     assert result.stderr.startswith("error: cannot write data directory")
     assert result.stderr.count("\n") == 1

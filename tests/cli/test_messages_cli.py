@@ -10,12 +10,12 @@ from click.testing import CliRunner
 from adapters.cli.main import cli
 from adapters.messaging.sqlite_queue import SqliteQueue
 from application.shared.queue import OutgoingMessage
-from tests.cli.invoke import as_json, run
+from tests.cli.invoke import as_json, run, set_up
 
 
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
-    data = tmp_path / "data"
+    data = set_up(tmp_path / "data")
     assert run(data, "catalog", "add", "MUG-1", "--name", "Mug", "--price", "3").exit_code == 0
     return data
 
@@ -100,9 +100,52 @@ def test_bad_operations_input_is_one_line_and_changes_nothing(
     assert as_json(data_dir, "messages", "status") == before
 
 
-def test_a_bad_tuning_value_in_the_environment_is_a_usage_error(tmp_path: Path) -> None:
-    result = CliRunner(env={"TESSERA_BATCH_SIZE": "many"}).invoke(
-        cli, ["--data-dir", str(tmp_path), "messages", "status"]
-    )
-    assert result.exit_code == 2
-    assert "TESSERA_BATCH_SIZE must be a number" in result.stderr
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        ("TESSERA_BATCH_SIZE", "many", "TESSERA_BATCH_SIZE must be a whole number, not 'many'"),
+        ("TESSERA_BATCH_SIZE", "0", "TESSERA_BATCH_SIZE must be at least 1, not 0"),
+        ("TESSERA_BATCH_SIZE", "-1", "TESSERA_BATCH_SIZE must be at least 1, not -1"),
+        (
+            "TESSERA_BATCH_SIZE",
+            "99999999999999999999",
+            "TESSERA_BATCH_SIZE must be at most 10000, not 99999999999999999999",
+        ),
+        ("TESSERA_BATCH_SIZE", "1_0", "TESSERA_BATCH_SIZE must be a whole number"),
+        ("TESSERA_BATCH_SIZE", "\uff15", "TESSERA_BATCH_SIZE must be a whole number"),
+        ("TESSERA_POLL_SECONDS", "0", "TESSERA_POLL_SECONDS must be at least 0.001, not 0"),
+        ("TESSERA_POLL_SECONDS", "-5", "TESSERA_POLL_SECONDS must be at least 0.001, not -5"),
+        ("TESSERA_LEASE_SECONDS", "0", "TESSERA_LEASE_SECONDS must be at least 1, not 0"),
+        ("TESSERA_LEASE_SECONDS", "-3", "TESSERA_LEASE_SECONDS must be at least 1, not -3"),
+        ("TESSERA_LEASE_SECONDS", "nan", "TESSERA_LEASE_SECONDS must be a number, not 'nan'"),
+        ("TESSERA_LEASE_SECONDS", "inf", "TESSERA_LEASE_SECONDS must be a number, not 'inf'"),
+        (
+            "TESSERA_RETRY_MAX_ATTEMPTS",
+            "-1",
+            "TESSERA_RETRY_MAX_ATTEMPTS must be at least 1, not -1",
+        ),
+        ("TESSERA_RETRY_FACTOR", "0.5", "TESSERA_RETRY_FACTOR must be at least 1, not 0.5"),
+        ("TESSERA_RETENTION_SECONDS", "1e9", "TESSERA_RETENTION_SECONDS must be a number"),
+    ],
+)
+def test_a_setting_outside_its_range_is_refused_at_start_up_naming_it(
+    data_dir: Path, variable: str, value: str, says: str
+) -> None:
+    before = as_json(data_dir, "messages", "status")
+    for args in (["messages", "status"], ["worker", "--until-idle"], ["catalog", "list"]):
+        result = CliRunner(env={variable: value}).invoke(cli, ["--data-dir", str(data_dir), *args])
+        assert result.exit_code == 2
+        assert result.stderr.count("\n") == 1
+        assert says in result.stderr, result.stderr
+    assert as_json(data_dir, "messages", "status") == before
+
+
+def test_settings_from_python_are_held_to_the_same_ranges() -> None:
+    from adapters.bootstrap import Settings
+    from application.shared.retry import RetryPolicy
+
+    for options in ({"batch_size": 0}, {"poll_seconds": 0.0}, {"lease_seconds": float("nan")}):
+        with pytest.raises(ValueError, match=f"{next(iter(options))} must be at least"):
+            Settings.in_memory(**options)
+    with pytest.raises(ValueError, match="max_attempts must be at least 1, not 0"):
+        RetryPolicy(max_attempts=0)

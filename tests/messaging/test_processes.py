@@ -13,11 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from adapters.bootstrap import setup
 from adapters.catalog.module import CatalogDatabase
 from adapters.catalog.orm import metadata as catalog_metadata
 from adapters.catalog.orm import start_mappers as map_catalog
 from adapters.catalog.unit_of_work import SqlAlchemyCatalogUnitOfWork
 from adapters.persistence.settings import Settings
+from adapters.persistence.storage import Storage
 from application.catalog.publishing import integration_events
 from domain.catalog.product import Product
 from domain.shared.identifiers import Sku
@@ -57,8 +59,9 @@ def count(database: Path, query: str) -> int:
 @pytest.fixture
 def listed(tmp_path: Path) -> Path:
     """A data directory whose catalog has listed MESSAGES products, relayed to the queue."""
+    setup(Settings(data_dir=tmp_path))
     map_catalog()
-    database = CatalogDatabase.open("catalog", catalog_metadata, Settings(data_dir=tmp_path))
+    database = CatalogDatabase.open("catalog", catalog_metadata, Storage.open(tmp_path))
     with SqlAlchemyCatalogUnitOfWork(database.engine, database.tables, integration_events) as uow:
         for n in range(MESSAGES):
             uow.products.add(Product.list(Sku(f"SKU-{n:05}"), f"Item {n}", Money.of("1", "EUR")))
@@ -146,6 +149,7 @@ def run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_catalog_to_inventory_across_worker_processes_in_the_split_topology(
     tmp_path: Path,
 ) -> None:
+    assert run(tmp_path, "db", "setup").returncode == 0
     workers = [
         tessera(tmp_path, "worker", "--context", context) for context in ("catalog", "inventory")
     ]

@@ -47,6 +47,7 @@ def eventually(check: Any, timeout: float = 30.0) -> Any:
 
 @pytest.fixture
 def workers(tmp_path: Path) -> Iterator[Path]:
+    ok(tmp_path, "db", "setup")
     processes = [
         subprocess.Popen(
             [

@@ -11,6 +11,7 @@ from adapters.catalog.unit_of_work import SqlAlchemyCatalogUnitOfWork
 from adapters.messaging.module import ConsumerId, context_endpoint
 from adapters.messaging.worker import ContextEndpoint
 from adapters.persistence.settings import ContextDatabase, Settings
+from adapters.persistence.storage import Storage
 from application.catalog.handlers import catalog_handlers
 from application.catalog.publishing import integration_events
 from application.catalog.subscriptions import catalog_reactions
@@ -24,9 +25,9 @@ class CatalogModule(injector.Module):
 
     @injector.singleton
     @injector.provider
-    def database(self, settings: Settings) -> CatalogDatabase:
+    def database(self, storage: Storage) -> CatalogDatabase:
         start_mappers()
-        return CatalogDatabase.open("catalog", metadata, settings)
+        return CatalogDatabase.open("catalog", metadata, storage)
 
     @injector.provider
     def unit_of_work(self, database: CatalogDatabase) -> CatalogUnitOfWork:

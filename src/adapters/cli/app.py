@@ -12,6 +12,7 @@ from adapters.bootstrap import Settings, Tessera, bootstrap
 from adapters.persistence.database import StorageUnavailable
 from adapters.persistence.settings import DATA_DIR_ENV, DEFAULT_DATA_DIR, TOPOLOGY_ENV, Topology
 from application.shared.errors import ApplicationError
+from domain.shared.bounds import is_printable
 from domain.shared.errors import DomainError
 
 USAGE = 2
@@ -21,7 +22,10 @@ _REFUSALS = (DomainError, ApplicationError, StorageUnavailable)
 
 
 def fail(message: str, code: int = REFUSED) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
+    """One line on stderr, whatever the message carries: what a user typed may hold line
+    breaks or terminal escape codes, which are shown escaped, never acted on."""
+    line = "".join(c if is_printable(c) else repr(c)[1:-1] for c in message)
+    click.echo(f"error: {line}", err=True)
     sys.exit(code)
 
 
@@ -79,11 +83,8 @@ pass_runtime = click.make_pass_decorator(Runtime)
 @click.group(cls=TesseraGroup)
 @click.option(
     "--data-dir",
-    envvar=DATA_DIR_ENV,
-    default=str(DEFAULT_DATA_DIR),
-    show_default=True,
-    type=click.Path(file_okay=False),
-    help=f"Where each context keeps its database (env {DATA_DIR_ENV}).",
+    default=None,
+    help=f"Where each context keeps its database (env {DATA_DIR_ENV}; default {DEFAULT_DATA_DIR}).",
 )
 @click.option(
     "--topology",
@@ -94,7 +95,7 @@ pass_runtime = click.make_pass_decorator(Runtime)
     help=f"monolith: commands deliver their messages; split: only workers do (env {TOPOLOGY_ENV}).",
 )
 @click.pass_context
-def cli(ctx: click.Context, data_dir: str, topology: str) -> None:
+def cli(ctx: click.Context, data_dir: str | None, topology: str) -> None:
     """Tessera: an order-fulfilment core of independent bounded contexts."""
     try:
         settings = Settings.from_environment(data_dir=data_dir, topology=topology)

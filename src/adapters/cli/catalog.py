@@ -10,7 +10,8 @@ from adapters.cli.app import Runtime, cli, pass_runtime
 from adapters.cli.render import print_json, products_table, show
 from adapters.cli.types import AMOUNT
 from application.catalog.commands import DiscontinueProduct, ListProduct, RepriceProduct
-from application.catalog.queries import ListProducts
+from application.catalog.queries import ListProducts, ProductView
+from application.shared.outcome import Outcome
 
 # A negative amount must reach the domain's rule, not be taken for an option.
 _VALUES_MAY_BE_NEGATIVE = {"ignore_unknown_options": True}
@@ -48,8 +49,9 @@ def reprice(runtime: Runtime, sku: str, price: Decimal) -> None:
 @pass_runtime
 def discontinue(runtime: Runtime, sku: str) -> None:
     """Take a product off sale for good."""
-    product = runtime.handle(DiscontinueProduct(sku=sku))
-    click.echo(f"{product.sku} is discontinued")
+    outcome: Outcome[ProductView] = runtime.handle(DiscontinueProduct(sku=sku))
+    was = "was already" if outcome.already else "is now"
+    click.echo(f"{outcome.view.sku} {was} discontinued")
 
 
 @catalog.command("list")

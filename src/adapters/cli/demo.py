@@ -19,9 +19,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from adapters.bootstrap import Tessera, Topology, bootstrap
+from adapters.bootstrap import Tessera, Topology, bootstrap, setup
 from adapters.cli.app import Runtime, cli, fail, pass_runtime
 from adapters.cli.render import products_table, show, stock_table
+from adapters.cli.types import WholeNumber
 from adapters.payments.test_gateway import APPROVES, DECLINES, FAILS_TWICE
 from application.catalog.commands import DiscontinueProduct, ListProduct
 from application.catalog.queries import ListProducts
@@ -79,17 +80,27 @@ def order_stream(count: int, seed: int) -> list[OrderPlan]:
 
 
 @cli.command()
-@click.option("--orders", "count", default=500, show_default=True, help="How many orders.")
-@click.option("--seed", default=7, show_default=True, help="Seed of the order stream.")
+@click.option(
+    "--orders",
+    "count",
+    type=WholeNumber(1, 100_000),
+    default=500,
+    show_default=True,
+    help="How many orders, from 1 to 100,000.",
+)
+@click.option(
+    "--seed", type=WholeNumber(0, 2**32), default=7, show_default=True, help="Seed of the stream."
+)
 @pass_runtime
 def demo(runtime: Runtime, count: int, seed: int) -> None:
-    """Run the shop for a while on a fresh data directory and report what happened."""
+    """Create a shop in a fresh data directory, run it for a while and report what happened."""
     data_dir = runtime.settings.data_dir
     if data_dir is not None and data_dir.exists() and any(data_dir.iterdir()):
         fail(f"the demo needs a fresh data directory, and {data_dir} is not empty")
     # Commands are placed from here while a worker thread delivers, as separate processes would.
     settings = attrs.evolve(runtime.settings, topology=Topology.SPLIT, poll_seconds=0.005)
     console = Console()
+    setup(settings)
     with bootstrap(settings) as app:
         stock_up(app)
         worker = app.worker()

@@ -6,6 +6,7 @@ import click
 
 from adapters.cli.app import Runtime, cli, pass_runtime
 from adapters.cli.render import print_json, show, stock_table
+from adapters.cli.types import WHOLE_NUMBER
 from application.inventory.commands import ReceiveStock
 from application.inventory.queries import GetStockItem, ListStockItems
 
@@ -17,7 +18,7 @@ def inventory() -> None:
 
 @inventory.command("receive", context_settings={"ignore_unknown_options": True})
 @click.argument("sku")
-@click.argument("quantity", type=int)
+@click.argument("quantity", type=WHOLE_NUMBER)
 @pass_runtime
 def receive(runtime: Runtime, sku: str, quantity: int) -> None:
     """Add delivered goods to the stock of SKU."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adapters.cli import catalog, demo, inventory, messages, orders
+from adapters.cli import catalog, db, demo, inventory, messages, orders
 from adapters.cli.app import cli
 
-__all__ = ["catalog", "cli", "demo", "inventory", "messages", "orders"]
+__all__ = ["catalog", "cli", "db", "demo", "inventory", "messages", "orders"]

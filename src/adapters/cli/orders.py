@@ -12,12 +12,15 @@ from rich.table import Table
 from adapters.bootstrap import ContextMapEntry, Settings, bootstrap
 from adapters.cli.app import Runtime, cli, fail, pass_runtime
 from adapters.cli.render import plain, print_json, show
+from adapters.cli.types import whole_number
 from adapters.payments.test_gateway import TEST_TOKENS
 from application.ordering.commands import CancelOrder, OrderLineRequest, PlaceOrder
 from application.ordering.queries import GetOrder, ListOrders, OrderView
+from application.shared.outcome import Outcome
 from application.shipping.commands import DeliverShipment
-from application.shipping.queries import ListShipments
+from application.shipping.queries import ListShipments, ShipmentView
 from domain.ordering.order import OrderStatus
+from domain.shared.bounds import quoted
 from domain.shipping.shipment import ShipmentStatus
 
 
@@ -33,11 +36,11 @@ class OrderLineParam(click.ParamType[OrderLineRequest]):
             return value
         sku, colon, quantity = str(value).rpartition(":")
         if not colon or not sku:
-            self.fail(f"{value!r} is not SKU:QTY (for example MUG-BLUE:2)", param, ctx)
-        try:
-            return OrderLineRequest(sku, int(quantity))
-        except ValueError:
-            self.fail(f"{value!r}: the quantity {quantity!r} is not a whole number", param, ctx)
+            self.fail(f"{quoted(value)} is not SKU:QTY (for example MUG-BLUE:2)", param, ctx)
+        number = whole_number(quantity)
+        if number is None:
+            self.fail(f"{quoted(value)}: the quantity is not a whole number", param, ctx)
+        return OrderLineRequest(sku, number)
 
 
 @cli.group()
@@ -129,9 +132,10 @@ def list_orders(runtime: Runtime, status: str | None, as_json: bool) -> None:
 @pass_runtime
 def cancel(runtime: Runtime, order_id: str) -> None:
     """Cancel an order whose shipment has not been requested yet."""
-    runtime.handle(CancelOrder(order_id))
+    outcome: Outcome[OrderView] = runtime.handle(CancelOrder(order_id))
     order: OrderView = runtime.handle(GetOrder(order_id))
-    click.echo(f"order {order.id}: {order.status} ({order.cancel_reason})")
+    already = "was already " if outcome.already else ""
+    click.echo(f"order {order.id} {already}{order.status} ({order.cancel_reason})")
 
 
 @cli.group()
@@ -144,8 +148,10 @@ def shipping() -> None:
 @pass_runtime
 def deliver(runtime: Runtime, shipment_id: str) -> None:
     """Record that the carrier delivered a parcel."""
-    shipment = runtime.handle(DeliverShipment(shipment_id))
-    click.echo(f"shipment {shipment.id} for order {shipment.order_id}: {shipment.status}")
+    outcome: Outcome[ShipmentView] = runtime.handle(DeliverShipment(shipment_id))
+    shipment = outcome.view
+    already = "was already " if outcome.already else ""
+    click.echo(f"shipment {shipment.id} for order {shipment.order_id} {already}{shipment.status}")
 
 
 @shipping.command("list")

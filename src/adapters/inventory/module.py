@@ -11,6 +11,7 @@ from adapters.inventory.unit_of_work import SqlAlchemyInventoryUnitOfWork
 from adapters.messaging.module import ConsumerId, context_endpoint
 from adapters.messaging.worker import ContextEndpoint
 from adapters.persistence.settings import ContextDatabase, Settings
+from adapters.persistence.storage import Storage
 from application.inventory.handlers import inventory_handlers
 from application.inventory.publishing import integration_events
 from application.inventory.subscriptions import inventory_reactions
@@ -24,9 +25,9 @@ class InventoryModule(injector.Module):
 
     @injector.singleton
     @injector.provider
-    def database(self, settings: Settings) -> InventoryDatabase:
+    def database(self, storage: Storage) -> InventoryDatabase:
         start_mappers()
-        return InventoryDatabase.open("inventory", metadata, settings)
+        return InventoryDatabase.open("inventory", metadata, storage)
 
     @injector.provider
     def unit_of_work(self, database: InventoryDatabase) -> InventoryUnitOfWork:

@@ -14,6 +14,7 @@ from adapters.messaging.relay import OutboxRelay
 from adapters.messaging.sqlite_queue import SqliteQueue
 from adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
 from adapters.persistence.settings import ContextDatabase, Settings
+from adapters.persistence.storage import Storage
 from application.shared.bus import Reactions
 from application.shared.inbox import ConsumingUnitOfWork
 from application.shared.queue import MessageQueue, QueueOperations
@@ -27,11 +28,13 @@ class MessagingModule(injector.Module):
 
     @injector.singleton
     @injector.provider
-    def queue(self, settings: Settings) -> Queue:
+    def queue(self, storage: Storage) -> Queue:
         if self._queue is not None:
             return self._queue
-        path = settings.database_path("queue")
-        return InMemoryQueue() if path is None else SqliteQueue(path)
+        path = storage.require("queue")
+        if path is None:
+            return InMemoryQueue()
+        return SqliteQueue(path, read_only=not storage.writable, create=storage.creates)
 
     @injector.provider
     def message_queue(self, queue: Queue) -> MessageQueue:

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from adapters.messaging.causal_order import in_causal_order
+from adapters.persistence.database import StorageUnavailable, read_only_uri
 from application.shared.queue import (
     DeadLetter,
     Delivery,
@@ -70,23 +71,55 @@ CREATE INDEX IF NOT EXISTS deliveries_by_message ON deliveries (message_id);
 class SqliteQueue:
     """The embedded queue: `queue.db` in the data directory."""
 
-    def __init__(self, path: Path | str, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        clock: Callable[[], float] = time.time,
+        *,
+        read_only: bool = False,
+        create: bool = True,
+    ) -> None:
+        """Open the queue file; `create` makes its tables, `read_only` only reads it (in a
+        directory that cannot be written), and refuses every write in one line."""
         self._clock = clock
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(
-            str(path), isolation_level=None, timeout=30.0, check_same_thread=False
-        )
-        self._db.execute("PRAGMA busy_timeout=30000")  # first: switching to WAL itself may wait
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        # Every statement is idempotent; executescript commits on its own.
-        self._db.executescript(_SCHEMA)
+        self._path = Path(path)
+        self._read_only = read_only
+        if read_only:
+            self._db = sqlite3.connect(
+                read_only_uri(self._path), uri=True, isolation_level=None, check_same_thread=False
+            )
+        else:
+            self._db = sqlite3.connect(
+                str(path), isolation_level=None, timeout=30.0, check_same_thread=False
+            )
+            self._db.execute("PRAGMA busy_timeout=30000")  # first: switching to WAL may wait
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+        if create:
+            # Every statement is idempotent; executescript commits on its own.
+            self._db.executescript(_SCHEMA)
+        else:
+            self._check_tables()
+
+    def _check_tables(self) -> None:
+        found = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master")}
+        missing = {"messages", "bindings", "ignored_types", "deliveries"} - found
+        if missing:
+            raise StorageUnavailable(
+                f"queue database {self._path} lacks {', '.join(sorted(missing))};"
+                " prepare the data directory with 'tessera db setup'"
+            )
 
     def close(self) -> None:
         self._db.close()
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
+        if self._read_only:
+            raise StorageUnavailable(
+                f"cannot write data directory {self._path.parent}: it is read-only"
+            )
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -106,6 +139,21 @@ class SqliteQueue:
     def bind(
         self, subscription: str, sources: Collection[str], ignoring: Collection[str] = ()
     ) -> None:
+        with self._read() as db:  # each process binds as it starts: most find it done
+            sources_bound = {
+                row[0]
+                for row in db.execute(
+                    "SELECT source FROM bindings WHERE subscription = ?", (subscription,)
+                )
+            }
+            ignored = {
+                row[0]
+                for row in db.execute(
+                    "SELECT type FROM ignored_types WHERE subscription = ?", (subscription,)
+                )
+            }
+        if sources_bound and set(sources) <= sources_bound and ignored <= set(ignoring):
+            return
         with self._write() as db:
             bound = db.execute(
                 "SELECT 1 FROM bindings WHERE subscription = ? LIMIT 1", (subscription,)

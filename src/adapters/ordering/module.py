@@ -11,6 +11,7 @@ from adapters.messaging.worker import ContextEndpoint
 from adapters.ordering.orm import metadata, start_mappers
 from adapters.ordering.unit_of_work import SqlAlchemyOrderingUnitOfWork
 from adapters.persistence.settings import ContextDatabase, Settings
+from adapters.persistence.storage import Storage
 from application.ordering.handlers import ordering_handlers
 from application.ordering.publishing import integration_events
 from application.ordering.subscriptions import ordering_reactions
@@ -24,9 +25,9 @@ class OrderingModule(injector.Module):
 
     @injector.singleton
     @injector.provider
-    def database(self, settings: Settings) -> OrderingDatabase:
+    def database(self, storage: Storage) -> OrderingDatabase:
         start_mappers()
-        return OrderingDatabase.open("ordering", metadata, settings)
+        return OrderingDatabase.open("ordering", metadata, storage)
 
     @injector.provider
     def unit_of_work(self, database: OrderingDatabase) -> OrderingUnitOfWork:

@@ -12,6 +12,7 @@ from adapters.payments.orm import metadata, start_mappers
 from adapters.payments.test_gateway import TestPaymentGateway
 from adapters.payments.unit_of_work import SqlAlchemyPaymentsUnitOfWork
 from adapters.persistence.settings import ContextDatabase, Settings
+from adapters.persistence.storage import Storage
 from application.payments.gateway import PaymentGateway
 from application.payments.handlers import payments_handlers
 from application.payments.publishing import integration_events
@@ -26,9 +27,9 @@ class PaymentsModule(injector.Module):
 
     @injector.singleton
     @injector.provider
-    def database(self, settings: Settings) -> PaymentsDatabase:
+    def database(self, storage: Storage) -> PaymentsDatabase:
         start_mappers()
-        return PaymentsDatabase.open("payments", metadata, settings)
+        return PaymentsDatabase.open("payments", metadata, storage)
 
     @injector.provider
     def unit_of_work(self, database: PaymentsDatabase) -> PaymentsUnitOfWork:

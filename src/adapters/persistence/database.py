@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-import tempfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Engine, MetaData, create_engine, event, inspect
 from sqlalchemy.exc import OperationalError
@@ -14,19 +14,6 @@ from sqlalchemy.pool import StaticPool
 
 class StorageUnavailable(Exception):
     """The data directory or a database in it cannot be used; nothing was written."""
-
-
-def prepare_data_dir(data_dir: Path) -> Path:
-    """Create the data directory if needed and prove it can be written."""
-    try:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        # A probe of its own: processes starting together must not delete each other's.
-        with tempfile.TemporaryFile(dir=data_dir):
-            pass
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise StorageUnavailable(f"cannot write data directory {data_dir}: {reason}") from None
-    return data_dir
 
 
 def _configure_sqlite(dbapi_connection: sqlite3.Connection, _: Any) -> None:
@@ -38,11 +25,23 @@ def _configure_sqlite(dbapi_connection: sqlite3.Connection, _: Any) -> None:
     cursor.close()
 
 
-def sqlite_engine(path: Path | None) -> Engine:
+def read_only_uri(path: Path) -> str:
+    """A SQLite URI that reads a file in a directory nobody may write (a backup, a read-only
+    mount). WAL needs its shared-memory file beside the database, which cannot be made
+    there, so the file is read as immutable: the only way SQLite reads it at all."""
+    return f"file:{quote(str(path.resolve()))}?immutable=1"
+
+
+def sqlite_engine(path: Path | None, read_only: bool = False) -> Engine:
     """An engine on one SQLite file, or on a private in-memory database when `path` is None."""
     if path is None:
         engine = create_engine(
             "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
+        )
+    elif read_only:
+        return create_engine(
+            "sqlite://",
+            creator=lambda: sqlite3.connect(read_only_uri(path), uri=True, check_same_thread=False),
         )
     else:
         # Workers and commands may share an engine across threads; each session stays in one.
@@ -52,8 +51,8 @@ def sqlite_engine(path: Path | None) -> Engine:
 
 
 def create_schema(engine: Engine, metadata: MetaData) -> None:
-    """Create the context's tables on first use; existing tables are left as they are, and
-    must have every column this code uses."""
+    """Create the context's tables where they are missing (`tessera db setup`); existing
+    tables are left as they are, and must have every column this code uses."""
     for attempt in range(5):
         try:
             metadata.create_all(engine)
@@ -66,9 +65,23 @@ def create_schema(engine: Engine, metadata: MetaData) -> None:
     _check_columns(engine, metadata)
 
 
+def check_schema(engine: Engine, metadata: MetaData) -> None:
+    """Refuse, changing nothing, a database whose tables lack what this code uses."""
+    try:
+        _check_columns(engine, metadata)
+    except OperationalError as error:
+        raise StorageUnavailable(f"cannot open database {engine.url}: {error.orig}") from None
+
+
 def _check_columns(engine: Engine, metadata: MetaData) -> None:
     found = inspect(engine)
+    tables = set(found.get_table_names())
     for table in metadata.sorted_tables:
+        if table.name not in tables:
+            raise StorageUnavailable(
+                f"database {engine.url.database or 'in the data directory'} lacks table"
+                f" {table.name}; prepare the data directory with 'tessera db setup'"
+            )
         present = {column["name"] for column in found.get_columns(table.name)}
         missing = [column.name for column in table.columns if column.name not in present]
         if missing:

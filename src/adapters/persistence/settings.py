@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import enum
 import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Self
 
 import attrs
 from sqlalchemy import Engine, MetaData
 
-from adapters.persistence.database import create_schema, prepare_data_dir, sqlite_engine
+from adapters.persistence.database import check_schema, create_schema, sqlite_engine
 from adapters.persistence.messaging_tables import MessagingTables, messaging_tables
-from application.shared.retry import RetryPolicy
+from adapters.persistence.storage import Storage
+from application.shared.retry import RETRY_BOUNDS, RetryPolicy
+from application.shared.tunable import Bound
 
 DATA_DIR_ENV = "TESSERA_DATA_DIR"
 TOPOLOGY_ENV = "TESSERA_TOPOLOGY"
@@ -31,39 +32,33 @@ class Topology(enum.Enum):
     """A worker process per context over the same files; commands do not deliver messages."""
 
 
-_TUNABLE: dict[str, Callable[[str], Any]] = {
-    "batch_size": int,
-    "lease_seconds": float,
-    "poll_seconds": float,
-    "retention_seconds": float,
+_DAY = 24 * 3600.0
+
+TUNABLE: dict[str, Bound] = {
+    "batch_size": Bound(int, 1, 10_000),
+    "lease_seconds": Bound(float, 1, _DAY),
+    "poll_seconds": Bound(float, 0.001, 60),
+    "retention_seconds": Bound(float, 1, 3650 * _DAY),
 }
-"""Settings an operator may set as TESSERA_<NAME> in the environment."""
-
-_RETRY_TUNABLE: dict[str, Callable[[str], Any]] = {
-    "max_attempts": int,
-    "first_delay": float,
-    "factor": float,
-    "max_delay": float,
-}
-"""The retry policy, as TESSERA_RETRY_<NAME> in the environment."""
+"""Settings an operator may set as TESSERA_<NAME> in the environment, with their ranges."""
 
 
-def _numeric_env(name: str, convert: Callable[[str], Any]) -> str | None:
-    variable = f"TESSERA_RETRY_{name.upper()}"
-    value = os.environ.get(variable)
-    if value is not None:
-        try:
-            convert(value)
-        except ValueError:
-            raise ValueError(f"{variable} must be a number, not {value!r}") from None
-    return value
+def _from_environment(prefix: str, bounds: dict[str, Bound]) -> dict[str, Any]:
+    found = {}
+    for name, bound in bounds.items():
+        variable = f"{prefix}{name.upper()}"
+        text = os.environ.get(variable)
+        if text is not None:
+            found[name] = bound.parse(variable, text)
+    return found
 
 
 def _as_path(value: str | Path | None) -> Path | None:
     return None if value is None else Path(value)
 
 
-def _retention_outlasts_retries(settings: Settings, _: Any, value: float) -> None:
+def _retention_outlasts_retries(settings: Settings, attribute: Any, value: float) -> None:
+    TUNABLE["retention_seconds"].validator(settings, attribute, value)
     needed = settings.retry.longest_schedule + settings.lease_seconds
     if value <= needed:
         raise ValueError(
@@ -78,9 +73,9 @@ class Settings:
     data_dir: Path | None = attrs.field(converter=_as_path, default=DEFAULT_DATA_DIR)
     topology: Topology = attrs.field(converter=Topology, default=Topology.MONOLITH)
     retry: RetryPolicy = attrs.field(factory=RetryPolicy)
-    lease_seconds: float = 30.0
-    poll_seconds: float = 0.05
-    batch_size: int = 200
+    lease_seconds: float = attrs.field(default=30.0, validator=TUNABLE["lease_seconds"].validator)
+    poll_seconds: float = attrs.field(default=0.05, validator=TUNABLE["poll_seconds"].validator)
+    batch_size: int = attrs.field(default=200, validator=TUNABLE["batch_size"].validator)
     retention_seconds: float = attrs.field(
         default=7 * 24 * 3600.0, validator=_retention_outlasts_retries
     )
@@ -96,26 +91,17 @@ class Settings:
         cls, data_dir: str | Path | None = None, topology: str | None = None, **options: Any
     ) -> Settings:
         """Explicit values win over $TESSERA_DATA_DIR and $TESSERA_TOPOLOGY, then defaults."""
-        retry = {
-            name: convert(value)
-            for name, convert in _RETRY_TUNABLE.items()
-            if (value := _numeric_env(name, convert)) is not None
-        }
+        retry = _from_environment("TESSERA_RETRY_", RETRY_BOUNDS)
         if retry and "retry" not in options:
             options["retry"] = RetryPolicy(**retry)
-        for name, convert in _TUNABLE.items():
-            value = os.environ.get(f"TESSERA_{name.upper()}")
-            if value is not None and name not in options:
-                try:
-                    options[name] = convert(value)
-                except ValueError:
-                    message = f"TESSERA_{name.upper()} must be a number, not {value!r}"
-                    raise ValueError(message) from None
+        options = _from_environment("TESSERA_", TUNABLE) | options
         chosen = Topology(topology or os.environ.get(TOPOLOGY_ENV) or Topology.MONOLITH.value)
         if chosen is Topology.MEMORY:
             return cls(data_dir=None, topology=chosen, **options)
-        where = data_dir or os.environ.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR
-        return cls(data_dir=where, topology=chosen, **options)
+        where = data_dir if data_dir is not None else os.environ.get(DATA_DIR_ENV)
+        if where is not None and not str(where).strip():
+            raise ValueError(f"the data directory is empty; name one (--data-dir, {DATA_DIR_ENV})")
+        return cls(data_dir=where or DEFAULT_DATA_DIR, topology=chosen, **options)
 
     @classmethod
     def in_memory(cls, **options: Any) -> Settings:
@@ -128,11 +114,6 @@ class Settings:
             return self.deliver_inline
         return self.topology is not Topology.SPLIT
 
-    def database_path(self, name: str) -> Path | None:
-        if self.data_dir is None:
-            return None
-        return prepare_data_dir(self.data_dir) / f"{name}.db"
-
 
 @attrs.define
 class ContextDatabase:
@@ -143,8 +124,12 @@ class ContextDatabase:
     tables: MessagingTables
 
     @classmethod
-    def open(cls, name: str, metadata: MetaData, settings: Settings) -> Self:
+    def open(cls, name: str, metadata: MetaData, storage: Storage) -> Self:
+        """Open the context's database; only a storage that creates makes what is missing."""
         tables = messaging_tables(metadata)
-        engine = sqlite_engine(settings.database_path(name))
-        create_schema(engine, metadata)
+        engine = sqlite_engine(storage.require(name), read_only=not storage.writable)
+        if storage.creates:
+            create_schema(engine, metadata)
+        else:
+            check_schema(engine, metadata)
         return cls(name, engine, tables)

@@ -9,6 +9,7 @@ import injector
 from adapters.messaging.module import ConsumerId, context_endpoint
 from adapters.messaging.worker import ContextEndpoint
 from adapters.persistence.settings import ContextDatabase, Settings
+from adapters.persistence.storage import Storage
 from adapters.shipping.orm import metadata, start_mappers
 from adapters.shipping.test_carrier import TestCarrier
 from adapters.shipping.unit_of_work import SqlAlchemyShippingUnitOfWork
@@ -26,9 +27,9 @@ class ShippingModule(injector.Module):
 
     @injector.singleton
     @injector.provider
-    def database(self, settings: Settings) -> ShippingDatabase:
+    def database(self, storage: Storage) -> ShippingDatabase:
         start_mappers()
-        return ShippingDatabase.open("shipping", metadata, settings)
+        return ShippingDatabase.open("shipping", metadata, storage)
 
     @injector.provider
     def unit_of_work(self, database: ShippingDatabase) -> ShippingUnitOfWork:

@@ -6,6 +6,7 @@ from application.catalog.commands import DiscontinueProduct, ListProduct, Repric
 from application.catalog.queries import GetProduct, ListProducts, ProductView
 from application.catalog.unit_of_work import CatalogUnitOfWork
 from application.shared.bus import Handlers
+from application.shared.outcome import Outcome
 from domain.catalog.product import Product
 from domain.catalog.rules import SkuIsListedOnce
 from domain.shared.errors import NotFound
@@ -17,7 +18,8 @@ from domain.shared.rules import check_rule
 def list_product(command: ListProduct, uow: CatalogUnitOfWork) -> ProductView:
     sku = Sku(command.sku)
     with uow:
-        check_rule(SkuIsListedOnce(sku, uow.products.get(sku) is not None))
+        known = uow.products.get(sku)
+        check_rule(SkuIsListedOnce(sku, known is not None, bool(known and known.is_discontinued)))
         product = Product.list(sku, command.name, Money.of(command.price, command.currency))
         uow.products.add(product)
         uow.commit()
@@ -33,12 +35,14 @@ def reprice_product(command: RepriceProduct, uow: CatalogUnitOfWork) -> ProductV
         return ProductView.of(product)
 
 
-def discontinue_product(command: DiscontinueProduct, uow: CatalogUnitOfWork) -> ProductView:
+def discontinue_product(
+    command: DiscontinueProduct, uow: CatalogUnitOfWork
+) -> Outcome[ProductView]:
     with uow:
         product = _existing(uow, command.sku)
-        product.discontinue()
+        changed = product.discontinue()
         uow.commit()
-        return ProductView.of(product)
+        return Outcome(ProductView.of(product), changed)
 
 
 def get_product(query: GetProduct, uow: CatalogUnitOfWork) -> ProductView:

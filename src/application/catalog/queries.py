@@ -6,16 +6,17 @@ from decimal import Decimal
 
 import attrs
 
+from application.shared.bus import Query
 from domain.catalog.product import Product
 
 
 @attrs.frozen
-class GetProduct:
+class GetProduct(Query):
     sku: str
 
 
 @attrs.frozen
-class ListProducts:
+class ListProducts(Query):
     pass
 
 

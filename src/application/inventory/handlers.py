@@ -38,13 +38,24 @@ def receive_stock(command: ReceiveStock, uow: InventoryUnitOfWork) -> StockItemV
 
 
 def get_stock_item(query: GetStockItem, uow: InventoryUnitOfWork) -> StockItemView:
+    """A SKU's stock; a product listed but never received has none of anything yet."""
+    sku = Sku(query.sku)
     with uow:
-        return StockItemView.of(_existing(uow, query.sku))
+        item = uow.stock.get(sku)
+        if item is None and uow.catalogue.get(sku) is not None:
+            item = StockItem(sku)
+        if item is None:
+            raise NotFound(f"no stock item for SKU {sku}: inventory has not heard of it")
+        return StockItemView.of(item)
 
 
 def list_stock_items(query: ListStockItems, uow: InventoryUnitOfWork) -> list[StockItemView]:
+    """Every SKU inventory knows of, received or not yet."""
     with uow:
-        return [StockItemView.of(i) for i in sorted(uow.stock.all(), key=lambda i: i.sku)]
+        items = {item.sku: item for item in uow.stock.all()}
+        for product in uow.catalogue.all():
+            items.setdefault(product.sku, StockItem(product.sku))
+        return [StockItemView.of(items[sku]) for sku in sorted(items)]
 
 
 def list_allocations(query: ListAllocations, uow: InventoryUnitOfWork) -> list[AllocationView]:
@@ -52,13 +63,6 @@ def list_allocations(query: ListAllocations, uow: InventoryUnitOfWork) -> list[A
         return [
             AllocationView.of(a) for a in sorted(uow.allocations.all(), key=lambda a: a.order_id)
         ]
-
-
-def _existing(uow: InventoryUnitOfWork, sku: str) -> StockItem:
-    item = uow.stock.get(Sku(sku))
-    if item is None:
-        raise NotFound(f"no stock item for SKU {sku}")
-    return item
 
 
 def inventory_handlers(uow: InventoryUnitOfWork) -> Handlers:

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import attrs
 
+from application.shared.bus import Query
 from domain.inventory.allocation import Allocation
 from domain.inventory.stock_item import StockItem
 
 
 @attrs.frozen
-class GetStockItem:
+class GetStockItem(Query):
     sku: str
 
 
 @attrs.frozen
-class ListStockItems:
+class ListStockItems(Query):
     pass
 
 
@@ -40,7 +41,7 @@ class StockItemView:
 
 
 @attrs.frozen
-class ListAllocations:
+class ListAllocations(Query):
     pass
 
 

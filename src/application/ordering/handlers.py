@@ -6,16 +6,14 @@ from application.ordering.commands import CancelOrder, PlaceOrder
 from application.ordering.queries import CountOrders, GetOrder, ListOrders, OrderView
 from application.ordering.unit_of_work import OrderingUnitOfWork
 from application.shared.bus import Handlers
+from application.shared.outcome import Outcome
 from domain.ordering.fulfilment import Fulfilment
 from domain.ordering.order import CancelReason, Order, OrderStatus
-from domain.ordering.rules import MustNotBeBlank
 from domain.shared.errors import NotFound
 from domain.shared.identifiers import OrderId, Sku
-from domain.shared.rules import check_rule
 
 
 def place_order(command: PlaceOrder, uow: OrderingUnitOfWork) -> OrderView:
-    check_rule(MustNotBeBlank("card token", command.card_token))
     order_id = OrderId(command.order_id) if command.order_id else OrderId.new()
     wanted = [(Sku(line.sku), line.quantity) for line in command.lines]
     with uow:
@@ -25,17 +23,17 @@ def place_order(command: PlaceOrder, uow: OrderingUnitOfWork) -> OrderView:
         prices = {sku: uow.prices.get(sku) for sku, _ in wanted}
         order = Order.place(order_id, command.customer_id, command.address, wanted, prices)
         uow.orders.add(order)
-        uow.fulfilments.add(Fulfilment.start(order, command.card_token.strip()))
+        uow.fulfilments.add(Fulfilment.start(order, command.card_token))
         uow.commit()
         return OrderView.of(order)
 
 
-def cancel_order(command: CancelOrder, uow: OrderingUnitOfWork) -> OrderView:
+def cancel_order(command: CancelOrder, uow: OrderingUnitOfWork) -> Outcome[OrderView]:
     with uow:
         order = _existing(uow, command.order_id)
-        order.cancel(CancelReason.CUSTOMER_REQUEST)
+        changed = order.cancel(CancelReason.CUSTOMER_REQUEST)
         uow.commit()
-        return OrderView.of(order)
+        return Outcome(OrderView.of(order), changed)
 
 
 def get_order(query: GetOrder, uow: OrderingUnitOfWork) -> OrderView:
@@ -57,7 +55,7 @@ def count_orders(query: CountOrders, uow: OrderingUnitOfWork) -> dict[str, int]:
 
 
 def _existing(uow: OrderingUnitOfWork, order_id: str) -> Order:
-    order = uow.orders.get(OrderId(order_id)) if order_id else None
+    order = uow.orders.get(OrderId(order_id))
     if order is None:
         raise NotFound(f"no order with id {order_id}")
     return order

@@ -6,21 +6,22 @@ from decimal import Decimal
 
 import attrs
 
+from application.shared.bus import Query
 from domain.ordering.order import Order
 
 
 @attrs.frozen
-class GetOrder:
+class GetOrder(Query):
     order_id: str
 
 
 @attrs.frozen
-class ListOrders:
+class ListOrders(Query):
     status: str | None = None
 
 
 @attrs.frozen
-class CountOrders:
+class CountOrders(Query):
     """How many orders stand in each status."""
 
 

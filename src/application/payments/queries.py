@@ -6,11 +6,12 @@ from decimal import Decimal
 
 import attrs
 
+from application.shared.bus import Query
 from domain.payments.payment import Payment
 
 
 @attrs.frozen
-class ListPayments:
+class ListPayments(Query):
     pass
 
 

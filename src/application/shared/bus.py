@@ -16,6 +16,11 @@ Reactions = dict[type, Reaction[UnitOfWorkT]]
 """A context's reactions to other contexts' integration events, by event class."""
 
 
+class Query:
+    """A question to a context. Answering it changes nothing, so it delivers nothing either:
+    a read shows the state as it is, whatever backlog it finds."""
+
+
 class MessageBus:
     """Dispatches a message to its handler; contexts contribute their handlers at start-up."""
 

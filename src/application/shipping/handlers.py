@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 from application.shared.bus import Handlers
+from application.shared.outcome import Outcome
 from application.shipping.commands import DeliverShipment
 from application.shipping.queries import ListShipments, ShipmentView
 from application.shipping.unit_of_work import ShippingUnitOfWork
+from domain.shared.bounds import quoted
 from domain.shared.errors import NotFound
 from domain.shipping.shipment import ShipmentStatus
 
 
-def deliver_shipment(command: DeliverShipment, uow: ShippingUnitOfWork) -> ShipmentView:
+def deliver_shipment(command: DeliverShipment, uow: ShippingUnitOfWork) -> Outcome[ShipmentView]:
     with uow:
         shipment = uow.shipments.get(command.shipment_id)
         if shipment is None:
-            raise NotFound(f"no shipment with id {command.shipment_id}")
-        shipment.deliver()
+            raise NotFound(f"no shipment with id {quoted(command.shipment_id)}")
+        changed = shipment.deliver()
         uow.commit()
-        return ShipmentView.of(shipment)
+        return Outcome(ShipmentView.of(shipment), changed)
 
 
 def list_shipments(query: ListShipments, uow: ShippingUnitOfWork) -> list[ShipmentView]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import attrs
 
+from application.shared.bus import Query
 from domain.shipping.shipment import Shipment
 
 
 @attrs.frozen
-class ListShipments:
+class ListShipments(Query):
     status: str | None = None
 
 
