@@ -73,6 +73,7 @@ def state(data_dir: Path) -> tuple[Any, Any]:
 
 
 USAGE, REFUSED = 2, 1
+ADD = ["catalog", "add", "MUG-2", "--name", "Mug", "--price"]
 
 
 @pytest.mark.parametrize(
@@ -114,6 +115,35 @@ USAGE, REFUSED = 2, 1
         (["catalog", "reprice", "MUG-1", "free"], USAGE, "not an amount"),
         (["catalog", "reprice", "MUG-1", "0"], REFUSED, "greater than zero"),
         (["catalog", "nonsense"], USAGE, "No such command 'nonsense'"),
+        (["inventory", "receive", "MUG-1", "9223372036854775808"], REFUSED, "from 1 to 1,000,000"),
+        (["inventory", "receive", "MUG-1", "\uff15"], USAGE, "is not a whole number"),
+        (["inventory", "receive", "MUG-1", "1_0"], USAGE, "is not a whole number"),
+        (["inventory", "receive", "MUG-1", "9" * 5000], USAGE, "is not a whole number"),
+        ([*ADD, "12.345"], REFUSED, "EUR amounts have at most 2 decimals, not '12.345'"),
+        ([*ADD, "0.001"], REFUSED, "EUR amounts have at most 2 decimals"),
+        ([*ADD, "5.5", "--currency", "JPY"], REFUSED, "JPY amounts have at most 0 decimals"),
+        ([*ADD, "5", "--currency", "XYZ"], REFUSED, "an ISO 4217 code Tessera knows"),
+        ([*ADD, "1e3"], USAGE, "'1e3' is not an amount"),
+        ([*ADD, "1e400"], USAGE, "not an amount"),
+        ([*ADD, "1000000000000"], REFUSED, "beyond the largest amount Tessera handles"),
+        ([*ADD, "1" * 38], REFUSED, "beyond the largest amount Tessera handles"),
+        (
+            ["catalog", "add", "MUG-2", "--price", "1", "--name", "x" * 10_000],
+            REFUSED,
+            "product name must be at most 200 characters, not 10000",
+        ),
+        (
+            ["catalog", "add", "MUG-2", "--price", "1", "--name", "Two\nlines"],
+            REFUSED,
+            "product name must not contain line breaks",
+        ),
+        (
+            ["catalog", "add", "MUG-2", "--price", "1", "--name", "\x1b]0;owned\x07"],
+            REFUSED,
+            "must not contain line breaks",
+        ),
+        (["demo", "--orders", "-5"], USAGE, "-5 is not from 1 to 100,000"),
+        (["demo", "--orders", "0"], USAGE, "0 is not from 1 to 100,000"),
     ],
 )
 def test_bad_input_is_one_line_on_stderr_and_changes_nothing(
@@ -127,7 +157,46 @@ def test_bad_input_is_one_line_on_stderr_and_changes_nothing(
     assert result.stderr.startswith("error: ")
     assert says in result.stderr
     assert "Traceback" not in result.output
+    assert "\x1b" not in result.output
     assert state(stocked) == before
+
+
+@pytest.mark.parametrize(
+    ("price", "currency", "shown"),
+    [
+        ("3", "EUR", "3.00"),
+        ("12.5", "USD", "12.50"),
+        ("1000", "JPY", "1000"),
+        ("1.5", "KWD", "1.500"),
+    ],
+)
+def test_amounts_print_with_their_currencys_decimals(
+    stocked: Path, price: str, currency: str, shown: str
+) -> None:
+    added = run(stocked, *ADD, price, "--currency", currency)
+    assert added.stdout == f"listed MUG-2 at {shown} {currency}\n"
+    listed = {p["sku"]: p for p in as_json(stocked, "catalog", "list")}
+    assert (listed["MUG-2"]["price"], listed["MUG-2"]["currency"]) == (shown, currency)
+    assert f"{shown} {currency}" in run(stocked, "catalog", "list").stdout
+
+
+def test_a_product_listed_but_never_received_shows_with_nothing_on_hand(stocked: Path) -> None:
+    assert run(stocked, *ADD, "4").exit_code == 0
+    nothing = {"sku": "MUG-2", "on_hand": 0, "reserved": 0, "available": 0, "received": 0}
+    assert as_json(stocked, "inventory", "show", "MUG-2") == nothing | {"shipped": 0}
+    assert nothing | {"shipped": 0} in as_json(stocked, "inventory", "list")
+
+
+def test_discontinuing_twice_says_so_and_a_discontinued_sku_is_not_listed_again(
+    stocked: Path,
+) -> None:
+    assert run(stocked, "catalog", "discontinue", "MUG-1").stdout == "MUG-1 is now discontinued\n"
+    assert run(stocked, "catalog", "discontinue", "MUG-1").stdout == (
+        "MUG-1 was already discontinued\n"
+    )
+    again = run(stocked, "catalog", "add", "MUG-1", "--name", "Mug", "--price", "3")
+    assert again.exit_code == REFUSED
+    assert "product MUG-1 was discontinued; a discontinued SKU is not listed again" in again.stderr
 
 
 def test_a_data_directory_that_cannot_be_written_is_refused(tmp_path: Path) -> None:

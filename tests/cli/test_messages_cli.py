@@ -38,6 +38,10 @@ def test_in_the_split_topology_only_workers_deliver(data_dir: Path) -> None:
     assert as_json(data_dir, *split, "messages", "status")["outbox"]["catalog"] == 1
     refused = run(data_dir, *split, "inventory", "receive", "MUG-2", "1")
     assert refused.exit_code == 1
+    assert "MUG-2 is listed in the catalog, but inventory has not heard of it yet" in (
+        refused.stderr
+    )
+    assert "tessera worker" in refused.stderr
     worker = run(data_dir, *split, "worker", "--until-idle")
     assert worker.exit_code == 0
     assert "relayed 1, handled 2" in worker.stdout  # inventory and ordering both listen

@@ -227,6 +227,17 @@ PLACE = ["orders", "place", "--customer", "c-1", "--card", "tok_visa", "--addres
         (["orders", "cancel", "nope"], 1, "no order with id nope"),
         (["orders", "list", "--status", "lost"], 2, "'lost' is not one of"),
         (["shipping", "deliver", "shp-nope"], 1, "no shipment with id 'shp-nope'"),
+        ([*PLACE, "--line", "MUG-1:99999999999999999999999"], 1, "from 1 to 1,000,000"),
+        ([*PLACE, "--line", "MUG-1:\uff15"], 2, "is not a whole number"),
+        ([*PLACE, "--line", "MUG-1:1_0"], 2, "is not a whole number"),
+        (["orders", "place", "--customer", "c" * 65, *PLACE[4:], "--line", "MUG-1:1"], 1,
+         "customer id must be at most 64 characters, not 65"),
+        ([*PLACE[:-2], "--address", "1 Main\x1b[31m St", "--line", "MUG-1:1"], 1,
+         "shipping address must not contain line breaks, tabs or control characters"),
+        ([*PLACE[:-2], "--address", "a" * 10_000, "--line", "MUG-1:1"], 1,
+         "at most 500 characters, not 10000"),
+        (["orders", "show", "o\x1b[2J"], 1, "order id 'o\\x1b[2J' must be 1-64 characters"),
+        (["orders", "show", "x" * 10_000], 1, "must be 1-64 characters"),
     ],
 )  # fmt: skip
 def test_bad_order_input_is_one_line_and_changes_nothing(
@@ -238,6 +249,23 @@ def test_bad_order_input_is_one_line_and_changes_nothing(
     assert result.stderr.count("\n") == 1
     assert says in result.stderr
     assert "Traceback" not in result.output
+    assert "\x1b" not in result.output
+    assert everything(shop) == before
+
+
+def test_what_had_already_happened_is_said_so_and_changes_nothing(shop: Path) -> None:
+    order_id = place(shop, "MUG-1:1")
+    [shipment] = as_json(shop, "shipping", "list")
+    first = ok(shop, "shipping", "deliver", shipment["id"])
+    assert first.stdout.strip().endswith(f"order {order_id} delivered")
+    again = ok(shop, "shipping", "deliver", shipment["id"])
+    assert "was already delivered" in again.stdout
+
+    cancelled = place(shop, "MUG-1:1", card="tok_chargeDeclined")
+    before = everything(shop)
+    assert (
+        "was already cancelled (payment_declined)" in ok(shop, "orders", "cancel", cancelled).stdout
+    )
     assert everything(shop) == before
 
 

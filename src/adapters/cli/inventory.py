@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import click
 
-from adapters.cli.app import Runtime, cli, pass_runtime
+from adapters.cli.app import Runtime, cli, fail, pass_runtime
 from adapters.cli.render import print_json, show, stock_table
 from adapters.cli.types import WHOLE_NUMBER
+from application.catalog.queries import GetProduct
 from application.inventory.commands import ReceiveStock
 from application.inventory.queries import GetStockItem, ListStockItems
+from domain.inventory.rules import StockIsReceivedOnlyForSellableProducts
+from domain.shared.errors import BusinessRuleViolation, NotFound
 
 
 @cli.group()
@@ -22,8 +25,27 @@ def inventory() -> None:
 @pass_runtime
 def receive(runtime: Runtime, sku: str, quantity: int) -> None:
     """Add delivered goods to the stock of SKU."""
-    item = runtime.handle(ReceiveStock(sku=sku, quantity=quantity))
+    try:
+        item = runtime.handle(ReceiveStock(sku=sku, quantity=quantity))
+    except BusinessRuleViolation as refused:
+        if refused.rule == StockIsReceivedOnlyForSellableProducts.__name__:
+            _explain_unknown_sku(runtime, sku)
+        raise
     click.echo(f"{item.sku}: {item.on_hand} on hand, {item.available} available")
+
+
+def _explain_unknown_sku(runtime: Runtime, sku: str) -> None:
+    """Inventory learns the catalog from its events: a listing may not have reached it yet."""
+    try:
+        product = runtime.handle(GetProduct(sku))
+    except NotFound:
+        return
+    if product.status == "listed":
+        fail(
+            f"{sku} is listed in the catalog, but inventory has not heard of it yet: the"
+            " catalog's message is still on its way (in the split topology, `tessera worker`"
+            " delivers it)"
+        )
 
 
 @inventory.command("show")

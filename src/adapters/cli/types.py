@@ -14,8 +14,8 @@ import click
 
 from domain.shared.bounds import quoted
 
-_WHOLE = re.compile(r"-?[0-9]{1,30}")
-_AMOUNT = re.compile(r"-?[0-9]{1,30}(\.[0-9]{1,30})?")
+_WHOLE = re.compile(r"-?[0-9]{1,60}")
+_AMOUNT = re.compile(r"-?[0-9]{1,60}(\.[0-9]{1,60})?")
 
 
 def whole_number(text: str) -> int | None:

@@ -152,7 +152,11 @@ class SqliteQueue:
                     "SELECT type FROM ignored_types WHERE subscription = ?", (subscription,)
                 )
             }
-        if sources_bound and set(sources) <= sources_bound and ignored <= set(ignoring):
+        if sources_bound:
+            unchanged = set(sources) <= sources_bound and ignored <= set(ignoring)
+        else:
+            unchanged = not sources and set(ignoring) <= ignored
+        if unchanged:
             return
         with self._write() as db:
             bound = db.execute(

@@ -28,8 +28,12 @@ def _configure_sqlite(dbapi_connection: sqlite3.Connection, _: Any) -> None:
 def read_only_uri(path: Path) -> str:
     """A SQLite URI that reads a file in a directory nobody may write (a backup, a read-only
     mount). WAL needs its shared-memory file beside the database, which cannot be made
-    there, so the file is read as immutable: the only way SQLite reads it at all."""
-    return f"file:{quote(str(path.resolve()))}?immutable=1"
+    there: where a writer left its WAL and shared memory behind, they are read as they are;
+    otherwise the file holds everything and is read as immutable, the only way SQLite reads
+    it at all."""
+    uri = f"file:{quote(str(path.resolve()))}"
+    left_behind = all(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm"))
+    return f"{uri}?mode=ro" if left_behind else f"{uri}?immutable=1"
 
 
 def sqlite_engine(path: Path | None, read_only: bool = False) -> Engine:
