@@ -9,6 +9,7 @@ from application.shared.bus import Handlers
 from application.shared.outcome import Outcome
 from domain.ordering.fulfilment import Fulfilment
 from domain.ordering.order import CancelReason, Order, OrderStatus
+from domain.shared.bounds import member_of
 from domain.shared.errors import NotFound
 from domain.shared.identifiers import OrderId, Sku
 
@@ -42,7 +43,7 @@ def get_order(query: GetOrder, uow: OrderingUnitOfWork) -> OrderView:
 
 
 def list_orders(query: ListOrders, uow: OrderingUnitOfWork) -> list[OrderView]:
-    status = OrderStatus(query.status) if query.status else None
+    status = member_of(OrderStatus, query.status) if query.status is not None else None
     with uow:
         orders = [o for o in uow.orders.all() if status is None or o.status is status]
         return [OrderView.of(o) for o in sorted(orders, key=lambda o: o.id)]

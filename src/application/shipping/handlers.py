@@ -7,14 +7,15 @@ from application.shared.outcome import Outcome
 from application.shipping.commands import DeliverShipment
 from application.shipping.queries import ListShipments, ShipmentView
 from application.shipping.unit_of_work import ShippingUnitOfWork
-from domain.shared.bounds import quoted
+from domain.shared.bounds import member_of, quoted
 from domain.shared.errors import NotFound
 from domain.shipping.shipment import ShipmentStatus
 
 
 def deliver_shipment(command: DeliverShipment, uow: ShippingUnitOfWork) -> Outcome[ShipmentView]:
     with uow:
-        shipment = uow.shipments.get(command.shipment_id)
+        known = isinstance(command.shipment_id, str) and len(command.shipment_id) <= 40
+        shipment = uow.shipments.get(command.shipment_id) if known else None
         if shipment is None:
             raise NotFound(f"no shipment with id {quoted(command.shipment_id)}")
         changed = shipment.deliver()
@@ -23,7 +24,7 @@ def deliver_shipment(command: DeliverShipment, uow: ShippingUnitOfWork) -> Outco
 
 
 def list_shipments(query: ListShipments, uow: ShippingUnitOfWork) -> list[ShipmentView]:
-    status = ShipmentStatus(query.status) if query.status else None
+    status = member_of(ShipmentStatus, query.status) if query.status is not None else None
     with uow:
         shipments = [s for s in uow.shipments.all() if status is None or s.status is status]
         return [ShipmentView.of(s) for s in sorted(shipments, key=lambda s: s.id)]

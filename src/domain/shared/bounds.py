@@ -7,12 +7,16 @@ the Python API or a message from another context — can store what a database w
 
 from __future__ import annotations
 
+import enum
 import unicodedata
-from typing import Final
+from typing import Final, TypeVar
 
 import attrs
 
+from domain.shared.errors import BusinessRuleViolation
 from domain.shared.rules import check_rule
+
+E = TypeVar("E", bound=enum.Enum)
 
 MAX_QUANTITY: Final = 1_000_000
 """The most units of one SKU on one order line, or in one delivery of stock."""
@@ -106,6 +110,17 @@ def checked_text(what: str, value: object, max_length: int) -> str:
     check_rule(TextMustFitItsBound(what, text, max_length))
     check_rule(TextMustBePrintable(what, text))
     return text
+
+
+def member_of(kind: type[E], value: object) -> E:
+    """The member of an enumeration that `value` names, or a one-line refusal listing them."""
+    for member in kind:
+        if member.value == value:
+            return member
+    names = ", ".join(str(member.value) for member in kind)
+    raise BusinessRuleViolation(
+        f"{kind.__name__}MustBeKnown", f"{quoted(value)} is not one of: {names}"
+    )
 
 
 @attrs.frozen
