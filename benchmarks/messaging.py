@@ -125,7 +125,7 @@ def split_latency(data_dir: Path, commands: int, rate: float) -> None:
         workers = [
             subprocess.Popen(
                 [sys.executable, "-m", "adapters.cli", "--data-dir", str(data_dir),
-                 "--topology", "split", "worker", "--context", context],
+                 "--topology", "split", "worker", "-q", "--context", context],
                 stdout=subprocess.DEVNULL,
                 env={**os.environ, "TESSERA_POLL_SECONDS": "0.005"},
             )

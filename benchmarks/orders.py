@@ -87,7 +87,7 @@ def delivering(app: Tessera, workers: list[list[str]] | None) -> Iterator[None]:
     data_dir = str(app.settings.data_dir)
     environment = {**os.environ, "TESSERA_POLL_SECONDS": str(POLL_SECONDS)}
     command = [sys.executable, "-m", "adapters.cli", "--data-dir", data_dir]
-    command += ["--topology", "split", "worker"]
+    command += ["--topology", "split", "worker", "-q"]
     processes = [
         subprocess.Popen(
             command + [arg for context in contexts for arg in ("--context", context)],

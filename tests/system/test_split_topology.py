@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -123,3 +125,71 @@ def test_orders_are_fulfilled_and_compensated_by_one_process_per_context(workers
 
     timeline = eventually(settled_timeline)
     assert {hop["source"] for hop in timeline} == {"ordering", "inventory", "payments", "shipping"}
+
+
+def worker_process(data_dir: Path, *contexts: str, env: dict[str, str]) -> subprocess.Popen[str]:
+    """A worker process, returned once it has started working (its log says so)."""
+    names = [arg for context in contexts for arg in ("--context", context)]
+    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (it lives as long as the process)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "adapters.cli", "--data-dir", str(data_dir), "--topology",
+         "split", "worker", *names, "--log-format", "json"],
+        stdout=subprocess.DEVNULL, stderr=log, text=True, env={**os.environ, **env},
+    )  # fmt: skip
+
+    def started() -> bool:
+        log.seek(0)
+        return any(json.loads(line)["event"] == "start" for line in log)
+
+    eventually(started)
+    return process
+
+
+def stop(process: subprocess.Popen[str]) -> None:
+    process.send_signal(signal.SIGINT)
+    process.wait(timeout=30)
+    assert process.returncode == 0
+
+
+def test_the_test_gateway_fails_each_charge_twice_whichever_worker_asks_and_across_restarts(
+    tmp_path: Path,
+) -> None:
+    # Two failures and the success are exactly three attempts: a charge that failed more
+    # often than twice in all would be dead-lettered. One message a batch and slow retries
+    # spread each charge's attempts over the three workers and their restarts.
+    env = {
+        "TESSERA_RETRY_MAX_ATTEMPTS": "3",
+        "TESSERA_RETRY_FIRST_DELAY": "0.3",
+        "TESSERA_RETRY_FACTOR": "1",
+        "TESSERA_BATCH_SIZE": "1",
+    }
+    ok(tmp_path, "db", "setup")
+    ok(tmp_path, "catalog", "add", "MUG-1", "--name", "Mug", "--price", "2")
+    ok(tmp_path, "worker", "--until-idle")
+    ok(tmp_path, "inventory", "receive", "MUG-1", "100")
+    placed = [
+        ok(tmp_path, "orders", "place", "--customer", f"c-{n}", "--line", "MUG-1:1",
+           "--card", "tok_gatewayError", "--address", "1 Main St", "--json")["id"]
+        for n in range(30)
+    ]  # fmt: skip
+    others = worker_process(tmp_path, "inventory", "ordering", "shipping", env=env)
+    payments = [worker_process(tmp_path, "payments", env=env) for _ in range(3)]
+    try:
+        for _ in range(2):  # restart the payments workers while the charges are under way
+            time.sleep(0.4)
+            for process in payments:
+                stop(process)
+            payments = [worker_process(tmp_path, "payments", env=env) for _ in range(3)]
+
+        def all_shipped() -> bool:
+            orders: list[dict[str, Any]] = ok(tmp_path, "orders", "list", "--json")
+            return len([o for o in orders if o["status"] == "shipped"]) == len(placed)
+
+        eventually(all_shipped, timeout=60)
+    finally:
+        for process in [others, *payments]:
+            stop(process)
+    assert ok(tmp_path, "messages", "status", "--json")["dead_letters"] == 0
+    with sqlite3.connect(tmp_path / "test-gateway.db") as gateway:
+        charges = gateway.execute("SELECT failures, approved FROM charges").fetchall()
+    assert sorted(charges) == [(2, 1)] * len(placed)

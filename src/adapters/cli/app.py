@@ -9,6 +9,7 @@ from typing import Any, NoReturn
 import click
 
 from adapters.bootstrap import Settings, Tessera, bootstrap
+from adapters.cli import logs
 from adapters.persistence.database import StorageUnavailable
 from adapters.persistence.settings import DATA_DIR_ENV, DEFAULT_DATA_DIR, TOPOLOGY_ENV, Topology
 from application.shared.errors import ApplicationError
@@ -97,6 +98,7 @@ pass_runtime = click.make_pass_decorator(Runtime)
 @click.pass_context
 def cli(ctx: click.Context, data_dir: str | None, topology: str) -> None:
     """Tessera: an order-fulfilment core of independent bounded contexts."""
+    logs.configure()  # a command shows only errors of the deliveries it makes; a worker more
     try:
         settings = Settings.from_environment(data_dir=data_dir, topology=topology)
     except ValueError as error:

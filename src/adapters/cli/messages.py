@@ -11,6 +11,7 @@ import attrs
 import click
 from rich.table import Table
 
+from adapters.cli import logs
 from adapters.cli.app import Runtime, cli, fail, pass_runtime
 from adapters.cli.render import print_json, show
 
@@ -23,9 +24,29 @@ from adapters.cli.render import print_json, show
     help="A context to work for; repeat for several (default: all).",
 )
 @click.option("--until-idle", is_flag=True, help="Stop when nothing is left to deliver.")
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one object a line, for a log collector.",
+)
+@click.option("-v", "--verbose", count=True, help="More detail in the log; repeat for more.")
+@click.option("-q", "--quiet", count=True, help="Less in the log: -q warnings, -qq errors.")
 @pass_runtime
-def worker(runtime: Runtime, contexts: tuple[str, ...], until_idle: bool) -> None:
-    """Relay the contexts' outboxes and handle their subscriptions."""
+def worker(
+    runtime: Runtime,
+    contexts: tuple[str, ...],
+    until_idle: bool,
+    log_format: str,
+    verbose: int,
+    quiet: int,
+) -> None:
+    """Relay the contexts' outboxes and handle their subscriptions.
+
+    It logs to stderr, one line per event: its start, each batch, each retry and dead
+    letter, a queue or database lost and regained, and its stop."""
+    logs.configure(log_format, logs.level_after(verbose, quiet))
     try:
         running = runtime.tessera.worker(contexts or None)
     except ValueError as error:

@@ -10,6 +10,7 @@ dead-lettered; a message that cannot be read is dead-lettered at once.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -91,6 +92,19 @@ class Consumer:
 
     def consume(self, limit: int, stopping: Callable[[], bool] = lambda: False) -> ConsumeReport:
         """Handle up to `limit` ready messages; when asked to stop, give back what is untried."""
+        began = time.perf_counter()
+        report = self._consume(limit, stopping)
+        if report.work_done:
+            took = (time.perf_counter() - began) * 1000
+            log.info(
+                "handled %d, ignored %d, duplicates %d, retried %d, dead-lettered %d in %.1f ms",
+                report.handled, report.ignored, report.duplicates, report.retried,
+                report.dead_lettered, took,
+                extra=logged(self.subscription, "batch", **attrs.asdict(report), ms=round(took, 1)),
+            )  # fmt: skip
+        return report
+
+    def _consume(self, limit: int, stopping: Callable[[], bool]) -> ConsumeReport:
         report = ConsumeReport()
         deliveries = self._queue.receive(
             self.subscription, limit, self._lease_seconds, self._consumer_id
@@ -130,8 +144,7 @@ class Consumer:
                 return True
             event = envelope.event()
         except (MalformedMessage, UnknownEventType) as unreadable:
-            self._queue.dead_letter(delivery, f"unreadable: {unreadable}")
-            report.dead_lettered += 1
+            self._dead_letter(delivery, f"unreadable: {unreadable}", report)
             return False
         return _Readable(delivery, envelope, event, reaction)
 
@@ -148,7 +161,10 @@ class Consumer:
                     self._apply(item, uow)
                 uow.commit()
         except Exception as failure:  # the batch is rolled back; each message is tried alone
-            log.info("%s: batch failed, handling one by one: %s", self.subscription, failure)
+            log.info(
+                "a batch of %d failed; handling them one by one: %s", len(batch), failure,
+                extra=logged(self.subscription, "batch_failed", size=len(batch)),
+            )  # fmt: skip
             return False
         report.handled += len(fresh)
         report.duplicates += len(batch) - len(fresh)
@@ -177,13 +193,34 @@ class Consumer:
 
     def _give_up_or_retry(self, delivery: Delivery, error: str, report: ConsumeReport) -> None:
         if self._retry.gives_up_after(delivery.attempts):
-            log.warning("%s: dead-lettering %s: %s", self.subscription, delivery.message_id, error)
-            self._queue.dead_letter(delivery, error)
-            report.dead_lettered += 1
+            self._dead_letter(delivery, error, report)
         else:
             delay = self._retry.delay_after(delivery.attempts)
-            log.info(
-                "%s: retry %s in %.2fs: %s", self.subscription, delivery.message_id, delay, error
-            )
+            log.warning(
+                "retrying %s (%s) after attempt %d in %.2f s: %s",
+                delivery.message_id, delivery.type, delivery.attempts, delay, error,
+                extra=logged(
+                    self.subscription, "retry", message_id=delivery.message_id,
+                    type=delivery.type, attempt=delivery.attempts, delay=delay, error=error,
+                ),
+            )  # fmt: skip
             self._queue.retry_later(delivery, delay, error)
             report.retried += 1
+
+    def _dead_letter(self, delivery: Delivery, error: str, report: ConsumeReport) -> None:
+        log.error(
+            "dead-lettered %s (%s) after %d attempt(s): %s",
+            delivery.message_id, delivery.type, delivery.attempts, error,
+            extra=logged(
+                self.subscription, "dead_letter", message_id=delivery.message_id,
+                type=delivery.type, attempts=delivery.attempts, error=error,
+            ),
+        )  # fmt: skip
+        self._queue.dead_letter(delivery, error)
+        report.dead_lettered += 1
+
+
+def logged(context: str, event: str, **fields: Any) -> dict[str, Any]:
+    """What a log record carries beside its message: the context, the event and its fields,
+    for a log collector to read (`tessera worker --log-format json`)."""
+    return {"context": context, "event": event, "fields": fields}

@@ -71,6 +71,11 @@ def _hop(message: OutgoingMessage, slot: _Slot | None) -> TraceHop:
 
 
 class InMemoryQueue:
+    """The queue of the in-memory topology, for tests: one process, nothing kept."""
+
+    def __repr__(self) -> str:
+        return "InMemoryQueue()"
+
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self._clock = clock
         self._lock = threading.Lock()

@@ -114,6 +114,9 @@ class SqliteQueue:
     def close(self) -> None:
         self._db.close()
 
+    def __repr__(self) -> str:
+        return f"SqliteQueue({str(self._path)!r})"
+
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         if self._read_only:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
 
 import attrs
 
-from adapters.messaging.consumer import Consumer, ConsumeReport
+from adapters.messaging.consumer import Consumer, ConsumeReport, logged
 from adapters.messaging.relay import OutboxRelay
 from application.shared.queue import MessageQueue, QueueOperations
 from application.shared.retry import RetryPolicy
+
+log = logging.getLogger(__name__)
 
 
 @attrs.frozen
@@ -90,16 +93,59 @@ class Worker:
         backlog = sum(endpoint.relay.backlog() for endpoint in self.endpoints)
         return backlog == 0 and self._queue.pending(subscriptions) == 0
 
+    @property
+    def contexts(self) -> str:
+        return ",".join(endpoint.name for endpoint in self.endpoints)
+
     def run(self, until_idle: bool = False) -> WorkerReport:
-        """Work until stopped, or until idle when `until_idle`."""
+        """Work until stopped, or until idle when `until_idle`.
+
+        A worker that runs until stopped outlives a queue or database it cannot reach: it
+        says so, keeps trying, and says when it can go on. Until idle (a command delivering
+        what it caused), such a failure is the command's own, and is raised."""
+        settings = self._settings
+        log.info(
+            "started on %r: batch %d, poll %g s", self._queue, settings.batch_size,
+            settings.poll_seconds,
+            extra=logged(self.contexts, "start", queue=repr(self._queue),
+                         batch_size=settings.batch_size, poll_seconds=settings.poll_seconds),
+        )  # fmt: skip
+        lost: str | None = None
         while not self._stop.is_set():
-            self._purge_when_due()
-            if self.run_once():
+            try:
+                self._purge_when_due()
+                worked = self.run_once()
+                idle = not worked and until_idle and self.idle()
+            except Exception as failure:
+                if until_idle:
+                    raise
+                if lost is None:
+                    log.error(
+                        "lost the queue or a database, trying again: %s", failure,
+                        extra=logged(self.contexts, "connection_lost", error=str(failure)),
+                    )  # fmt: skip
+                lost = str(failure)
+                self._stop.wait(max(settings.poll_seconds, 1.0))
                 continue
-            if until_idle and self.idle():
+            if lost is not None:
+                log.info(
+                    "regained the queue and the databases",
+                    extra=logged(self.contexts, "connection_regained"),
+                )
+                lost = None
+            if worked:
+                continue
+            if idle:
                 break
-            self._stop.wait(self._settings.poll_seconds)
-        return self.report
+            self._stop.wait(settings.poll_seconds)
+        report = self.report
+        log.info(
+            "stopped: relayed %d, handled %d, retried %d, dead-lettered %d", report.relayed,
+            report.consumed.handled, report.consumed.retried, report.consumed.dead_lettered,
+            extra=logged(self.contexts, "stop", relayed=report.relayed,
+                         **attrs.asdict(report.consumed), purged=report.purged),
+        )  # fmt: skip
+        return report
 
     def _purge_when_due(self) -> None:
         now = self._clock()

@@ -54,8 +54,8 @@ class PaymentsModule(injector.Module):
 
     @injector.singleton
     @injector.provider
-    def gateway(self) -> PaymentGateway:
-        return TestPaymentGateway()
+    def gateway(self, storage: Storage) -> PaymentGateway:
+        return TestPaymentGateway(storage.path("test-gateway"))
 
     @injector.multiprovider
     def databases(self, database: PaymentsDatabase) -> list[ContextDatabase]:
