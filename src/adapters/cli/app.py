@@ -95,6 +95,7 @@ pass_runtime = click.make_pass_decorator(Runtime)
     show_default=True,
     help=f"monolith: commands deliver their messages; split: only workers do (env {TOPOLOGY_ENV}).",
 )
+@click.version_option(package_name="tessera", message="%(prog)s %(version)s")
 @click.pass_context
 def cli(ctx: click.Context, data_dir: str | None, topology: str) -> None:
     """Tessera: an order-fulfilment core of independent bounded contexts."""

@@ -7,7 +7,7 @@ from decimal import Decimal
 import click
 
 from adapters.cli.app import Runtime, cli, pass_runtime
-from adapters.cli.render import print_json, products_table, show
+from adapters.cli.render import print_json, products_listing
 from adapters.cli.types import AMOUNT
 from application.catalog.commands import DiscontinueProduct, ListProduct, RepriceProduct
 from application.catalog.queries import ListProducts, ProductView
@@ -60,4 +60,4 @@ def discontinue(runtime: Runtime, sku: str) -> None:
 def list_(runtime: Runtime, as_json: bool) -> None:
     """Every product, listed or discontinued."""
     products = runtime.handle(ListProducts())
-    print_json(products) if as_json else show(products_table(products))
+    print_json(products) if as_json else products_listing(products).show()

@@ -17,11 +17,10 @@ import attrs
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from adapters.bootstrap import Tessera, Topology, bootstrap, setup
 from adapters.cli.app import Runtime, cli, fail, pass_runtime
-from adapters.cli.render import products_table, show, stock_table
+from adapters.cli.render import Column, Listing, products_listing, stock_listing
 from adapters.cli.types import WholeNumber
 from adapters.payments.test_gateway import APPROVES, DECLINES, FAILS_TWICE
 from application.catalog.commands import DiscontinueProduct, ListProduct
@@ -195,12 +194,10 @@ def percentile(values: list[float], q: float) -> float:
 def report(app: Tessera, outcome: Outcome, count: int, elapsed: float, console: Console) -> None:
     orders: list[OrderView] = app.handle(ListOrders())
     by_outcome = Counter((o.status, o.cancel_reason or "") for o in orders)
-    table = Table(title=f"{count} orders")
-    for column in ("Status", "Reason", "Orders"):
-        table.add_column(column, justify="right" if column == "Orders" else "left")
+    table = Listing(f"{count} orders", "Status", "Reason", Column("Orders", "number"))
     for (status, reason), n in sorted(by_outcome.items()):
-        table.add_row(status, reason, str(n))
-    console.print(table)
+        table.add(status, reason or "-", n)
+    table.show(heading=True)
     if outcome.cancellations_refused:
         console.print(
             f"{outcome.cancellations_refused} cancellations came too late and were refused"
@@ -214,12 +211,12 @@ def report(app: Tessera, outcome: Outcome, count: int, elapsed: float, console: 
     )
 
     items = app.handle(ListStockItems())
-    show(stock_table(items))
+    stock_listing(items).show(heading=True)
     balanced = all(i.received == i.on_hand + i.shipped for i in items)
     console.print(
         f"stock conservation (received = on hand + shipped) holds for every SKU: {balanced}"
     )
-    show(products_table(app.handle(ListProducts())))
+    products_listing(app.handle(ListProducts())).show(heading=True)
 
     latencies = shipped_latencies(app, orders, outcome)
     console.print(
@@ -246,13 +243,14 @@ def shipped_latencies(app: Tessera, orders: list[OrderView], outcome: Outcome) -
 def trace_table(app: Tessera, order_id: str, console: Console) -> None:
     hops = app.operations.trace(order_id)
     start = hops[0].written_at
-    table = Table(title=f"Trace of order {order_id} through the contexts")
-    for column in ("+ms", "Published by", "Event", "Handled by", "+ms handled"):
-        table.add_column(column)
+    table = Listing(
+        f"Trace of order {order_id} through the contexts", Column("+ms", "number"),
+        "Published by", "Event", "Handled by", Column("+ms handled", "number"),
+    )  # fmt: skip
     for hop in (h for h in hops if h.state != "ignored"):
         handled = f"{(hop.handled_at - start) * 1000:.0f}" if hop.handled_at else "-"
-        table.add_row(
+        table.add(
             f"{(hop.written_at - start) * 1000:.0f}", hop.source, hop.type.split(".")[2],
             hop.subscription or "-", handled,
         )  # fmt: skip
-    console.print(table)
+    table.show(heading=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from adapters.cli.app import Runtime, cli, fail, pass_runtime
-from adapters.cli.render import print_json, show, stock_table
+from adapters.cli.render import print_json, stock_listing
 from adapters.cli.types import WHOLE_NUMBER
 from application.catalog.queries import GetProduct
 from application.inventory.commands import ReceiveStock
@@ -55,7 +55,7 @@ def _explain_unknown_sku(runtime: Runtime, sku: str) -> None:
 def show_item(runtime: Runtime, sku: str, as_json: bool) -> None:
     """One SKU's stock."""
     item = runtime.handle(GetStockItem(sku=sku))
-    print_json(item) if as_json else show(stock_table([item]))
+    print_json(item) if as_json else stock_listing([item]).show()
 
 
 @inventory.command("list")
@@ -64,4 +64,4 @@ def show_item(runtime: Runtime, sku: str, as_json: bool) -> None:
 def list_(runtime: Runtime, as_json: bool) -> None:
     """Every SKU's stock."""
     items = runtime.handle(ListStockItems())
-    print_json(items) if as_json else show(stock_table(items))
+    print_json(items) if as_json else stock_listing(items).show()

@@ -9,11 +9,10 @@ from types import FrameType
 
 import attrs
 import click
-from rich.table import Table
 
 from adapters.cli import logs
 from adapters.cli.app import Runtime, cli, fail, pass_runtime
-from adapters.cli.render import print_json, show
+from adapters.cli.render import Column, Listing, print_json, stdout_is_terminal
 
 
 @cli.command()
@@ -87,27 +86,18 @@ def status(runtime: Runtime, as_json: bool) -> None:
         }
         click.echo(json.dumps(data, indent=2))
         return
-    outbox = Table(title="Outbox backlog")
-    outbox.add_column("Context")
-    outbox.add_column("Unsent", justify="right")
+    outbox = Listing("Outbox backlog", "Context", Column("Unsent", "number"))
     for context, unsent in backlog.items():
-        outbox.add_row(context, str(unsent))
-    show(outbox)
-    queue = Table(title="Subscriptions")
-    queue.add_column("Subscription")
-    for column in ("Ready", "Waiting to retry", "In flight", "Dead", "Oldest (s)"):
-        queue.add_column(column, justify="right")
+        outbox.add(context, unsent)
+    outbox.show()
+    counts = ("Ready", "Waiting to retry", "In flight", "Dead", "Oldest (s)")
+    queue = Listing("Subscriptions", "Subscription", *(Column(c, "number") for c in counts))
     for s in subscriptions:
         oldest = "-" if s.oldest_age_seconds is None else f"{s.oldest_age_seconds:.1f}"
-        queue.add_row(
-            s.subscription,
-            str(s.ready),
-            str(s.waiting_to_retry),
-            str(s.in_flight),
-            str(s.dead),
-            oldest,
-        )
-    show(queue)
+        queue.add(s.subscription, s.ready, s.waiting_to_retry, s.in_flight, s.dead, oldest)
+    if not stdout_is_terminal():
+        click.echo()
+    queue.show()
 
 
 @messages.command("dead-letters")
@@ -119,14 +109,13 @@ def dead_letters(runtime: Runtime, as_json: bool) -> None:
     if as_json:
         print_json(letters)
         return
-    table = Table(title="Dead letters")
-    for column in ("Message", "Subscription", "Type", "Attempts", "Died", "Error"):
-        table.add_column(column)
+    table = Listing(
+        "Dead letters", "Message", "Subscription", "Type", Column("Attempts", "number"), "Died",
+        Column("Error", "text"),
+    )  # fmt: skip
     for d in letters:
-        table.add_row(
-            d.message_id, d.subscription, d.type, str(d.attempts), _clock(d.dead_at), d.error
-        )
-    show(table)
+        table.add(d.message_id, d.subscription, d.type, d.attempts, _clock(d.dead_at), d.error)
+    table.show()
 
 
 @messages.command("replay")
@@ -154,12 +143,14 @@ def trace(runtime: Runtime, identifier: str, as_json: bool) -> None:
     if as_json:
         print_json(hops)
         return
-    table = Table(title=f"Trace of {identifier}")
-    for column in ("Written", "Context", "Type", "Subject", "To", "Delivered", "Handled"):
-        table.add_column(column)
+    table = Listing(
+        f"Trace of {identifier}", "Written", "Message", "Context", "Type", "Subject", "To",
+        Column("Delivered", "number"), Column("Handled", "number"),
+    )  # fmt: skip
     for h in hops:
-        table.add_row(
+        table.add(
             _clock(h.written_at),
+            h.message_id,
             h.source,
             h.type.split(".", 2)[2],
             h.subject,
@@ -167,7 +158,7 @@ def trace(runtime: Runtime, identifier: str, as_json: bool) -> None:
             _after(h.delivered_at, h.written_at),
             _after(h.handled_at, h.written_at) if h.state != "dead" else "dead",
         )
-    show(table)
+    table.show()
 
 
 def _clock(at: float) -> str:

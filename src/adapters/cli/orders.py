@@ -7,11 +7,10 @@ from typing import Any
 
 import attrs
 import click
-from rich.table import Table
 
 from adapters.bootstrap import ContextMapEntry, Settings, bootstrap
 from adapters.cli.app import Runtime, cli, fail, pass_runtime
-from adapters.cli.render import plain, print_json, show
+from adapters.cli.render import Column, Listing, plain, print_json
 from adapters.cli.types import whole_number
 from adapters.payments.test_gateway import TEST_TOKENS
 from application.ordering.commands import CancelOrder, OrderLineRequest, PlaceOrder
@@ -93,18 +92,16 @@ def show_order(runtime: Runtime, order_id: str, as_json: bool) -> None:
     reason = f" ({order.cancel_reason})" if order.cancel_reason else ""
     click.echo(f"order {order.id} for {order.customer_id}: {order.status}{reason}")
     click.echo(f"total {order.total} {order.currency}, to {order.address}")
-    lines = Table(title="Lines")
-    for column in ("SKU", "Quantity", "Unit price"):
-        lines.add_column(column)
+    lines = Listing(
+        "Lines", "SKU", Column("Quantity", "number"), Column("Unit price", "number"), "Currency"
+    )
     for line in order.lines:
-        lines.add_row(line.sku, str(line.quantity), f"{line.unit_price} {order.currency}")
-    show(lines)
-    steps = Table(title="Timeline")
-    for column in ("Context", "Event", "To", "Outcome"):
-        steps.add_column(column)
+        lines.add(line.sku, line.quantity, line.unit_price, order.currency)
+    lines.show()
+    steps = Listing("Timeline", "Context", "Event", "To", "Outcome")
     for hop in timeline:
-        steps.add_row(hop.source, hop.type.split(".")[2], hop.subscription or "-", hop.state or "-")
-    show(steps)
+        steps.add(hop.source, hop.type.split(".")[2], hop.subscription or "-", hop.state or "-")
+    steps.show()
 
 
 @orders.command("list")
@@ -117,14 +114,12 @@ def list_orders(runtime: Runtime, status: str | None, as_json: bool) -> None:
     if as_json:
         print_json(found)
         return
-    table = Table(title="Orders")
-    for column in ("Order", "Customer", "Status", "Reason", "Total"):
-        table.add_column(column)
+    table = Listing(
+        "Orders", "Order", "Customer", "Status", "Reason", Column("Total", "number"), "Currency"
+    )
     for o in found:
-        table.add_row(
-            o.id, o.customer_id, o.status, o.cancel_reason or "", f"{o.total} {o.currency}"
-        )
-    show(table)
+        table.add(o.id, o.customer_id, o.status, o.cancel_reason or "-", o.total, o.currency)
+    table.show()
 
 
 @orders.command("cancel")
@@ -164,12 +159,10 @@ def list_shipments(runtime: Runtime, status: str | None, as_json: bool) -> None:
     if as_json:
         print_json(found)
         return
-    table = Table(title="Shipments")
-    for column in ("Shipment", "Order", "Status", "Tracking"):
-        table.add_column(column)
+    table = Listing("Shipments", "Shipment", "Order", "Status", "Tracking")
     for s in found:
-        table.add_row(s.id, s.order_id, s.status, s.tracking_number or "")
-    show(table)
+        table.add(s.id, s.order_id, s.status, s.tracking_number or "-")
+    table.show()
 
 
 @cli.group()

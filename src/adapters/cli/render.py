@@ -1,11 +1,20 @@
-"""How views are shown: rich tables for people, JSON for programs."""
+"""How views are shown: tables for a person at a terminal, plain lines for everything else,
+and JSON (`--json`) as the contract for programs.
+
+Nothing a user must copy is ever cut: identifiers, SKUs, event types, times and amounts keep
+their full width at any terminal width (the table grows wider than the screen rather than cut
+them); only free text may wrap. When stdout is not a terminal (`| cat`, a file), a listing is
+a header line and one record a line, its columns separated by tabs, so that `cut` and `awk`
+work; no box drawing, no colour, no width.
+"""
 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 import click
@@ -15,6 +24,8 @@ from rich.table import Table
 
 from application.catalog.queries import ProductView
 from application.inventory.queries import StockItemView
+
+Kind = Literal["key", "text", "number"]
 
 
 def plain(value: Any) -> Any:
@@ -32,24 +43,77 @@ def print_json(views: AttrsInstance | Sequence[AttrsInstance]) -> None:
     click.echo(json.dumps(data, default=plain, indent=2))
 
 
-def products_table(products: Sequence[ProductView]) -> Table:
-    table = Table(title="Catalog")
-    for column in ("SKU", "Name", "Price", "Status"):
-        table.add_column(column, justify="right" if column == "Price" else "left")
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+@attrs.frozen
+class Column:
+    name: str
+    kind: Kind = "key"
+    """key: never cut (ids, SKUs, types, times, amounts); number: never cut, right-aligned;
+    text: free text, which may wrap."""
+
+
+class Listing:
+    """Rows under named columns, shown as a table at a terminal and as plain lines elsewhere."""
+
+    def __init__(self, title: str, *columns: Column | str) -> None:
+        self.title = title
+        self.columns = [c if isinstance(c, Column) else Column(c) for c in columns]
+        self.rows: list[list[str]] = []
+
+    def add(self, *cells: object) -> None:
+        self.rows.append(["" if cell is None else str(cell) for cell in cells])
+
+    def show(self, heading: bool = False) -> None:
+        """At a terminal, a table under its title; elsewhere plain lines, under the title
+        too when `heading` (a report of several listings, such as the demo's)."""
+        if stdout_is_terminal():
+            self._table()
+            return
+        if heading:
+            click.echo(f"\n{self.title}")
+        click.echo("\t".join(column.name for column in self.columns))
+        for row in self.rows:
+            click.echo("\t".join(row))
+
+    def _table(self) -> None:
+        table = Table(title=self.title)
+        needed = 1  # the left border; each column adds its padding and its right border
+        for position, column in enumerate(self.columns):
+            widest = max([len(column.name)] + [len(row[position]) for row in self.rows])
+            if column.kind == "text":
+                least = min(widest, 12)
+                table.add_column(column.name, overflow="fold", min_width=least)
+            else:
+                least = widest
+                table.add_column(
+                    column.name,
+                    no_wrap=True,
+                    min_width=least,
+                    justify="right" if column.kind == "number" else "left",
+                )
+            needed += least + 3
+        for row in self.rows:
+            table.add_row(*row)
+        # Wider than the screen rather than cut: the terminal wraps the long lines.
+        console = Console()
+        Console(width=max(console.width, needed)).print(table)
+
+
+def products_listing(products: Sequence[ProductView]) -> Listing:
+    listing = Listing(
+        "Catalog", "SKU", Column("Name", "text"), Column("Price", "number"), "Currency", "Status"
+    )
     for p in products:
-        table.add_row(p.sku, p.name, f"{p.price} {p.currency}", p.status)
-    return table
+        listing.add(p.sku, p.name, p.price, p.currency, p.status)
+    return listing
 
 
-def stock_table(items: Sequence[StockItemView]) -> Table:
-    table = Table(title="Inventory")
-    table.add_column("SKU")
-    for column in ("On hand", "Reserved", "Available", "Shipped"):
-        table.add_column(column, justify="right")
+def stock_listing(items: Sequence[StockItemView]) -> Listing:
+    numbers = [Column(name, "number") for name in ("On hand", "Reserved", "Available", "Shipped")]
+    listing = Listing("Inventory", "SKU", *numbers)
     for i in items:
-        table.add_row(i.sku, str(i.on_hand), str(i.reserved), str(i.available), str(i.shipped))
-    return table
-
-
-def show(table: Table) -> None:
-    Console().print(table)
+        listing.add(i.sku, i.on_hand, i.reserved, i.available, i.shipped)
+    return listing
