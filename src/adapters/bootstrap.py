@@ -9,6 +9,7 @@ Use it to drive Tessera from Python exactly as the CLI does::
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from types import TracebackType
 from typing import Any, Self
@@ -63,18 +64,38 @@ class Tessera:
         """Carry out a command or answer a query of any context.
 
         A query only reads. A command starts a new conversation (correlation id); in one
-        process, the messages it caused, and those they caused in turn, are delivered (or,
-        after their last retry, dead-lettered) before it returns; in the split topology,
-        workers deliver them.
+        process, it returns once every message of that conversation has been handled (or,
+        after its last retry, dead-lettered), whichever process handled it, delivering what
+        is ready meanwhile; in the split topology, workers deliver them.
         """
         if isinstance(message, Query):
             return self._bus.handle(message)  # a read shows the state as it is, backlog and all
         self.storage.require_writable()
-        with caused_by(Cause(correlation_id=new_id())):
+        conversation = new_id()
+        with caused_by(Cause(correlation_id=conversation)):
             result = self._bus.handle(message)
-        if self.settings.delivers_inline and any(self.outbox_backlog().values()):
-            self.deliver()
+        if self.settings.delivers_inline:
+            self._settle(conversation)
         return result
+
+    def _settle(self, conversation: str) -> None:
+        """Deliver until the conversation has settled, whoever delivers it: another process
+        may have taken its messages, and they count until that process is done with them."""
+        while True:
+            self._inline.drain()
+            if self._settled(conversation):
+                return
+            time.sleep(self._worker_settings.poll_seconds)
+
+    def _settled(self, conversation: str) -> bool:
+        """Nothing of the conversation is unsent or unhandled, and nothing new was written
+        while this looked: a message appears in an outbox only while the delivery that
+        causes it is unhandled, and is published before it is marked sent."""
+        before = [endpoint.relay.written(conversation) for endpoint in self._endpoints]
+        if any(unsent for _, unsent in before) or self._queue.unsettled(conversation):
+            return False
+        after = [endpoint.relay.written(conversation)[0] for endpoint in self._endpoints]
+        return after == [total for total, _ in before]
 
     def deliver(self) -> None:
         """Deliver in this process until nothing is left, waiting out retries that are due."""

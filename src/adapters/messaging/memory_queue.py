@@ -167,6 +167,11 @@ class InMemoryQueue:
         with self._lock:
             return sum(1 for _ in self._where("ready", subscriptions))
 
+    def unsettled(self, correlation_id: str) -> int:
+        with self._lock:
+            ready = self._where("ready")
+            return sum(1 for slot in ready if slot.message.correlation_id == correlation_id)
+
     def status(self) -> list[SubscriptionStatus]:
         now = self._clock()
         with self._lock:

@@ -57,6 +57,17 @@ class OutboxRelay:
             query = select(func.count()).where(self._outbox.c.sent_at.is_(None))
             return int(connection.execute(query).scalar_one())
 
+    def written(self, correlation_id: str) -> tuple[int, int]:
+        """How many messages of one conversation this context wrote, and how many of those
+        are not sent yet."""
+        outbox = self._outbox
+        query = select(func.count(), func.count().filter(outbox.c.sent_at.is_(None))).where(
+            outbox.c.correlation_id == correlation_id
+        )
+        with self._database.engine.connect() as connection:
+            total, unsent = connection.execute(query).one()
+            return int(total), int(unsent)
+
     def purge(self, before: float) -> int:
         """Forget sent messages and handled message ids older than `before`."""
         inbox = self._database.tables.inbox

@@ -297,6 +297,15 @@ class SqliteQueue:
             ).fetchone()
         return int(row[0])
 
+    def unsettled(self, correlation_id: str) -> int:
+        with self._read() as db:
+            row = db.execute(
+                "SELECT count(*) FROM messages m JOIN deliveries d ON d.message_id = m.id"
+                " WHERE m.correlation_id = ? AND d.state = 'ready'",
+                (correlation_id,),
+            ).fetchone()
+        return int(row[0])
+
     # -- QueueOperations ------------------------------------------------------------------
 
     def status(self) -> list[SubscriptionStatus]:

@@ -129,6 +129,10 @@ class MessageQueue(Protocol):
     def pending(self, subscriptions: Collection[str]) -> int:
         """Messages not yet handled or dead, ready now or later, leased or not."""
 
+    def unsettled(self, correlation_id: str) -> int:
+        """Deliveries of one conversation's messages not yet handled or dead, in any
+        subscription, ready now or later, leased or not: whoever is working on them."""
+
 
 class QueueOperations(Protocol):
     """What an operator asks of the queue."""

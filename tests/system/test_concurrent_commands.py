@@ -1,0 +1,35 @@
+"""In the monolith, a command says where its order ended up, even when another process's
+command delivered its messages."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.cli.invoke import as_json, run, set_up
+
+
+def test_concurrent_orders_each_print_where_they_ended_up(tmp_path: Path) -> None:
+    data = set_up(tmp_path / "data")
+    assert run(data, "catalog", "add", "MUG-1", "--name", "Mug", "--price", "3").exit_code == 0
+    assert run(data, "inventory", "receive", "MUG-1", "3").exit_code == 0
+    command = [sys.executable, "-m", "adapters.cli", "--data-dir", str(data), "orders", "place",
+               "--customer", "c-1", "--line", "MUG-1:1", "--card", "tok_visa",
+               "--address", "1 Main St", "--json"]  # fmt: skip
+    placing = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         env={**os.environ, "TESSERA_POLL_SECONDS": "0.005"})
+        for _ in range(8)
+    ]  # fmt: skip
+    printed = {}
+    for process in placing:
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+        placed = json.loads(out)
+        printed[placed["id"]] = placed["status"]
+    stored = {order["id"]: order["status"] for order in as_json(data, "orders", "list")}
+    assert printed == stored
+    assert sorted(printed.values()) == ["cancelled"] * 5 + ["shipped"] * 3
