@@ -233,12 +233,29 @@ def test_the_demo_runs_the_shop_and_reports_what_happened(data_dir: Path) -> Non
     assert "stock conservation (received = on hand + shipped) holds for every SKU: True" in (
         result.stdout
     )
+    assert (
+        "money conservation (captured - refunded = kept = totals of the orders paid and not"
+        " refunded) holds: True"
+    ) in result.stdout
+    payments = {p.order_id: p for p in demo_payments(data_dir)}
+    refunded = [p for p in payments.values() if p.refunded > 0]
+    assert refunded, "the demo's mix includes refunds after capture"
+    assert all(p.refunded == p.captured for p in refunded)
+    assert f"({len(refunded)} payments)" in result.stdout
     orders = as_json(data_dir, "orders", "list")
     assert len(orders) == 40
     assert {o["status"] for o in orders} <= {"completed", "cancelled"}
     stock = {i["sku"]: i for i in as_json(data_dir, "inventory", "list")}
     assert all(i["received"] == i["on_hand"] + i["shipped"] for i in stock.values())
     assert sum(i["shipped"] for i in stock.values()) > 0
+
+
+def demo_payments(data_dir: Path) -> list[Any]:
+    from adapters.bootstrap import Settings, bootstrap
+    from application.payments.queries import ListPayments
+
+    with bootstrap(Settings(data_dir=data_dir)) as app:
+        return list(app.handle(ListPayments()))
 
 
 def test_the_demo_refuses_a_data_directory_already_in_use(stocked: Path) -> None:

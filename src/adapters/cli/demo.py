@@ -52,6 +52,7 @@ DELIVERIES = (
     ("POSTER-A2", 300),
 )
 SETTLED = {"shipped", "completed", "cancelled"}
+PAID = {"shipped", "completed"}
 
 
 @attrs.frozen
@@ -59,11 +60,15 @@ class OrderPlan:
     lines: tuple[OrderLineRequest, ...]
     card: str
     cancel: bool
+    """The customer changes their mind as soon as the order is placed."""
+    cancel_during_capture: bool = False
+    """The customer cancels while the payment is being taken: the money comes back."""
 
 
 def order_stream(count: int, seed: int) -> list[OrderPlan]:
     """A reproducible mix: mostly good cards, some declined, some flaky, a few greedy orders
-    for more than there is, a few customers who change their minds."""
+    for more than there is, a few customers who change their minds, early or while their
+    payment is being taken."""
     pick = random.Random(seed)
     plans = []
     for _ in range(count):
@@ -74,7 +79,15 @@ def order_stream(count: int, seed: int) -> list[OrderPlan]:
             for sku in skus
         )
         card = pick.choices([APPROVES, DECLINES, FAILS_TWICE], weights=[80, 10, 10])[0]
-        plans.append(OrderPlan(lines, card, cancel=pick.random() < 0.03))
+        change_of_mind = pick.random()
+        plans.append(
+            OrderPlan(
+                lines,
+                card,
+                cancel=change_of_mind < 0.03,
+                cancel_during_capture=0.03 <= change_of_mind < 0.05 and card == APPROVES,
+            )
+        )
     return plans
 
 
@@ -100,21 +113,24 @@ def demo(runtime: Runtime, count: int, seed: int) -> None:
     settings = attrs.evolve(runtime.settings, topology=Topology.SPLIT, poll_seconds=0.005)
     console = Console()
     setup(settings)
+    plans = order_stream(count, seed)
     with bootstrap(settings) as app:
         stock_up(app)
+        refunded = [plan for plan in plans if plan.cancel_during_capture]
+        cancel_during_capture(app, refunded)
         worker = app.worker()
         delivering = threading.Thread(target=worker.run, name="worker", daemon=True)
         delivering.start()
         try:
             began = time.perf_counter()
-            outcome = place_orders(app, order_stream(count, seed), console)
+            outcome = place_orders(app, [p for p in plans if p not in refunded], console)
             elapsed = time.perf_counter() - began
             deliver_parcels(app)
             wait_until_idle(app)
         finally:
             worker.stop()
             delivering.join(timeout=30)
-        report(app, outcome, count, elapsed, console)
+        report(app, outcome, count, elapsed)
 
 
 def stock_up(app: Tessera) -> None:
@@ -124,6 +140,17 @@ def stock_up(app: Tessera) -> None:
     app.deliver()  # inventory and ordering learn the catalog before stock and orders arrive
     for sku, quantity in DELIVERIES:
         app.handle(ReceiveStock(sku=sku, quantity=quantity))
+
+
+def cancel_during_capture(app: Tessera, plans: list[OrderPlan]) -> None:
+    """Customers who cancel while their payment is being taken, staged step by step: stock
+    reserved and payment asked for, the payment captured, and the cancellation arriving
+    before the capture's news reaches ordering. Payments then refunds the capture."""
+    for n, plan in enumerate(plans):
+        order = app.handle(PlaceOrder(f"late-{n:02}", plan.lines, plan.card, address(n)))
+        app.worker(["inventory", "ordering"]).drain()
+        app.worker(["payments"]).drain()
+        app.handle(CancelOrder(order.id))
 
 
 @attrs.define
@@ -142,7 +169,9 @@ def place_orders(app: Tessera, plans: list[OrderPlan], console: Console) -> Outc
     )
     with Progress(*columns, console=console, transient=False) as progress:
         placing = progress.add_task("orders placed ", total=len(plans))
-        settling = progress.add_task("orders settled", total=len(plans))
+        # Every order of the shop settles, the staged ones included.
+        everyone = len(plans) + sum(app.handle(CountOrders()).values())
+        settling = progress.add_task("orders settled", total=everyone)
         for n, plan in enumerate(plans):
             order = app.handle(
                 PlaceOrder(f"customer-{n % 97:02}", plan.lines, plan.card, address(n))
@@ -156,10 +185,10 @@ def place_orders(app: Tessera, plans: list[OrderPlan], console: Console) -> Outc
             progress.advance(placing)
             if n % 25 == 0:
                 progress.update(settling, completed=settled(app))
-        while (done := settled(app)) < len(plans):
+        while (done := settled(app)) < everyone:
             progress.update(settling, completed=done)
             time.sleep(0.1)
-        progress.update(settling, completed=len(plans))
+        progress.update(settling, completed=everyone)
     return outcome
 
 
@@ -191,7 +220,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else 0.0
 
 
-def report(app: Tessera, outcome: Outcome, count: int, elapsed: float, console: Console) -> None:
+def report(app: Tessera, outcome: Outcome, count: int, elapsed: float) -> None:
     orders: list[OrderView] = app.handle(ListOrders())
     by_outcome = Counter((o.status, o.cancel_reason or "") for o in orders)
     table = Listing(f"{count} orders", "Status", "Reason", Column("Orders", "number"))
@@ -199,27 +228,31 @@ def report(app: Tessera, outcome: Outcome, count: int, elapsed: float, console: 
         table.add(status, reason or "-", n)
     table.show(heading=True)
     if outcome.cancellations_refused:
-        console.print(
-            f"{outcome.cancellations_refused} cancellations came too late and were refused"
-        )
+        click.echo(f"{outcome.cancellations_refused} cancellations came too late and were refused")
 
     payments = app.handle(ListPayments())
     captured = sum((p.captured for p in payments), Decimal(0))
     refunded = sum((p.refunded for p in payments), Decimal(0))
-    console.print(
-        f"money captured {captured} EUR, refunded {refunded} EUR, kept {captured - refunded} EUR"
+    kept = captured - refunded
+    paid = sum((o.total for o in orders if o.status in PAID), Decimal(0))
+    refunds = sum(p.refunded > 0 for p in payments)
+    click.echo(
+        f"money captured {captured} EUR, refunded {refunded} EUR ({refunds} payments),"
+        f" kept {kept} EUR"
+    )
+    click.echo(
+        "money conservation (captured - refunded = kept = totals of the orders paid and not"
+        f" refunded) holds: {kept == paid}"
     )
 
     items = app.handle(ListStockItems())
     stock_listing(items).show(heading=True)
     balanced = all(i.received == i.on_hand + i.shipped for i in items)
-    console.print(
-        f"stock conservation (received = on hand + shipped) holds for every SKU: {balanced}"
-    )
+    click.echo(f"stock conservation (received = on hand + shipped) holds for every SKU: {balanced}")
     products_listing(app.handle(ListProducts())).show(heading=True)
 
     latencies = shipped_latencies(app, orders, outcome)
-    console.print(
+    click.echo(
         f"{count} orders placed and settled in {elapsed:.1f} s ({count / elapsed:,.0f} orders/s);"
         " placed -> shipped latency"
         f" p50 {percentile(latencies, 0.5) * 1000:.0f} ms,"
@@ -227,7 +260,7 @@ def report(app: Tessera, outcome: Outcome, count: int, elapsed: float, console: 
     )
     completed = next((o for o in orders if o.status == "completed"), None)
     if completed is not None:
-        trace_table(app, completed.id, console)
+        trace_table(app, completed.id)
 
 
 def shipped_latencies(app: Tessera, orders: list[OrderView], outcome: Outcome) -> list[float]:
@@ -240,7 +273,7 @@ def shipped_latencies(app: Tessera, orders: list[OrderView], outcome: Outcome) -
     return latencies
 
 
-def trace_table(app: Tessera, order_id: str, console: Console) -> None:
+def trace_table(app: Tessera, order_id: str) -> None:
     hops = app.operations.trace(order_id)
     start = hops[0].written_at
     table = Listing(
