@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -79,15 +80,93 @@ def test_dead_letters_are_listed_with_their_reason_and_can_be_replayed(data_dir:
     assert as_json(data_dir, "messages", "status")["dead_letters"] == 2
     replayed = run(data_dir, "messages", "replay", "bad-1")
     assert replayed.exit_code == 0
-    assert "replaying bad-1 to 2 subscription(s)" in replayed.stdout
+    assert "replaying 1 message(s) to 2 subscription(s)" in replayed.stdout
     again = as_json(data_dir, "messages", "dead-letters")  # still unreadable, dead once more
     assert {d["message_id"] for d in again} == {"bad-1"}
+
+
+def dead_letter(data_dir: Path, message_id: str, subject: str) -> None:
+    """A message of an event type no version of Tessera knows, handled and dead-lettered."""
+    queue = SqliteQueue(data_dir / "queue.db")
+    unheard = OutgoingMessage(
+        message_id, "tessera.catalog.Unheard.v9", "catalog", subject, f"c-{message_id}",
+        None, "{}", 0.0,
+    )  # fmt: skip
+    queue.publish([unheard])
+    queue.close()
+    assert run(data_dir, "worker", "--until-idle").exit_code == 0
+
+
+def test_dead_letters_show_their_subject_subscription_and_the_errors_first_line(
+    data_dir: Path,
+) -> None:
+    dead_letter(data_dir, "odd-1", "MUG-1")
+    listing = run(data_dir, "messages", "dead-letters", "--subscription", "inventory").stdout
+    header, row = listing.splitlines()
+    assert header.split("\t") == [
+        "Message", "Subscription", "Type", "Subject", "Attempts", "Died", "Error",
+    ]  # fmt: skip
+    cells = row.split("\t")
+    assert cells[:5] == ["odd-1", "inventory", "tessera.catalog.Unheard.v9", "MUG-1", "1"]
+    assert cells[6].startswith("unreadable: ")
+    assert len(as_json(data_dir, "messages", "dead-letters", "--type", "nope")) == 0
+
+
+def test_an_operator_replays_many_dead_letters_at_once(data_dir: Path) -> None:
+    for n in range(3):
+        dead_letter(data_dir, f"odd-{n}", "MUG-1")
+    assert len(as_json(data_dir, "messages", "dead-letters")) == 6  # inventory and ordering
+    only = run(data_dir, "messages", "replay", "--all", "--subscription", "ordering")
+    assert "replaying 3 message(s) to 3 subscription(s)" in only.stdout
+    every = run(data_dir, "messages", "replay", "--all", "--type", "tessera.catalog.Unheard.v9")
+    assert "replaying 3 message(s) to 6 subscription(s)" in every.stdout
+    hops = as_json(data_dir, "trace", "odd-0")
+    assert {(h["subscription"], h["replays"]) for h in hops} == {("inventory", 1), ("ordering", 2)}
+    for args in (["messages", "replay"], ["messages", "replay", "odd-1", "--all"]):
+        refused = run(data_dir, *args)
+        assert refused.exit_code == 2
+        assert "name one MESSAGE_ID, or give --all" in refused.stderr
+
+
+def test_a_discarded_dead_letter_leaves_the_list_and_stays_in_the_record(
+    data_dir: Path,
+) -> None:
+    dead_letter(data_dir, "odd-1", "MUG-1")
+    done = run(data_dir, "messages", "discard", "odd-1", "--reason", "sent by a test harness")
+    assert done.exit_code == 0, done.output
+    assert "discarded odd-1 in 2 subscription(s): sent by a test harness" in done.stdout
+    assert as_json(data_dir, "messages", "dead-letters") == []
+    assert as_json(data_dir, "messages", "status")["dead_letters"] == 0
+    for hop in as_json(data_dir, "trace", "odd-1"):
+        assert hop["state"] == "dead"
+        assert hop["discarded"].endswith(": sent by a test harness")
+        assert "@" in hop["discarded"].split(" ")[1]  # who: user@host
+    assert run(data_dir, "messages", "replay", "odd-1").exit_code == 1
+    for reason in ("", "two\nlines", "x" * 201):
+        refused = run(data_dir, "messages", "discard", "odd-1", "--reason", reason)
+        assert refused.exit_code == 1
+
+
+def test_a_queue_file_of_an_earlier_tessera_is_brought_up_to_date_by_setup(
+    data_dir: Path,
+) -> None:
+    with sqlite3.connect(data_dir / "queue.db") as db:
+        db.execute("ALTER TABLE deliveries DROP COLUMN replays")
+        db.execute("ALTER TABLE deliveries DROP COLUMN discarded")
+    refused = run(data_dir, "messages", "status")
+    assert refused.exit_code == 1
+    assert "lacks deliveries.replays, deliveries.discarded" in refused.stderr
+    assert "tessera db setup" in refused.stderr
+    assert run(data_dir, "db", "setup").exit_code == 0
+    assert as_json(data_dir, "messages", "status")["dead_letters"] == 0
 
 
 @pytest.mark.parametrize(
     ("args", "code", "says"),
     [
-        (["messages", "replay", "nope"], 1, "no dead letter with message id nope"),
+        (["messages", "replay", "nope"], 1, "no dead letter with message id 'nope'"),
+        (["messages", "discard", "nope", "--reason", "x"], 1, "no dead letter with message id"),
+        (["messages", "discard", "nope"], 2, "Missing option '--reason'"),
         (["trace", "nothing-here"], 1, "no message has correlation id"),
         (["worker", "--context", "billing"], 2, "no such context: billing"),
         (["--topology", "mesh", "messages", "status"], 2, "'mesh' is not one of"),

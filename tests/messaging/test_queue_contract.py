@@ -213,3 +213,40 @@ def test_purge_forgets_only_what_was_handled_long_enough_ago(
     assert [d.message_id for d in queue.dead_letters()] == ["m-2"]
     queue.publish([message(1)])  # long forgotten: it is a new message now
     assert take(queue) == ["m-1"]
+
+
+def test_dead_letters_say_what_they_are_about_and_replays_are_remembered(queue: Queue) -> None:
+    queue.bind("inventory", ["catalog"])
+    queue.publish([message(1), message(2)])
+    for delivery in queue.receive("inventory", 10, 30.0, "test"):
+        queue.dead_letter(delivery, "boom\nat line 3")
+    assert [(d.message_id, d.subject) for d in queue.dead_letters()] == [
+        ("m-1", "subject-1"),
+        ("m-2", "subject-2"),
+    ]
+    assert queue.replay("m-1", subscription="ordering") == 0
+    assert queue.replay("m-1", subscription="inventory") == 1
+    queue.ack(queue.receive("inventory", 10, 30.0, "test"))
+    [hop] = [h for h in queue.trace("m-1") if h.message_id == "m-1"]
+    assert (hop.state, hop.replays, hop.outcome) == ("done", 1, "done after 1 replay")
+
+
+def test_a_discarded_dead_letter_is_closed_for_good_and_kept_with_who_and_why(
+    queue: Queue,
+) -> None:
+    queue.bind("inventory", ["catalog"])
+    queue.publish([message(1)])
+    [delivery] = queue.receive("inventory", 10, 30.0, "test")
+    queue.dead_letter(delivery, "unreadable")
+    assert queue.discard("m-1", "a test message, sent by mistake", "ops@host") == 1
+    assert queue.dead_letters() == []
+    assert queue.replay("m-1") == 0
+    assert queue.discard("m-1", "again", "ops@host") == 0
+    assert queue.pending(["inventory"]) == 0
+    [status] = queue.status()
+    assert status.dead == 0
+    [hop] = queue.trace("m-1")
+    assert hop.state == "dead"
+    assert hop.discarded is not None
+    assert hop.discarded.startswith("by ops@host at ")
+    assert hop.outcome.endswith(": a test message, sent by mistake)")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import signal
+import socket
 from datetime import UTC, datetime
 from types import FrameType
 
@@ -13,6 +15,8 @@ import click
 from adapters.cli import logs
 from adapters.cli.app import Runtime, cli, fail, pass_runtime
 from adapters.cli.render import Column, Listing, print_json, stdout_is_terminal
+from application.shared.queue import DeadLetter
+from domain.shared.bounds import REASON_LENGTH, checked_text, quoted
 
 
 @cli.command()
@@ -100,35 +104,90 @@ def status(runtime: Runtime, as_json: bool) -> None:
     queue.show()
 
 
+_SUBSCRIPTION = click.option("--subscription", help="Only the dead letters of this subscription.")
+_TYPE = click.option("--type", "event_type", help="Only dead letters of this event type.")
+
+
+def _dead_letters(
+    runtime: Runtime, subscription: str | None, event_type: str | None
+) -> list[DeadLetter]:
+    letters = runtime.tessera.operations.dead_letters()
+    return [letter for letter in letters if letter.matches(subscription, event_type)]
+
+
 @messages.command("dead-letters")
+@_SUBSCRIPTION
+@_TYPE
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @pass_runtime
-def dead_letters(runtime: Runtime, as_json: bool) -> None:
-    """Messages a subscription gave up on, with the reason."""
-    letters = runtime.tessera.operations.dead_letters()
+def dead_letters(
+    runtime: Runtime, subscription: str | None, event_type: str | None, as_json: bool
+) -> None:
+    """Messages a subscription gave up on: what they are about, and why (the error's first
+    line; --json has all of it)."""
+    letters = _dead_letters(runtime, subscription, event_type)
     if as_json:
         print_json(letters)
         return
     table = Listing(
-        "Dead letters", "Message", "Subscription", "Type", Column("Attempts", "number"), "Died",
-        Column("Error", "text"),
+        "Dead letters", "Message", "Subscription", "Type", "Subject",
+        Column("Attempts", "number"), "Died", Column("Error", "text"),
     )  # fmt: skip
     for d in letters:
-        table.add(d.message_id, d.subscription, d.type, d.attempts, _clock(d.dead_at), d.error)
+        error = d.error.splitlines()[0] if d.error else "-"
+        table.add(
+            d.message_id, d.subscription, d.type, d.subject, d.attempts, _clock(d.dead_at), error
+        )
     table.show()
 
 
 @messages.command("replay")
-@click.argument("message_id")
+@click.argument("message_id", required=False)
+@click.option("--all", "every", is_flag=True, help="Every dead letter (of the filters given).")
+@_SUBSCRIPTION
+@_TYPE
 @pass_runtime
-def replay(runtime: Runtime, message_id: str) -> None:
-    """Deliver a dead-lettered message again."""
-    count = runtime.tessera.operations.replay(message_id)
+def replay(
+    runtime: Runtime,
+    message_id: str | None,
+    every: bool,
+    subscription: str | None,
+    event_type: str | None,
+) -> None:
+    """Deliver dead-lettered messages again: one by its id, or --all of them."""
+    if (message_id is None) == (not every):
+        fail("name one MESSAGE_ID, or give --all (with --subscription or --type to narrow it)", 2)
+    operations = runtime.tessera.operations
+    if message_id is not None:
+        ids = [message_id]
+    else:
+        ids = sorted({d.message_id for d in _dead_letters(runtime, subscription, event_type)})
+    count = sum(operations.replay(one, subscription) for one in ids)
     if count == 0:
-        fail(f"no dead letter with message id {message_id}")
-    click.echo(f"replaying {message_id} to {count} subscription(s)")
+        fail(
+            f"no dead letter with message id {quoted(message_id)}"
+            if message_id
+            else ("no dead letter to replay")
+        )
+    click.echo(f"replaying {len(ids)} message(s) to {count} subscription(s)")
     if runtime.settings.delivers_inline:
         runtime.tessera.deliver()
+
+
+@messages.command("discard")
+@click.argument("message_id")
+@click.option("--reason", required=True, help="Why it is closed for good; kept with it.")
+@_SUBSCRIPTION
+@pass_runtime
+def discard(runtime: Runtime, message_id: str, reason: str, subscription: str | None) -> None:
+    """Close a dead letter for good. It is never delivered again; who closed it, when and
+    why stay in its record and in the order's timeline."""
+    why = checked_text("reason", reason, REASON_LENGTH)
+    who = f"{getpass.getuser()}@{socket.gethostname()}"
+    count = runtime.tessera.operations.discard(message_id, why, who, subscription)
+    if count == 0:
+        fail(f"no dead letter with message id {quoted(message_id)}")
+    click.echo(f"discarded {message_id} in {count} subscription(s): {why}")
 
 
 @cli.command()

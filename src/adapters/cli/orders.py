@@ -98,9 +98,9 @@ def show_order(runtime: Runtime, order_id: str, as_json: bool) -> None:
     for line in order.lines:
         lines.add(line.sku, line.quantity, line.unit_price, order.currency)
     lines.show()
-    steps = Listing("Timeline", "Context", "Event", "To", "Outcome")
+    steps = Listing("Timeline", "Context", "Event", "To", Column("Outcome", "text"))
     for hop in timeline:
-        steps.add(hop.source, hop.type.split(".")[2], hop.subscription or "-", hop.state or "-")
+        steps.add(hop.source, hop.type.split(".")[2], hop.subscription or "-", hop.outcome)
     steps.show()
 
 

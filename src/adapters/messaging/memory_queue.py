@@ -16,6 +16,7 @@ from application.shared.queue import (
     OutgoingMessage,
     SubscriptionStatus,
     TraceHop,
+    discard_record,
 )
 
 
@@ -34,6 +35,8 @@ class _Slot:
     handled_at: float | None = None
     error: str | None = None
     dead_at: float | None = None
+    replays: int = 0
+    discarded: str | None = None
 
     def ready_at(self, now: float) -> bool:
         leased = self.lease_until is not None and self.lease_until > now
@@ -46,7 +49,13 @@ class _Slot:
     def dead_letter(self) -> DeadLetter:
         m = self.message
         return DeadLetter(
-            self.subscription, m.id, m.type, self.error or "", self.attempts, self.dead_at or 0.0
+            self.subscription,
+            m.id,
+            m.type,
+            self.error or "",
+            self.attempts,
+            self.dead_at or 0.0,
+            m.subject,
         )
 
     def hop(self) -> TraceHop:
@@ -67,6 +76,8 @@ def _hop(message: OutgoingMessage, slot: _Slot | None) -> TraceHop:
         state=slot.state if slot else None,
         delivered_at=slot.delivered_at if slot else None,
         handled_at=slot.handled_at if slot else None,
+        replays=slot.replays if slot else 0,
+        discarded=slot.discarded if slot else None,
     )
 
 
@@ -185,7 +196,7 @@ class InMemoryQueue:
                         ready=sum(1 for s in ready if s.ready_at(now)),
                         waiting_to_retry=sum(1 for s in ready if s.available_at > now),
                         in_flight=sum(1 for s in ready if (s.lease_until or 0.0) > now),
-                        dead=sum(1 for _ in self._where("dead", {name})),
+                        dead=sum(1 for s in self._where("dead", {name}) if not s.discarded),
                         oldest_age_seconds=None if oldest is None else max(now - oldest, 0.0),
                     )
                 )
@@ -193,15 +204,35 @@ class InMemoryQueue:
 
     def dead_letters(self) -> list[DeadLetter]:
         with self._lock:
-            dead = sorted(self._where("dead"), key=lambda s: (s.dead_at or 0.0, s.id))
-            return [slot.dead_letter() for slot in dead]
+            dead = [s for s in self._where("dead") if not s.discarded]
+            return [slot.dead_letter() for slot in sorted(dead, key=lambda s: (s.dead_at, s.id))]
 
-    def replay(self, message_id: str) -> int:
+    def _dead(self, message_id: str, subscription: str | None) -> list[_Slot]:
+        return [
+            s
+            for s in self._where("dead")
+            if s.message.id == message_id
+            and subscription in (None, s.subscription)
+            and not s.discarded
+        ]
+
+    def replay(self, message_id: str, subscription: str | None = None) -> int:
         now = self._clock()
         with self._lock:
-            dead = [s for s in self._where("dead") if s.message.id == message_id]
+            dead = self._dead(message_id, subscription)
             for slot in dead:
-                slot.state, slot.attempts, slot.available_at, slot.dead_at = "ready", 0, now, None
+                slot.state, slot.attempts, slot.available_at = "ready", 0, now
+                slot.replays += 1
+            return len(dead)
+
+    def discard(
+        self, message_id: str, reason: str, by: str, subscription: str | None = None
+    ) -> int:
+        record = discard_record(by, self._clock(), reason)
+        with self._lock:
+            dead = self._dead(message_id, subscription)
+            for slot in dead:
+                slot.discarded = record
             return len(dead)
 
     def trace(self, identifier: str) -> list[TraceHop]:

@@ -22,6 +22,7 @@ from application.shared.queue import (
     OutgoingMessage,
     SubscriptionStatus,
     TraceHop,
+    discard_record,
 )
 
 _SCHEMA = """
@@ -61,11 +62,18 @@ CREATE TABLE IF NOT EXISTS deliveries (
     handled_at REAL,
     error TEXT,
     dead_at REAL,
+    replays INTEGER NOT NULL DEFAULT 0,
+    discarded TEXT,
     UNIQUE (subscription, message_id)
 );
 CREATE INDEX IF NOT EXISTS deliveries_ready ON deliveries (subscription, state, available_at);
 CREATE INDEX IF NOT EXISTS deliveries_by_message ON deliveries (message_id);
 """
+
+_ADDED_SINCE_FIRST_RELEASE = {
+    "deliveries": {"replays": "INTEGER NOT NULL DEFAULT 0", "discarded": "TEXT"},
+}
+"""Columns a queue file written by an earlier Tessera lacks; `tessera db setup` adds them."""
 
 
 class SqliteQueue:
@@ -99,8 +107,17 @@ class SqliteQueue:
         if create:
             # Every statement is idempotent; executescript commits on its own.
             self._db.executescript(_SCHEMA)
+            for table, column, kind in self._missing_columns():
+                self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
         else:
             self._check_tables()
+
+    def _missing_columns(self) -> list[tuple[str, str, str]]:
+        missing = []
+        for table, columns in _ADDED_SINCE_FIRST_RELEASE.items():
+            present = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+            missing += [(table, c, kind) for c, kind in columns.items() if c not in present]
+        return missing
 
     def _check_tables(self) -> None:
         found = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master")}
@@ -109,6 +126,11 @@ class SqliteQueue:
             raise StorageUnavailable(
                 f"queue database {self._path} lacks {', '.join(sorted(missing))};"
                 " prepare the data directory with 'tessera db setup'"
+            )
+        if columns := [f"{table}.{column}" for table, column, _ in self._missing_columns()]:
+            raise StorageUnavailable(
+                f"queue database {self._path} was written by an earlier Tessera and lacks"
+                f" {', '.join(columns)}; bring it up to date with 'tessera db setup'"
             )
 
     def close(self) -> None:
@@ -317,7 +339,7 @@ class SqliteQueue:
                 "     AND (d.lease_until IS NULL OR d.lease_until <= ?)),"
                 " sum(d.state = 'ready' AND d.available_at > ?),"
                 " sum(d.state = 'ready' AND d.lease_until > ?),"
-                " sum(d.state = 'dead'),"
+                " sum(d.state = 'dead' AND d.discarded IS NULL),"
                 " min(CASE WHEN d.state = 'ready' THEN m.written_at END)"
                 " FROM (SELECT DISTINCT subscription FROM bindings) b"
                 " LEFT JOIN deliveries d ON d.subscription = b.subscription"
@@ -340,19 +362,34 @@ class SqliteQueue:
     def dead_letters(self) -> list[DeadLetter]:
         with self._read() as db:
             rows = db.execute(
-                "SELECT d.subscription, d.message_id, m.type, d.error, d.attempts, d.dead_at"
-                " FROM deliveries d JOIN messages m ON m.id = d.message_id"
-                " WHERE d.state = 'dead' ORDER BY d.dead_at, d.id"
+                "SELECT d.subscription, d.message_id, m.type, d.error, d.attempts, d.dead_at,"
+                " m.subject FROM deliveries d JOIN messages m ON m.id = d.message_id"
+                " WHERE d.state = 'dead' AND d.discarded IS NULL ORDER BY d.dead_at, d.id"
             ).fetchall()
         return [DeadLetter(*row) for row in rows]
 
-    def replay(self, message_id: str) -> int:
+    _DEAD = (
+        " WHERE message_id = ? AND state = 'dead' AND discarded IS NULL"
+        " AND (? IS NULL OR subscription = ?)"
+    )
+
+    def replay(self, message_id: str, subscription: str | None = None) -> int:
         with self._write() as db:
             cursor = db.execute(
                 "UPDATE deliveries SET state = 'ready', attempts = 0, available_at = ?,"
-                " lease_until = NULL, leased_by = NULL, dead_at = NULL"
-                " WHERE message_id = ? AND state = 'dead'",
-                (self._clock(), message_id),
+                " lease_until = NULL, leased_by = NULL, replays = replays + 1" + self._DEAD,
+                (self._clock(), message_id, subscription, subscription),
+            )
+            return cursor.rowcount
+
+    def discard(
+        self, message_id: str, reason: str, by: str, subscription: str | None = None
+    ) -> int:
+        record = discard_record(by, self._clock(), reason)
+        with self._write() as db:
+            cursor = db.execute(
+                "UPDATE deliveries SET discarded = ?" + self._DEAD,
+                (record, message_id, subscription, subscription),
             )
             return cursor.rowcount
 
@@ -360,7 +397,8 @@ class SqliteQueue:
         with self._read() as db:
             rows = db.execute(
                 "SELECT m.id, m.type, m.source, m.subject, m.correlation_id, m.causation_id,"
-                " m.written_at, d.subscription, d.state, d.delivered_at, d.handled_at"
+                " m.written_at, d.subscription, d.state, d.delivered_at, d.handled_at,"
+                " coalesce(d.replays, 0), d.discarded"
                 " FROM messages m LEFT JOIN deliveries d ON d.message_id = m.id"
                 " WHERE m.correlation_id IN (SELECT correlation_id FROM messages"
                 "   WHERE correlation_id = ? OR subject = ? OR id = ?)",

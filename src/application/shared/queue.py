@@ -8,6 +8,7 @@ reaches it and can be dead-lettered with a reason instead of vanishing.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from datetime import UTC, datetime
 from typing import Protocol
 
 import attrs
@@ -62,6 +63,11 @@ class DeadLetter:
     error: str
     attempts: int
     dead_at: float
+    subject: str = ""
+    """What the message is about: the order, the SKU."""
+
+    def matches(self, subscription: str | None, event_type: str | None) -> bool:
+        return subscription in (None, self.subscription) and event_type in (None, self.type)
 
 
 @attrs.frozen
@@ -89,6 +95,26 @@ class TraceHop:
     state: str | None
     delivered_at: float | None
     handled_at: float | None
+    replays: int = 0
+    """How often an operator replayed it after it was dead-lettered in this subscription."""
+    discarded: str | None = None
+    """Who closed the dead letter for good, when and why: it stays dead, and is kept."""
+
+    @property
+    def outcome(self) -> str:
+        """What became of it, with its history: `done after 1 replay`, `discarded (...)`."""
+        if self.discarded is not None:
+            return f"discarded ({self.discarded})"
+        state = self.state or "-"
+        if self.replays:
+            return f"{state} after {self.replays} replay{'s' if self.replays > 1 else ''}"
+        return state
+
+
+def discard_record(by: str, at: float, reason: str) -> str:
+    """Who closed a dead letter, when and why, as the record keeps it."""
+    when = datetime.fromtimestamp(at, UTC).isoformat(timespec="seconds")
+    return f"by {by} at {when}: {reason}"
 
 
 class MessageQueue(Protocol):
@@ -139,10 +165,18 @@ class QueueOperations(Protocol):
 
     def status(self) -> list[SubscriptionStatus]: ...
 
-    def dead_letters(self) -> list[DeadLetter]: ...
+    def dead_letters(self) -> list[DeadLetter]:
+        """Messages given up on and not discarded, oldest first."""
 
-    def replay(self, message_id: str) -> int:
-        """Make a dead-lettered message ready again in each subscription it died in."""
+    def replay(self, message_id: str, subscription: str | None = None) -> int:
+        """Make a dead-lettered message ready again in each subscription it died in (or in
+        the one named); the number of subscriptions."""
+
+    def discard(
+        self, message_id: str, reason: str, by: str, subscription: str | None = None
+    ) -> int:
+        """Close a dead letter for good, keeping who closed it, when and why; the number of
+        subscriptions it was closed in."""
 
     def trace(self, identifier: str) -> list[TraceHop]:
         """Every message of the conversations a correlation id or an aggregate id took part in."""
