@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -232,3 +233,37 @@ def test_settings_from_python_are_held_to_the_same_ranges() -> None:
             Settings.in_memory(**options)
     with pytest.raises(ValueError, match="max_attempts must be at least 1, not 0"):
         RetryPolicy(max_attempts=0)
+
+
+def test_a_trace_draws_the_journey_as_a_sequence_diagram_of_the_same_hops(
+    data_dir: Path,
+) -> None:
+    env = {"TESSERA_RETRY_FIRST_DELAY": "0.01"}
+    assert run(data_dir, "inventory", "receive", "MUG-1", "5").exit_code == 0
+    placed = run(
+        data_dir, "orders", "place", "--customer", "c-1", "--line", "MUG-1:1",
+        "--card", "tok_gatewayError", "--address", "1 Main St", "--json", env=env,
+    )  # fmt: skip
+    order_id = json.loads(placed.stdout)["id"]
+    hops = [h for h in as_json(data_dir, "trace", order_id) if h["state"] != "ignored"]
+    diagram = run(data_dir, "trace", order_id, "--format", "mermaid").stdout.splitlines()
+    assert diagram[0] == "sequenceDiagram"
+    participants = [line.split()[-1] for line in diagram if line.strip().startswith("participant")]
+    assert participants == ["ordering", "inventory", "payments", "shipping"]
+    arrows = [line.strip() for line in diagram[1 + len(participants) :]]
+    assert len(arrows) == len(hops)
+    for arrow, hop in zip(arrows, hops, strict=True):
+        event = hop["type"].split(".", 2)[2]
+        if hop["subscription"] is None:
+            assert arrow == f"Note over {hop['source']}: {event} (to no one)"
+        else:
+            assert arrow.startswith(f"{hop['source']}->>{hop['subscription']}: {event}")
+    [charge] = [a for a in arrows if "->>payments: PaymentRequested" in a]
+    assert charge.endswith("(3 attempts)")  # failed twice, then captured
+
+
+def test_a_dead_letter_is_drawn_as_a_lost_message(data_dir: Path) -> None:
+    dead_letter(data_dir, "odd-1", "MUG-1")
+    diagram = run(data_dir, "trace", "odd-1", "--format", "mermaid").stdout
+    assert "catalog-xinventory: Unheard.v9 (dead)" in diagram
+    assert "catalog-xordering: Unheard.v9 (dead)" in diagram

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import Result
 
+from application.ordering.commands import OrderLineRequest, PlaceOrder
 from tests.cli import invoke
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -283,3 +285,94 @@ def test_the_context_map_says_who_publishes_and_who_reacts(tmp_path: Path) -> No
     assert re.search(
         r"ordering\s+tessera\.ordering\.OrderCancelled\.v1\s+-> inventory, payments", text
     )
+
+
+def test_orders_are_listed_newest_first_and_narrowed_by_customer_time_and_count(
+    shop: Path,
+) -> None:
+    first = place(shop, "MUG-1:1")
+    second = place(shop, "MUG-1:1")
+    listed = as_json(shop, "orders", "list")
+    assert [o["id"] for o in listed] == [second, first]
+    placed = [datetime.fromisoformat(o["placed_at"]) for o in listed]
+    assert placed[0] >= placed[1]
+    assert all(p.utcoffset() == timedelta(0) for p in placed)
+    assert as_json(shop, "orders", "list", "--customer", "someone-else") == []
+    assert len(as_json(shop, "orders", "list", "--customer", "c-1")) == 2
+    after_first = (placed[1] + timedelta(microseconds=1000)).isoformat()
+    assert [o["id"] for o in as_json(shop, "orders", "list", "--since", after_first)] == [second]
+    assert [o["id"] for o in as_json(shop, "orders", "list", "--until", after_first)] == [first]
+    assert as_json(shop, "orders", "list", "--since", "2020-01-01", "--until", "2020-01-02") == []
+    limited = run(shop, "orders", "list", "--limit", "1")
+    assert limited.stdout.splitlines()[1].startswith(second)
+    assert limited.stderr == "1 more order(s) not shown; see them with --limit\n"
+
+
+def test_a_default_listing_is_a_screenful_and_says_how_many_more_there_are(shop: Path) -> None:
+    from adapters.bootstrap import Settings, bootstrap
+
+    with bootstrap(Settings(data_dir=shop)) as app:
+        for n in range(25):
+            app.handle(
+                PlaceOrder(f"c-{n}", [OrderLineRequest("MUG-1", 1)], "tok_visa", "1 Main St")
+            )
+    table = run(shop, "orders", "list")
+    assert len(table.stdout.splitlines()) == 1 + 20
+    assert "5 more order(s) not shown" in table.stderr
+    assert len(as_json(shop, "orders", "list")) == 25  # a program gets them all
+
+
+@pytest.mark.parametrize("when", ["yesterday", "2026-13-01", "\uff12\uff10\uff12\uff16-01-01"])
+def test_a_time_that_is_not_iso_8601_is_a_usage_error(shop: Path, when: str) -> None:
+    result = run(shop, "orders", "list", "--since", when)
+    assert result.exit_code == 2
+    assert "is not a date or time (write it like 2026-11-25T14:30)" in result.stderr
+
+
+def test_an_order_shows_its_payment_its_parcel_and_who_cancelled_it_when(shop: Path) -> None:
+    shipped = order(shop, place(shop, "MUG-1:2"))
+    assert shipped["payment"]["status"] == "captured"
+    assert (shipped["payment"]["captured"], shipped["payment"]["refunded"]) == ("25.00", "0.00")
+    assert shipped["shipment"]["tracking_number"] == shipped["tracking_number"]
+    assert shipped["shipment"]["id"].startswith("shp-")
+    shown = ok(shop, "orders", "show", shipped["id"]).stdout
+    assert "payment: captured, captured 25.00 EUR, refunded 0.00 EUR" in shown
+    assert f"shipment: {shipped['shipment']['id']}, dispatched, tracking TRK-" in shown
+
+    declined = order(shop, place(shop, "MUG-1:1", card="tok_chargeDeclined"))
+    assert (declined["cancelled_by"], declined["payment"]["decline_reason"]) == (
+        "payments",
+        "card declined",
+    )
+    assert declined["cancelled_at"] >= declined["placed_at"]
+    assert declined["shipment"] is None
+    shown = ok(shop, "orders", "show", declined["id"]).stdout
+    assert f"cancelled by payments at {declined['cancelled_at']}" in shown
+    assert "payment: declined: card declined" in shown
+    assert "shipment: not sent yet" in shown
+
+    greedy = order(shop, place(shop, "TEE-1:50"))
+    assert (greedy["cancelled_by"], greedy["payment"]["status"]) == ("inventory", "voided")
+    assert "payment: none taken: the order was cancelled first" in (
+        ok(shop, "orders", "show", greedy["id"]).stdout
+    )
+
+
+def test_an_order_is_found_by_a_unique_beginning_of_its_id(shop: Path) -> None:
+    from adapters.bootstrap import Settings, bootstrap
+
+    with bootstrap(Settings(data_dir=shop)) as app:
+        for suffix in ("1", "2"):
+            line = [OrderLineRequest("MUG-1", 1)]
+            app.handle(PlaceOrder("c-1", line, "tok_visa", "1 Main St", f"abcdefgh-{suffix}"))
+    assert order(shop, "abcdefgh-2")["id"] == "abcdefgh-2"
+    ambiguous = run(shop, "orders", "show", "abcdefgh")
+    assert ambiguous.exit_code == 1
+    assert "2 orders begin with abcdefgh: abcdefgh-1, abcdefgh-2; give more of the id" in (
+        ambiguous.stderr
+    )
+    unique = place(shop, "MUG-1:1")
+    assert order(shop, unique[:8])["id"] == unique
+    too_short = run(shop, "orders", "show", unique[:7])
+    assert too_short.exit_code == 1
+    assert f"no order with id {unique[:7]}" in too_short.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -33,6 +34,7 @@ def prices() -> dict[Sku, ListedPrice]:
     return {MUG: ListedPrice(MUG, Money.of("9999999.99", "EUR"))}
 
 
+NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 UNPRINTABLE = ["line\nbreak", "tab\there", "escape \x1b[31mred", "nul\x00", "bidi \u202e", "\ud800"]
 
 
@@ -85,21 +87,21 @@ def test_a_product_name_that_is_not_text_is_refused_like_an_empty_one(name: obje
 )
 def test_an_orders_texts_have_bounds(customer: str, address: str, says: str) -> None:
     with pytest.raises(BusinessRuleViolation, match=says):
-        Order.place(OrderId("o-1"), customer, address, [(MUG, 1)], prices())
+        Order.place(OrderId("o-1"), customer, address, [(MUG, 1)], prices(), NOW)
 
 
 def test_an_order_has_at_most_a_hundred_lines() -> None:
     skus = [Sku(f"SKU-{n:03}") for n in range(101)]
     prices = {sku: ListedPrice(sku, Money.of("1.00", "EUR")) for sku in skus}
     with pytest.raises(BusinessRuleViolation, match="at most 100 lines"):
-        Order.place(OrderId("o-1"), "c-1", "1 Main St", [(s, 1) for s in skus], prices)
+        Order.place(OrderId("o-1"), "c-1", "1 Main St", [(s, 1) for s in skus], prices, NOW)
 
 
 def test_an_orders_total_stays_within_what_money_holds() -> None:
     with pytest.raises(BusinessRuleViolation) as refused:
-        Order.place(OrderId("o-1"), "c-1", "1 Main St", [(MUG, 1_000_000)], prices())
+        Order.place(OrderId("o-1"), "c-1", "1 Main St", [(MUG, 1_000_000)], prices(), NOW)
     assert refused.value.rule == "OrderTotalMustStayWithinBounds"
-    order = Order.place(OrderId("o-1"), "c-1", "1 Main St", [(MUG, 1_000)], prices())
+    order = Order.place(OrderId("o-1"), "c-1", "1 Main St", [(MUG, 1_000)], prices(), NOW)
     assert order.total == Money(Decimal("9999999990.00"), "EUR")
 
 
@@ -111,7 +113,7 @@ def test_an_order_id_is_short_plain_text(order_id: str) -> None:
 
 
 def test_a_card_token_is_bounded_text() -> None:
-    order = Order.place(OrderId("o-1"), "c-1", "1 Main St", [(MUG, 1)], prices())
+    order = Order.place(OrderId("o-1"), "c-1", "1 Main St", [(MUG, 1)], prices(), NOW)
     with pytest.raises(BusinessRuleViolation, match="card token must be at most 64"):
         Fulfilment.start(order, "t" * 65)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
@@ -16,6 +18,9 @@ from domain.shared.money import Money
 MUG, TEE, OLD = Sku("MUG-1"), Sku("TEE-1"), Sku("OLD-1")
 
 
+NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+
+
 def price_list() -> dict[Sku, ListedPrice | None]:
     # Built afresh for each test: objects made before the ORM maps their class can't be loaded.
     return {
@@ -27,7 +32,7 @@ def price_list() -> dict[Sku, ListedPrice | None]:
 
 
 def place(*lines: tuple[Sku, int], address: str = "1 Main St") -> Order:
-    return Order.place(OrderId("o-1"), "c-1", address, list(lines), price_list())
+    return Order.place(OrderId("o-1"), "c-1", address, list(lines), price_list(), NOW)
 
 
 def test_an_order_takes_its_prices_from_the_price_list_and_totals_them() -> None:
@@ -99,10 +104,10 @@ def test_a_delivery_heard_of_before_the_dispatch_waits_for_it() -> None:
 def test_answers_for_a_cancelled_order_change_nothing() -> None:
     order = place((MUG, 1))
     saga = Fulfilment.start(order, "tok_visa")
-    order.cancel(CancelReason.CUSTOMER_REQUEST)
+    order.cancel(CancelReason.CUSTOMER_REQUEST, NOW)
     saga.stock_reserved(order)
     saga.payment_captured(order)
-    saga.payment_declined(order)
+    saga.payment_declined(order, NOW)
     assert (order.status, order.cancel_reason) == (
         OrderStatus.CANCELLED,
         CancelReason.CUSTOMER_REQUEST,
@@ -121,7 +126,7 @@ def test_once_the_shipment_is_requested_the_order_cannot_be_cancelled(status: st
     if status == "completed":
         order.delivered()
     with pytest.raises(BusinessRuleViolation) as refused:
-        order.cancel(CancelReason.CUSTOMER_REQUEST)
+        order.cancel(CancelReason.CUSTOMER_REQUEST, NOW)
     assert refused.value.rule == "OrderCanBeCancelledUntilShipmentIsRequested"
     assert order.status.value == status
 
@@ -150,11 +155,11 @@ class OrderLifecycle(RuleBasedStateMachine):
             case "reserved":
                 self.saga.stock_reserved(self.order)
             case "rejected":
-                self.saga.stock_rejected(self.order, CancelReason.OUT_OF_STOCK)
+                self.saga.stock_rejected(self.order, CancelReason.OUT_OF_STOCK, NOW)
             case "captured":
                 self.saga.payment_captured(self.order)
             case "declined":
-                self.saga.payment_declined(self.order)
+                self.saga.payment_declined(self.order, NOW)
             case "dispatched":
                 self.order.shipped("TRK-1")
         self.after()
@@ -170,7 +175,7 @@ class OrderLifecycle(RuleBasedStateMachine):
     @rule()
     def customer_cancels(self) -> None:
         try:
-            self.order.cancel(CancelReason.CUSTOMER_REQUEST)
+            self.order.cancel(CancelReason.CUSTOMER_REQUEST, NOW)
         except BusinessRuleViolation:
             assert self.order.status in (
                 OrderStatus.PAID,

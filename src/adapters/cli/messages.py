@@ -15,7 +15,7 @@ import click
 from adapters.cli import logs
 from adapters.cli.app import Runtime, cli, fail, pass_runtime
 from adapters.cli.render import Column, Listing, print_json, stdout_is_terminal
-from application.shared.queue import DeadLetter
+from application.shared.queue import DeadLetter, TraceHop
 from domain.shared.bounds import REASON_LENGTH, checked_text, quoted
 
 
@@ -193,14 +193,25 @@ def discard(runtime: Runtime, message_id: str, reason: str, subscription: str | 
 @cli.command()
 @click.argument("identifier")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option(
+    "--format",
+    "style",
+    type=click.Choice(["table", "mermaid"]),
+    default="table",
+    show_default=True,
+    help="mermaid: a sequence diagram of the journey, to look at rather than read.",
+)
 @pass_runtime
-def trace(runtime: Runtime, identifier: str, as_json: bool) -> None:
+def trace(runtime: Runtime, identifier: str, as_json: bool, style: str) -> None:
     """Every message of the conversations a correlation id or an aggregate id took part in."""
     hops = runtime.tessera.operations.trace(identifier)
     if not hops:
         fail(f"no message has correlation id, aggregate id or message id {identifier}")
     if as_json:
         print_json(hops)
+        return
+    if style == "mermaid":
+        click.echo(sequence_diagram(hops))
         return
     table = Listing(
         f"Trace of {identifier}", "Written", "Message", "Context", "Type", "Subject", "To",
@@ -218,6 +229,36 @@ def trace(runtime: Runtime, identifier: str, as_json: bool) -> None:
             _after(h.handled_at, h.written_at) if h.state != "dead" else "dead",
         )
     table.show()
+
+
+def sequence_diagram(hops: list[TraceHop]) -> str:
+    """The journey as a Mermaid sequence diagram: the contexts as participants, in the order
+    they first take part; each delivery an arrow, marked when it was retried, replayed,
+    dead-lettered or discarded; a message no context reacts to, a note."""
+    hops = [hop for hop in hops if hop.state != "ignored"]  # no context reacted to those
+    contexts: list[str] = []
+    for hop in hops:
+        for context in (hop.source, hop.subscription):
+            if context is not None and context not in contexts:
+                contexts.append(context)
+    lines = ["sequenceDiagram", *(f"    participant {context}" for context in contexts)]
+    for hop in hops:
+        event = hop.type.split(".", 2)[2]
+        if hop.subscription is None:
+            lines.append(f"    Note over {hop.source}: {event} (to no one)")
+            continue
+        marks = [f"{hop.attempts} attempts"] if hop.attempts > 1 else []
+        if hop.replays or hop.discarded or hop.state in ("dead", "ready"):
+            marks.append(hop.outcome if hop.state != "ready" else "not handled yet")
+        arrow = "-x" if hop.state == "dead" else "->>"
+        label = f"{event} ({', '.join(marks)})" if marks else event
+        lines.append(f"    {hop.source}{arrow}{hop.subscription}: {_mermaid_text(label)}")
+    return "\n".join(lines)
+
+
+def _mermaid_text(text: str) -> str:
+    # A ';' or '#' would end or escape the statement in Mermaid.
+    return text.replace(";", ",").replace("#", "no. ")
 
 
 def _clock(at: float) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 import attrs
@@ -11,16 +12,21 @@ import click
 from adapters.bootstrap import ContextMapEntry, Settings, bootstrap
 from adapters.cli.app import Runtime, cli, fail, pass_runtime
 from adapters.cli.render import Column, Listing, plain, print_json
-from adapters.cli.types import whole_number
+from adapters.cli.types import MOMENT, WholeNumber, whole_number
 from adapters.payments.test_gateway import TEST_TOKENS
 from application.ordering.commands import CancelOrder, OrderLineRequest, PlaceOrder
-from application.ordering.queries import GetOrder, ListOrders, OrderView
+from application.ordering.handlers import MAX_LISTED
+from application.ordering.queries import FindOrders, GetOrder, OrderPage, OrderView
+from application.payments.queries import GetPayment, PaymentView
 from application.shared.outcome import Outcome
 from application.shipping.commands import DeliverShipment
-from application.shipping.queries import ListShipments, ShipmentView
+from application.shipping.queries import GetShipmentOfOrder, ListShipments, ShipmentView
 from domain.ordering.order import OrderStatus
 from domain.shared.bounds import quoted
+from domain.shared.errors import NotFound
 from domain.shipping.shipment import ShipmentStatus
+
+SCREENFUL = 20
 
 
 class OrderLineParam(click.ParamType[OrderLineRequest]):
@@ -81,17 +87,30 @@ def place(
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @pass_runtime
 def show_order(runtime: Runtime, order_id: str, as_json: bool) -> None:
-    """One order, its lines and the timeline of its messages."""
+    """One order: where it stands, its payment and parcel, its lines and the timeline of its
+    messages. ORDER_ID may be the first 8 or more characters of the id."""
     order: OrderView = runtime.handle(GetOrder(order_id))
+    payment = _answer(runtime, GetPayment(order.id))
+    shipment = _answer(runtime, GetShipmentOfOrder(order.id))
     # Deliveries to contexts that do not react to an event are left out of an order's story.
-    timeline = [h for h in runtime.tessera.operations.trace(order_id) if h.state != "ignored"]
+    timeline = [h for h in runtime.tessera.operations.trace(order.id) if h.state != "ignored"]
     if as_json:
-        data = attrs.asdict(order) | {"timeline": [attrs.asdict(h) for h in timeline]}
+        data = attrs.asdict(order) | {
+            "payment": None if payment is None else attrs.asdict(payment),
+            "shipment": None if shipment is None else attrs.asdict(shipment),
+            "timeline": [attrs.asdict(h) for h in timeline],
+        }
         click.echo(json.dumps(data, default=plain, indent=2))
         return
     reason = f" ({order.cancel_reason})" if order.cancel_reason else ""
     click.echo(f"order {order.id} for {order.customer_id}: {order.status}{reason}")
+    click.echo(f"placed at {order.placed_at or 'an unrecorded time'}")
+    if order.cancelled_by is not None:
+        by = "the customer" if order.cancelled_by == "customer" else order.cancelled_by
+        click.echo(f"cancelled by {by} at {order.cancelled_at or 'an unrecorded time'}")
     click.echo(f"total {order.total} {order.currency}, to {order.address}")
+    click.echo(f"payment: {_payment_line(payment)}")
+    click.echo(f"shipment: {_shipment_line(shipment)}")
     lines = Listing(
         "Lines", "SKU", Column("Quantity", "number"), Column("Unit price", "number"), "Currency"
     )
@@ -104,22 +123,74 @@ def show_order(runtime: Runtime, order_id: str, as_json: bool) -> None:
     steps.show()
 
 
+def _answer(runtime: Runtime, query: object) -> Any:
+    """What another context knows of the order, or None if it has not heard of it yet."""
+    try:
+        return runtime.handle(query)
+    except NotFound:
+        return None
+
+
+def _payment_line(payment: PaymentView | None) -> str:
+    if payment is None:
+        return "not taken yet"
+    if payment.status == "declined":
+        return f"declined: {payment.decline_reason}"
+    if payment.status == "voided":
+        return "none taken: the order was cancelled first"
+    captured, refunded = (
+        f"{amount} {payment.currency}" for amount in (payment.captured, payment.refunded)
+    )
+    return f"{payment.status}, captured {captured}, refunded {refunded}"
+
+
+def _shipment_line(shipment: ShipmentView | None) -> str:
+    if shipment is None:
+        return "not sent yet"
+    tracking = shipment.tracking_number or "no tracking number yet"
+    return f"{shipment.id}, {shipment.status}, tracking {tracking}"
+
+
 @orders.command("list")
 @click.option("--status", type=click.Choice([s.value for s in OrderStatus]), default=None)
+@click.option("--customer", help="Only this customer's orders.")
+@click.option("--since", type=MOMENT, help="Placed at or after (ISO 8601; UTC unless given).")
+@click.option("--until", type=MOMENT, help="Placed before (ISO 8601; UTC unless given).")
+@click.option(
+    "--limit",
+    type=WholeNumber(1, MAX_LISTED),
+    default=None,
+    help=f"At most this many (default {SCREENFUL} in a table, all in JSON).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @pass_runtime
-def list_orders(runtime: Runtime, status: str | None, as_json: bool) -> None:
-    """Every order, or those in one status."""
-    found: list[OrderView] = runtime.handle(ListOrders(status))
+def list_orders(
+    runtime: Runtime,
+    status: str | None,
+    customer: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    limit: int | None,
+    as_json: bool,
+) -> None:
+    """Orders, newest first: every one, or those of a status, a customer, a time."""
+    shown = limit if limit is not None or as_json else SCREENFUL
+    page: OrderPage = runtime.handle(FindOrders(customer, status, since, until, shown))
     if as_json:
-        print_json(found)
+        print_json(page.orders)
         return
     table = Listing(
-        "Orders", "Order", "Customer", "Status", "Reason", Column("Total", "number"), "Currency"
-    )
-    for o in found:
-        table.add(o.id, o.customer_id, o.status, o.cancel_reason or "-", o.total, o.currency)
+        "Orders", "Order", "Placed", "Customer", "Status", "Reason", Column("Total", "number"),
+        "Currency",
+    )  # fmt: skip
+    for o in page.orders:
+        table.add(
+            o.id, o.placed_at or "-", o.customer_id, o.status, o.cancel_reason or "-", o.total,
+            o.currency,
+        )  # fmt: skip
     table.show()
+    if page.more:
+        click.echo(f"{page.more} more order(s) not shown; see them with --limit", err=True)
 
 
 @orders.command("cancel")

@@ -8,6 +8,7 @@ domain's business, so that it says the same on every path.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import click
@@ -56,5 +57,27 @@ class DecimalAmount(click.ParamType[Decimal]):
         return Decimal(str(value))
 
 
+class Moment(click.ParamType[datetime]):
+    """A date or a date and time in ISO 8601 (`2026-11-25`, `2026-11-25T14:30`,
+    `2026-11-25T14:30:00+01:00`); without a time zone, UTC."""
+
+    name = "when"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        text = str(value)
+        try:
+            if not text.isascii():
+                raise ValueError(text)
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            self.fail(f"{quoted(value)} is not a date or time (write it like 2026-11-25T14:30)")
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
 AMOUNT = DecimalAmount()
+MOMENT = Moment()
 WHOLE_NUMBER = WholeNumber()

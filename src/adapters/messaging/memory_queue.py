@@ -78,6 +78,7 @@ def _hop(message: OutgoingMessage, slot: _Slot | None) -> TraceHop:
         handled_at=slot.handled_at if slot else None,
         replays=slot.replays if slot else 0,
         discarded=slot.discarded if slot else None,
+        attempts=slot.attempts if slot else 0,
     )
 
 

@@ -398,7 +398,7 @@ class SqliteQueue:
             rows = db.execute(
                 "SELECT m.id, m.type, m.source, m.subject, m.correlation_id, m.causation_id,"
                 " m.written_at, d.subscription, d.state, d.delivered_at, d.handled_at,"
-                " coalesce(d.replays, 0), d.discarded"
+                " coalesce(d.replays, 0), d.discarded, coalesce(d.attempts, 0)"
                 " FROM messages m LEFT JOIN deliveries d ON d.message_id = m.id"
                 " WHERE m.correlation_id IN (SELECT correlation_id FROM messages"
                 "   WHERE correlation_id = ? OR subject = ? OR id = ?)",

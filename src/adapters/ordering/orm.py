@@ -9,6 +9,7 @@ from adapters.persistence.types import (
     ExactDecimal,
     IdentifierType,
     MoneyComposite,
+    UtcDateTime,
     enum_values,
     restore_unmapped_state,
 )
@@ -30,6 +31,8 @@ orders = Table(
     Column("cancel_reason", enum_values(CancelReason)),
     Column("tracking_number", String(64)),
     Column("version", Integer, nullable=False),
+    Column("placed_at", UtcDateTime(), index=True),
+    Column("cancelled_at", UtcDateTime()),
 )
 
 order_lines = Table(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import func, select
 
 from adapters.ordering.orm import orders
@@ -9,6 +11,7 @@ from adapters.persistence.repository import SqlAlchemyRepository
 from domain.ordering.fulfilment import Fulfilment
 from domain.ordering.order import Order, OrderStatus
 from domain.ordering.price_list import ListedPrice
+from domain.ordering.repository import OrderCriteria
 from domain.shared.identifiers import OrderId
 
 
@@ -16,6 +19,34 @@ class SqlAlchemyOrderRepository(SqlAlchemyRepository[Order]):
     entity = Order
     identity = "id"
     key = OrderId
+
+    def find(self, criteria: OrderCriteria, limit: int | None) -> tuple[Sequence[Order], int]:
+        where = []
+        if criteria.customer_id is not None:
+            where.append(orders.c.customer_id == criteria.customer_id)
+        if criteria.status is not None:
+            where.append(orders.c.status == criteria.status)
+        if criteria.since is not None:
+            where.append(orders.c.placed_at >= criteria.since)
+        if criteria.until is not None:
+            where.append(orders.c.placed_at < criteria.until)
+        newest_first = (orders.c.placed_at.desc().nulls_last(), orders.c.id)
+        query = select(Order).where(*where).order_by(*newest_first).limit(limit)
+        with self._session.no_autoflush:
+            found = self._session.scalars(query).unique().all()
+            total = self._session.scalar(select(func.count()).select_from(orders).where(*where))
+        return found, int(total or 0)
+
+    def ids_starting_with(self, prefix: str, limit: int) -> list[OrderId]:
+        # Ids are letters, digits, '-' and '_': '_' is LIKE's one wildcard to escape.
+        pattern = prefix.replace("\\", "\\\\").replace("_", "\\_") + "%"
+        query = (
+            select(orders.c.id)
+            .where(orders.c.id.like(pattern, escape="\\"))
+            .order_by(orders.c.id)
+            .limit(limit)
+        )
+        return list(self._session.scalars(query))
 
     def count_by_status(self) -> dict[OrderStatus, int]:
         query = select(orders.c.status, func.count()).group_by(orders.c.status)

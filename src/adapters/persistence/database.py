@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import Engine, MetaData, create_engine, event, inspect
+from sqlalchemy import Engine, MetaData, create_engine, event, inspect, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
+from sqlalchemy.schema import CreateColumn
 
 
 class StorageUnavailable(Exception):
@@ -66,7 +67,23 @@ def create_schema(engine: Engine, metadata: MetaData) -> None:
             if "already exists" in str(error.orig) and attempt < 4:
                 continue
             raise StorageUnavailable(f"cannot open database {engine.url}: {error.orig}") from None
+    _add_missing_columns(engine, metadata)
     _check_columns(engine, metadata)
+
+
+def _add_missing_columns(engine: Engine, metadata: MetaData) -> None:
+    """Bring a database written by an earlier Tessera up to date where that is only adding:
+    a column that may be empty, and the indexes. Anything else is refused by the check."""
+    found = inspect(engine)
+    with engine.begin() as connection:
+        for table in metadata.sorted_tables:
+            present = {column["name"] for column in found.get_columns(table.name)}
+            for column in table.columns:
+                if column.name not in present and column.nullable:
+                    spec = CreateColumn(column).compile(dialect=engine.dialect)
+                    connection.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {spec}"))
+            for index in table.indexes:
+                index.create(connection, checkfirst=True)
 
 
 def check_schema(engine: Engine, metadata: MetaData) -> None:
@@ -91,6 +108,7 @@ def _check_columns(engine: Engine, metadata: MetaData) -> None:
         if missing:
             raise StorageUnavailable(
                 f"database {engine.url.database} was written by another version of Tessera:"
-                f" table {table.name} lacks {', '.join(missing)}; there are no migrations yet,"
-                " so move the data directory aside and start again"
+                f" table {table.name} lacks {', '.join(missing)}; 'tessera db setup' adds"
+                " columns that may be empty, and for any other change the data directory must be"
+                " moved aside"
             )

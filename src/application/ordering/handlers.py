@@ -2,19 +2,40 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from application.ordering.commands import CancelOrder, PlaceOrder
-from application.ordering.queries import CountOrders, GetOrder, ListOrders, OrderView
+from application.ordering.queries import (
+    CountOrders,
+    FindOrders,
+    GetOrder,
+    ListOrders,
+    OrderPage,
+    OrderView,
+)
 from application.ordering.unit_of_work import OrderingUnitOfWork
 from application.shared.bus import Handlers
+from application.shared.clock import Clock, utc_now
+from application.shared.errors import ApplicationError
 from application.shared.outcome import Outcome
 from domain.ordering.fulfilment import Fulfilment
 from domain.ordering.order import CancelReason, Order, OrderStatus
-from domain.shared.bounds import member_of
-from domain.shared.errors import NotFound
+from domain.ordering.repository import OrderCriteria
+from domain.shared.bounds import member_of, quoted
+from domain.shared.errors import BusinessRuleViolation, NotFound
 from domain.shared.identifiers import OrderId, Sku
 
+SHORTEST_PREFIX = 8
+"""An order may be named by the first characters of its id, as long as they are this many."""
 
-def place_order(command: PlaceOrder, uow: OrderingUnitOfWork) -> OrderView:
+MAX_LISTED = 100_000
+
+
+class AmbiguousOrderId(ApplicationError):
+    """The beginning of an id that more than one order's id begins with."""
+
+
+def place_order(command: PlaceOrder, uow: OrderingUnitOfWork, clock: Clock) -> OrderView:
     order_id = OrderId(command.order_id) if command.order_id else OrderId.new()
     wanted = [(Sku(line.sku), line.quantity) for line in command.lines]
     with uow:
@@ -22,17 +43,19 @@ def place_order(command: PlaceOrder, uow: OrderingUnitOfWork) -> OrderView:
         if existing is not None:
             return OrderView.of(existing)  # placing the same order again changes nothing
         prices = {sku: uow.prices.get(sku) for sku, _ in wanted}
-        order = Order.place(order_id, command.customer_id, command.address, wanted, prices)
+        order = Order.place(
+            order_id, command.customer_id, command.address, wanted, prices, at=clock()
+        )
         uow.orders.add(order)
         uow.fulfilments.add(Fulfilment.start(order, command.card_token))
         uow.commit()
         return OrderView.of(order)
 
 
-def cancel_order(command: CancelOrder, uow: OrderingUnitOfWork) -> Outcome[OrderView]:
+def cancel_order(command: CancelOrder, uow: OrderingUnitOfWork, clock: Clock) -> Outcome[OrderView]:
     with uow:
         order = _existing(uow, command.order_id)
-        changed = order.cancel(CancelReason.CUSTOMER_REQUEST)
+        changed = order.cancel(CancelReason.CUSTOMER_REQUEST, at=clock())
         uow.commit()
         return Outcome(OrderView.of(order), changed)
 
@@ -49,6 +72,35 @@ def list_orders(query: ListOrders, uow: OrderingUnitOfWork) -> list[OrderView]:
         return [OrderView.of(o) for o in sorted(orders, key=lambda o: o.id)]
 
 
+def find_orders(query: FindOrders, uow: OrderingUnitOfWork) -> OrderPage:
+    limit = query.limit
+    if limit is not None and (
+        isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LISTED
+    ):
+        raise BusinessRuleViolation(
+            "ListingLimitMustBeWithinBounds",
+            f"a listing shows from 1 to {MAX_LISTED:,} orders, not {quoted(limit)}",
+        )
+    criteria = OrderCriteria(
+        customer_id=query.customer_id,
+        status=member_of(OrderStatus, query.status) if query.status is not None else None,
+        since=_moment("since", query.since),
+        until=_moment("until", query.until),
+    )
+    with uow:
+        found, total = uow.orders.find(criteria, limit)
+        return OrderPage([OrderView.of(order) for order in found], total)
+
+
+def _moment(what: str, at: object) -> datetime | None:
+    """A moment to compare with; one without a time zone is taken to be in UTC."""
+    if at is None:
+        return None
+    if not isinstance(at, datetime):
+        raise BusinessRuleViolation("MomentMustBeADatetime", f"{what} must be a moment in time")
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at
+
+
 def count_orders(query: CountOrders, uow: OrderingUnitOfWork) -> dict[str, int]:
     with uow:
         counts = uow.orders.count_by_status()
@@ -56,18 +108,31 @@ def count_orders(query: CountOrders, uow: OrderingUnitOfWork) -> dict[str, int]:
 
 
 def _existing(uow: OrderingUnitOfWork, order_id: str) -> Order:
+    """The order with this id, or the one order whose id begins with it (8 characters or
+    more), as a person copies the beginning of a long id."""
     order = uow.orders.get(OrderId(order_id))
+    if order is None and len(order_id) >= SHORTEST_PREFIX:
+        matches = uow.orders.ids_starting_with(order_id, 11)
+        if len(matches) > 1:
+            shown = ", ".join(str(match) for match in matches[:10])
+            more = " and more" if len(matches) > 10 else ""
+            raise AmbiguousOrderId(
+                f"{len(matches) if not more else 'over 10'} orders begin with {order_id}:"
+                f" {shown}{more}; give more of the id"
+            )
+        order = uow.orders.get(matches[0]) if matches else None
     if order is None:
         raise NotFound(f"no order with id {order_id}")
     return order
 
 
-def ordering_handlers(uow: OrderingUnitOfWork) -> Handlers:
+def ordering_handlers(uow: OrderingUnitOfWork, clock: Clock = utc_now) -> Handlers:
     """Every ordering command and query, bound to ordering's unit of work."""
     return {
-        PlaceOrder: lambda m: place_order(m, uow),
-        CancelOrder: lambda m: cancel_order(m, uow),
+        PlaceOrder: lambda m: place_order(m, uow, clock),
+        CancelOrder: lambda m: cancel_order(m, uow, clock),
         GetOrder: lambda m: get_order(m, uow),
         ListOrders: lambda m: list_orders(m, uow),
+        FindOrders: lambda m: find_orders(m, uow),
         CountOrders: lambda m: count_orders(m, uow),
     }

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import attrs
 
 from application.shared.bus import Query
-from domain.ordering.order import Order
+from domain.ordering.order import CancelReason, Order
 
 
 @attrs.frozen
@@ -17,7 +18,32 @@ class GetOrder(Query):
 
 @attrs.frozen
 class ListOrders(Query):
+    """Every order (or those in one status), by id."""
+
     status: str | None = None
+
+
+@attrs.frozen
+class FindOrders(Query):
+    """Orders newest first, narrowed by customer, status and when they were placed
+    (`since` inclusive, `until` exclusive), at most `limit` of them (None: all)."""
+
+    customer_id: str | None = None
+    status: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    limit: int | None = 20
+
+
+@attrs.frozen
+class OrderPage:
+    orders: list[OrderView]
+    total: int
+    """How many orders matched, shown or not."""
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.orders)
 
 
 @attrs.frozen
@@ -43,10 +69,16 @@ class OrderView:
     lines: list[OrderLineView]
     address: str
     tracking_number: str | None
+    placed_at: str | None
+    """ISO 8601, UTC."""
+    cancelled_at: str | None
+    cancelled_by: str | None
+    """The customer, or the context whose answer cancelled the order."""
 
     @classmethod
     def of(cls, order: Order) -> OrderView:
         total = order.total
+        reason = order.cancel_reason
         return cls(
             id=order.id.value,
             customer_id=order.customer_id,
@@ -60,4 +92,20 @@ class OrderView:
             ],
             address=order.shipping_address,
             tracking_number=order.tracking_number,
+            placed_at=_iso(order.placed_at),
+            cancelled_at=_iso(order.cancelled_at),
+            cancelled_by=None if reason is None else CANCELLED_BY[reason],
         )
+
+
+CANCELLED_BY = {
+    CancelReason.CUSTOMER_REQUEST: "customer",
+    CancelReason.OUT_OF_STOCK: "inventory",
+    CancelReason.PRODUCT_UNAVAILABLE: "inventory",
+    CancelReason.PAYMENT_DECLINED: "payments",
+}
+"""Who cancels an order for each reason: the customer, or the context whose answer it was."""
+
+
+def _iso(at: datetime | None) -> str | None:
+    return None if at is None else at.astimezone(UTC).isoformat(timespec="milliseconds")

@@ -14,6 +14,7 @@ from application.contracts.payments import PaymentCaptured, PaymentDeclined
 from application.contracts.shipping import ShipmentDelivered, ShipmentDispatched
 from application.ordering.unit_of_work import OrderingUnitOfWork
 from application.shared.bus import Reactions
+from application.shared.clock import Clock, utc_now
 from domain.ordering.fulfilment import Fulfilment
 from domain.ordering.order import CancelReason, Order
 from domain.ordering.price_list import ListedPrice
@@ -55,9 +56,11 @@ def on_stock_reserved(event: StockReserved, uow: OrderingUnitOfWork) -> None:
     fulfilment.stock_reserved(order)
 
 
-def on_stock_rejected(event: StockReservationRejected, uow: OrderingUnitOfWork) -> None:
+def on_stock_rejected(
+    event: StockReservationRejected, uow: OrderingUnitOfWork, clock: Clock = utc_now
+) -> None:
     order, fulfilment = _saga(uow, event.order_id)
-    fulfilment.stock_rejected(order, CancelReason(event.reason))
+    fulfilment.stock_rejected(order, CancelReason(event.reason), clock())
 
 
 def on_payment_captured(event: PaymentCaptured, uow: OrderingUnitOfWork) -> None:
@@ -65,9 +68,11 @@ def on_payment_captured(event: PaymentCaptured, uow: OrderingUnitOfWork) -> None
     fulfilment.payment_captured(order)
 
 
-def on_payment_declined(event: PaymentDeclined, uow: OrderingUnitOfWork) -> None:
+def on_payment_declined(
+    event: PaymentDeclined, uow: OrderingUnitOfWork, clock: Clock = utc_now
+) -> None:
     order, fulfilment = _saga(uow, event.order_id)
-    fulfilment.payment_declined(order)
+    fulfilment.payment_declined(order, clock())
 
 
 def on_shipment_dispatched(event: ShipmentDispatched, uow: OrderingUnitOfWork) -> None:
@@ -80,15 +85,15 @@ def on_shipment_delivered(event: ShipmentDelivered, uow: OrderingUnitOfWork) -> 
     order.delivered()
 
 
-def ordering_reactions() -> Reactions[OrderingUnitOfWork]:
+def ordering_reactions(clock: Clock = utc_now) -> Reactions[OrderingUnitOfWork]:
     return {
         ProductListed: on_product_listed,
         ProductPriceChanged: on_product_price_changed,
         ProductDiscontinued: on_product_discontinued,
         StockReserved: on_stock_reserved,
-        StockReservationRejected: on_stock_rejected,
+        StockReservationRejected: lambda event, uow: on_stock_rejected(event, uow, clock),
         PaymentCaptured: on_payment_captured,
-        PaymentDeclined: on_payment_declined,
+        PaymentDeclined: lambda event, uow: on_payment_declined(event, uow, clock),
         ShipmentDispatched: on_shipment_dispatched,
         ShipmentDelivered: on_shipment_delivered,
     }

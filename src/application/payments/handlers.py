@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from application.payments.queries import ListPayments, PaymentView
+from application.payments.queries import GetPayment, ListPayments, PaymentView
 from application.payments.unit_of_work import PaymentsUnitOfWork
 from application.shared.bus import Handlers
+from domain.shared.errors import NotFound
+from domain.shared.identifiers import OrderId
 
 
 def list_payments(query: ListPayments, uow: PaymentsUnitOfWork) -> list[PaymentView]:
@@ -13,5 +15,16 @@ def list_payments(query: ListPayments, uow: PaymentsUnitOfWork) -> list[PaymentV
         return [PaymentView.of(p) for p in payments]
 
 
+def get_payment(query: GetPayment, uow: PaymentsUnitOfWork) -> PaymentView:
+    with uow:
+        payment = uow.payments.get(OrderId(query.order_id))
+        if payment is None:
+            raise NotFound(f"payments has no payment for order {query.order_id}")
+        return PaymentView.of(payment)
+
+
 def payments_handlers(uow: PaymentsUnitOfWork) -> Handlers:
-    return {ListPayments: lambda m: list_payments(m, uow)}
+    return {
+        ListPayments: lambda m: list_payments(m, uow),
+        GetPayment: lambda m: get_payment(m, uow),
+    }

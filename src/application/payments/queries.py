@@ -16,12 +16,20 @@ class ListPayments(Query):
 
 
 @attrs.frozen
+class GetPayment(Query):
+    """The payment taken (or declined, or voided) for one order."""
+
+    order_id: str
+
+
+@attrs.frozen
 class PaymentView:
     order_id: str
     status: str
     captured: Decimal
     refunded: Decimal
     currency: str
+    decline_reason: str | None = None
 
     @classmethod
     def of(cls, payment: Payment) -> PaymentView:
@@ -31,4 +39,5 @@ class PaymentView:
             payment.captured_amount.amount,
             payment.refunded.amount,
             payment.amount.currency,
+            payment.decline_reason,
         )

@@ -99,6 +99,8 @@ class TraceHop:
     """How often an operator replayed it after it was dead-lettered in this subscription."""
     discarded: str | None = None
     """Who closed the dead letter for good, when and why: it stays dead, and is kept."""
+    attempts: int = 0
+    """How often the subscription was handed it; more than one means it was retried."""
 
     @property
     def outcome(self) -> str:

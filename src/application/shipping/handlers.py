@@ -5,10 +5,11 @@ from __future__ import annotations
 from application.shared.bus import Handlers
 from application.shared.outcome import Outcome
 from application.shipping.commands import DeliverShipment
-from application.shipping.queries import ListShipments, ShipmentView
+from application.shipping.queries import GetShipmentOfOrder, ListShipments, ShipmentView
 from application.shipping.unit_of_work import ShippingUnitOfWork
 from domain.shared.bounds import member_of, quoted
 from domain.shared.errors import NotFound
+from domain.shared.identifiers import OrderId
 from domain.shipping.shipment import ShipmentStatus
 
 
@@ -30,8 +31,17 @@ def list_shipments(query: ListShipments, uow: ShippingUnitOfWork) -> list[Shipme
         return [ShipmentView.of(s) for s in sorted(shipments, key=lambda s: s.id)]
 
 
+def get_shipment_of_order(query: GetShipmentOfOrder, uow: ShippingUnitOfWork) -> ShipmentView:
+    with uow:
+        shipment = uow.shipments.for_order(OrderId(query.order_id))
+        if shipment is None:
+            raise NotFound(f"shipping has no parcel for order {query.order_id}")
+        return ShipmentView.of(shipment)
+
+
 def shipping_handlers(uow: ShippingUnitOfWork) -> Handlers:
     return {
         DeliverShipment: lambda m: deliver_shipment(m, uow),
         ListShipments: lambda m: list_shipments(m, uow),
+        GetShipmentOfOrder: lambda m: get_shipment_of_order(m, uow),
     }

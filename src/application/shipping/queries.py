@@ -14,6 +14,13 @@ class ListShipments(Query):
 
 
 @attrs.frozen
+class GetShipmentOfOrder(Query):
+    """The parcel sent for one order."""
+
+    order_id: str
+
+
+@attrs.frozen
 class ShipmentView:
     id: str
     order_id: str

@@ -8,6 +8,8 @@ releasing the stock and refunding a capture.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import attrs
 
 from domain.ordering.order import CancelReason, Order, OrderStatus
@@ -57,9 +59,9 @@ class Fulfilment(AggregateRoot):
             self.payment_requested = True
             self._record(PaymentRequested(order.id, order.total, self.card_token))
 
-    def stock_rejected(self, order: Order, reason: CancelReason) -> None:
+    def stock_rejected(self, order: Order, reason: CancelReason, at: datetime) -> None:
         if order.status is OrderStatus.PENDING:  # otherwise the answer is stale
-            order.cancel(reason)
+            order.cancel(reason, at)
 
     def payment_captured(self, order: Order) -> None:
         if order.paid() and not self.shipment_requested:
@@ -67,6 +69,6 @@ class Fulfilment(AggregateRoot):
             lines = tuple((line.sku, line.quantity) for line in order.lines)
             self._record(ShipmentRequested(order.id, order.shipping_address, lines))
 
-    def payment_declined(self, order: Order) -> None:
+    def payment_declined(self, order: Order, at: datetime) -> None:
         if order.status is OrderStatus.AWAITING_PAYMENT:  # otherwise the answer is stale
-            order.cancel(CancelReason.PAYMENT_DECLINED)
+            order.cancel(CancelReason.PAYMENT_DECLINED, at)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from decimal import Decimal
 
 import attrs
@@ -109,6 +110,9 @@ class Order(AggregateRoot):
     status: OrderStatus = OrderStatus.PENDING
     cancel_reason: CancelReason | None = None
     tracking_number: str | None = None
+    placed_at: datetime | None = None
+    """None only for an order placed by a Tessera that did not yet record it."""
+    cancelled_at: datetime | None = None
 
     @classmethod
     def place(
@@ -118,6 +122,7 @@ class Order(AggregateRoot):
         shipping_address: str,
         wanted: Sequence[tuple[Sku, int]],
         prices: Mapping[Sku, ListedPrice | None],
+        at: datetime,
     ) -> Order:
         """Place an order at today's prices from ordering's own price list."""
         customer_id = checked_text("customer id", customer_id, CUSTOMER_ID_LENGTH)
@@ -136,7 +141,7 @@ class Order(AggregateRoot):
         check_rule(OrderIsInOneCurrency(frozenset(line.unit_price.currency for line in lines)))
         total = sum((line.unit_price.amount * line.quantity for line in lines), Decimal(0))
         check_rule(OrderTotalMustStayWithinBounds(total))
-        order = cls(order_id, customer_id, shipping_address, lines)
+        order = cls(order_id, customer_id, shipping_address, lines, placed_at=at)
         wanted_lines = tuple((line.sku, line.quantity) for line in lines)
         order._record(OrderPlaced(order_id, order.customer_id, wanted_lines, order.total))
         return order
@@ -180,12 +185,13 @@ class Order(AggregateRoot):
         if self.status is OrderStatus.SHIPPED:
             self._move(OrderStatus.COMPLETED, OrderCompleted(self.id))
 
-    def cancel(self, reason: CancelReason) -> bool:
+    def cancel(self, reason: CancelReason, at: datetime) -> bool:
         """Cancel until the shipment is requested; True if this call cancelled it."""
         if self.is_cancelled:
             return False
         check_rule(OrderCanBeCancelledUntilShipmentIsRequested(str(self.id), self.status.value))
         self.cancel_reason = reason
+        self.cancelled_at = at
         self._move(OrderStatus.CANCELLED, OrderCancelled(self.id, reason))
         return True
 
