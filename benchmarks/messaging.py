@@ -27,11 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from adapters.bootstrap import Settings, Topology, bootstrap, setup
-from adapters.catalog.module import CatalogDatabase
 from adapters.catalog.orm import metadata as catalog_metadata
 from adapters.catalog.orm import start_mappers as map_catalog
 from adapters.catalog.unit_of_work import SqlAlchemyCatalogUnitOfWork
-from adapters.inventory.module import InventoryDatabase
 from adapters.inventory.orm import metadata as inventory_metadata
 from adapters.inventory.orm import start_mappers as map_inventory
 from adapters.inventory.unit_of_work import SqlAlchemyInventoryUnitOfWork
@@ -39,6 +37,7 @@ from adapters.messaging.consumer import Consumer
 from adapters.messaging.relay import OutboxRelay
 from adapters.messaging.sqlite_queue import SqliteQueue
 from adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
+from adapters.persistence.settings import ContextDatabase
 from adapters.persistence.storage import Storage
 from application.catalog.commands import ListProduct
 from application.catalog.publishing import integration_events as catalog_events
@@ -87,12 +86,12 @@ def throughput(data_dir: Path, messages: int, reactions: Reactions[Any], title: 
     map_catalog()
     map_inventory()
     storage = Storage.create(data_dir)
-    catalog = CatalogDatabase.open("catalog", catalog_metadata, storage)
+    catalog = ContextDatabase.open("catalog", catalog_metadata, storage)
     with SqlAlchemyCatalogUnitOfWork(catalog.engine, catalog.tables, catalog_events) as uow:
         for n in range(messages):
             uow.products.add(Product.list(Sku(f"SKU-{n:06}"), f"Item {n}", Money.of("1", "EUR")))
         uow.commit()
-    inventory = InventoryDatabase.open("inventory", inventory_metadata, storage)
+    inventory = ContextDatabase.open("inventory", inventory_metadata, storage)
     queue = SqliteQueue(data_dir / "queue.db")
     handling = SqlAlchemyInventoryUnitOfWork(inventory.engine, inventory.tables, inventory_events)
     consumer = Consumer("inventory", queue, handling, reactions, settings.retry, 30.0, "benchmark")

@@ -7,8 +7,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from adapters.bootstrap import Settings, Tessera, bootstrap
-from adapters.catalog.module import CatalogDatabase
-from adapters.inventory.module import InventoryDatabase
+from adapters.persistence.settings import ContextDatabase
 from tests.databases import open_catalog, open_inventory
 
 # Specifications, not stopwatches: a slow machine must not fail a property.
@@ -30,10 +29,10 @@ def data_settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def catalog_db(data_settings: Settings) -> CatalogDatabase:
+def catalog_db(data_settings: Settings) -> ContextDatabase:
     return open_catalog(data_settings)
 
 
 @pytest.fixture
-def inventory_db(data_settings: Settings) -> InventoryDatabase:
+def inventory_db(data_settings: Settings) -> ContextDatabase:
     return open_inventory(data_settings)

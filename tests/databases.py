@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
-from adapters.catalog.module import CatalogDatabase
 from adapters.catalog.orm import metadata as catalog_metadata
 from adapters.catalog.orm import start_mappers as map_catalog
 from adapters.catalog.unit_of_work import SqlAlchemyCatalogUnitOfWork
-from adapters.inventory.module import InventoryDatabase
 from adapters.inventory.orm import metadata as inventory_metadata
 from adapters.inventory.orm import start_mappers as map_inventory
 from adapters.inventory.unit_of_work import SqlAlchemyInventoryUnitOfWork
-from adapters.persistence.settings import Settings
+from adapters.persistence.settings import ContextDatabase, Settings
 from adapters.persistence.storage import Storage
 from application.catalog.publishing import integration_events as catalog_events
 from application.inventory.publishing import integration_events as inventory_events
 
 
-def open_catalog(settings: Settings) -> CatalogDatabase:
+def open_catalog(settings: Settings) -> ContextDatabase:
     map_catalog()
-    return CatalogDatabase.open("catalog", catalog_metadata, storage(settings))
+    return ContextDatabase.open("catalog", catalog_metadata, storage(settings))
 
 
-def open_inventory(settings: Settings) -> InventoryDatabase:
+def open_inventory(settings: Settings) -> ContextDatabase:
     map_inventory()
-    return InventoryDatabase.open("inventory", inventory_metadata, storage(settings))
+    return ContextDatabase.open("inventory", inventory_metadata, storage(settings))
 
 
 def storage(settings: Settings) -> Storage:
@@ -32,9 +30,9 @@ def storage(settings: Settings) -> Storage:
     return Storage.create(settings.data_dir)
 
 
-def catalog_uow(database: CatalogDatabase) -> SqlAlchemyCatalogUnitOfWork:
+def catalog_uow(database: ContextDatabase) -> SqlAlchemyCatalogUnitOfWork:
     return SqlAlchemyCatalogUnitOfWork(database.engine, database.tables, catalog_events)
 
 
-def inventory_uow(database: InventoryDatabase) -> SqlAlchemyInventoryUnitOfWork:
+def inventory_uow(database: ContextDatabase) -> SqlAlchemyInventoryUnitOfWork:
     return SqlAlchemyInventoryUnitOfWork(database.engine, database.tables, inventory_events)

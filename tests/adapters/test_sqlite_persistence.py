@@ -10,11 +10,9 @@ import pytest
 import sqlalchemy
 from sqlalchemy import select
 
-from adapters.catalog.module import CatalogDatabase
 from adapters.catalog.unit_of_work import SqlAlchemyCatalogUnitOfWork
-from adapters.inventory.module import InventoryDatabase
 from adapters.inventory.unit_of_work import SqlAlchemyInventoryUnitOfWork
-from adapters.persistence.settings import Settings
+from adapters.persistence.settings import ContextDatabase, Settings
 from adapters.persistence.storage import Storage
 from application.shared.envelope import Envelope
 from application.shared.errors import ConcurrencyConflict
@@ -28,12 +26,12 @@ SKU = Sku("MUG-1")
 
 
 @pytest.fixture
-def catalog(catalog_db: CatalogDatabase) -> SqlAlchemyCatalogUnitOfWork:
+def catalog(catalog_db: ContextDatabase) -> SqlAlchemyCatalogUnitOfWork:
     return catalog_uow(catalog_db)
 
 
 @pytest.fixture
-def inventory(inventory_db: InventoryDatabase) -> SqlAlchemyInventoryUnitOfWork:
+def inventory(inventory_db: ContextDatabase) -> SqlAlchemyInventoryUnitOfWork:
     return inventory_uow(inventory_db)
 
 
@@ -93,7 +91,7 @@ def test_a_stock_item_round_trips_with_what_it_has_reserved_and_shipped(
 
 
 def test_a_preloaded_batch_is_looked_up_without_further_queries(
-    inventory_db: InventoryDatabase, inventory: SqlAlchemyInventoryUnitOfWork
+    inventory_db: ContextDatabase, inventory: SqlAlchemyInventoryUnitOfWork
 ) -> None:
     with inventory:
         for sku in ("MUG-1", "MUG-2"):
@@ -125,7 +123,7 @@ def test_leaving_without_commit_writes_nothing(inventory: SqlAlchemyInventoryUni
 
 
 def test_a_lost_update_is_refused_and_the_first_writer_wins(
-    inventory_db: InventoryDatabase, inventory: SqlAlchemyInventoryUnitOfWork
+    inventory_db: ContextDatabase, inventory: SqlAlchemyInventoryUnitOfWork
 ) -> None:
     with inventory:
         item = StockItem(SKU)
@@ -153,7 +151,7 @@ def test_a_lost_update_is_refused_and_the_first_writer_wins(
 
 
 def test_a_second_listing_of_the_same_sku_racing_the_first_is_refused(
-    catalog_db: CatalogDatabase, catalog: SqlAlchemyCatalogUnitOfWork
+    catalog_db: ContextDatabase, catalog: SqlAlchemyCatalogUnitOfWork
 ) -> None:
     other = catalog_uow(catalog_db)
     with other, catalog:
@@ -166,7 +164,7 @@ def test_a_second_listing_of_the_same_sku_racing_the_first_is_refused(
             catalog.commit()
 
 
-def outbox(database: CatalogDatabase | InventoryDatabase) -> list[Envelope]:
+def outbox(database: ContextDatabase) -> list[Envelope]:
     table = database.tables.outbox
     with database.engine.connect() as connection:
         rows = connection.execute(select(table.c.body).order_by(table.c.position)).all()
@@ -174,7 +172,7 @@ def outbox(database: CatalogDatabase | InventoryDatabase) -> list[Envelope]:
 
 
 def test_a_change_and_the_events_it_causes_are_written_together(
-    catalog_db: CatalogDatabase, catalog: SqlAlchemyCatalogUnitOfWork
+    catalog_db: ContextDatabase, catalog: SqlAlchemyCatalogUnitOfWork
 ) -> None:
     with catalog:
         product = Product.list(SKU, "Mug", Money.of("19.99", "EUR"))
@@ -193,7 +191,7 @@ def test_a_change_and_the_events_it_causes_are_written_together(
 
 
 def test_a_command_whose_transaction_fails_leaves_no_outbox_row(
-    catalog_db: CatalogDatabase, catalog: SqlAlchemyCatalogUnitOfWork
+    catalog_db: ContextDatabase, catalog: SqlAlchemyCatalogUnitOfWork
 ) -> None:
     other = catalog_uow(catalog_db)
     with other, catalog:
@@ -207,7 +205,7 @@ def test_a_command_whose_transaction_fails_leaves_no_outbox_row(
 
 
 def test_a_unit_of_work_left_without_commit_writes_no_outbox_row(
-    catalog_db: CatalogDatabase, catalog: SqlAlchemyCatalogUnitOfWork
+    catalog_db: ContextDatabase, catalog: SqlAlchemyCatalogUnitOfWork
 ) -> None:
     with catalog:
         catalog.products.add(Product.list(SKU, "Mug", Money.of("1", "EUR")))

@@ -12,13 +12,11 @@ import pytest
 import sqlalchemy
 from sqlalchemy import func, select
 
-from adapters.catalog.module import CatalogDatabase
-from adapters.inventory.module import InventoryDatabase
 from adapters.messaging.consumer import Consumer
 from adapters.messaging.memory_queue import InMemoryQueue
 from adapters.messaging.relay import OutboxRelay
 from adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
-from adapters.persistence.settings import Settings
+from adapters.persistence.settings import ContextDatabase, Settings
 from application.contracts.catalog import ProductListed
 from application.inventory.subscriptions import inventory_reactions
 from application.inventory.unit_of_work import InventoryUnitOfWork
@@ -49,7 +47,7 @@ def queue(clock: FakeClock) -> InMemoryQueue:
 
 
 def consumer(
-    queue: InMemoryQueue, database: InventoryDatabase, reactions: Reactions[Any]
+    queue: InMemoryQueue, database: ContextDatabase, reactions: Reactions[Any]
 ) -> Consumer:
     return Consumer("inventory", queue, inventory_uow(database), reactions, RETRY, 30.0, "test")
 
@@ -59,7 +57,7 @@ def listed(sku: str) -> OutgoingMessage:
     return OutgoingMessage.of(Envelope.wrap(event))
 
 
-def on_hand(database: InventoryDatabase, sku: str) -> int:
+def on_hand(database: ContextDatabase, sku: str) -> int:
     with inventory_uow(database) as uow:
         item = uow.stock.get(Sku(sku))
         return 0 if item is None else item.on_hand
@@ -83,7 +81,7 @@ class AcksAreLost(InMemoryQueue):
 
 
 def test_the_same_message_delivered_three_times_is_applied_once(
-    clock: FakeClock, inventory_db: InventoryDatabase
+    clock: FakeClock, inventory_db: ContextDatabase
 ) -> None:
     queue = AcksAreLost(clock)
     queue.bind("inventory", ["catalog"])
@@ -95,7 +93,7 @@ def test_the_same_message_delivered_three_times_is_applied_once(
 
 
 def test_a_failing_handler_is_tried_n_times_with_growing_delays_then_dead_lettered(
-    clock: FakeClock, queue: InMemoryQueue, inventory_db: InventoryDatabase
+    clock: FakeClock, queue: InMemoryQueue, inventory_db: ContextDatabase
 ) -> None:
     attempts: list[float] = []
     fault = {"on": True}
@@ -136,7 +134,7 @@ def raw(n: int, type_: str, body: str) -> OutgoingMessage:
 
 
 def test_unreadable_messages_are_dead_lettered_at_once_and_the_rest_keep_flowing(
-    queue: InMemoryQueue, inventory_db: InventoryDatabase
+    queue: InMemoryQueue, inventory_db: ContextDatabase
 ) -> None:
     good = Envelope.wrap(ProductListed("MUG-1", "Mug", Decimal(1), "EUR"))
     document = json.loads(good.to_json())
@@ -162,7 +160,7 @@ def test_unreadable_messages_are_dead_lettered_at_once_and_the_rest_keep_flowing
 
 
 def test_a_batch_loads_what_its_messages_are_about_in_one_query_not_one_each(
-    queue: InMemoryQueue, inventory_db: InventoryDatabase
+    queue: InMemoryQueue, inventory_db: ContextDatabase
 ) -> None:
     queue.publish([listed(f"MUG-{n}") for n in range(10)])
     statements: list[str] = []
@@ -176,7 +174,7 @@ def test_a_batch_loads_what_its_messages_are_about_in_one_query_not_one_each(
 
 
 def test_events_a_context_does_not_react_to_are_acknowledged_and_ignored(
-    queue: InMemoryQueue, inventory_db: InventoryDatabase
+    queue: InMemoryQueue, inventory_db: ContextDatabase
 ) -> None:
     queue.publish([listed("MUG-1")])
     report = consumer(queue, inventory_db, {}).consume(10)
@@ -184,7 +182,7 @@ def test_events_a_context_does_not_react_to_are_acknowledged_and_ignored(
     assert queue.pending(["inventory"]) == 0
 
 
-def list_product(database: CatalogDatabase, sku: str) -> None:
+def list_product(database: ContextDatabase, sku: str) -> None:
     with catalog_uow(database) as uow:
         uow.products.add(Product.list(Sku(sku), "Mug", Money.of("1", "EUR")))
         uow.commit()
@@ -203,7 +201,7 @@ class CrashesAfterPublishing(InMemoryQueue):
 
 
 def test_a_relay_that_crashes_after_publishing_sends_again_and_nothing_doubles(
-    clock: FakeClock, catalog_db: CatalogDatabase, inventory_db: InventoryDatabase
+    clock: FakeClock, catalog_db: ContextDatabase, inventory_db: ContextDatabase
 ) -> None:
     queue = CrashesAfterPublishing(clock)
     queue.bind("inventory", ["catalog"])
@@ -219,7 +217,7 @@ def test_a_relay_that_crashes_after_publishing_sends_again_and_nothing_doubles(
     assert on_hand(inventory_db, "MUG-1") == 1
 
 
-def count(database: CatalogDatabase | InventoryDatabase, table: str) -> int:
+def count(database: ContextDatabase, table: str) -> int:
     with database.engine.connect() as connection:
         return int(connection.execute(select(func.count()).select_from(
             database.tables.outbox if table == "outbox" else database.tables.inbox
@@ -229,8 +227,8 @@ def count(database: CatalogDatabase | InventoryDatabase, table: str) -> int:
 def test_the_worker_purges_what_is_older_than_the_retention_window(
     clock: FakeClock,
     queue: InMemoryQueue,
-    catalog_db: CatalogDatabase,
-    inventory_db: InventoryDatabase,
+    catalog_db: ContextDatabase,
+    inventory_db: ContextDatabase,
 ) -> None:
     settings = WorkerSettings(batch_size=100, poll_seconds=0, retention_seconds=3600, retry=RETRY)
     catalog = ContextEndpoint(

@@ -14,11 +14,10 @@ from pathlib import Path
 import pytest
 
 from adapters.bootstrap import setup
-from adapters.catalog.module import CatalogDatabase
 from adapters.catalog.orm import metadata as catalog_metadata
 from adapters.catalog.orm import start_mappers as map_catalog
 from adapters.catalog.unit_of_work import SqlAlchemyCatalogUnitOfWork
-from adapters.persistence.settings import Settings
+from adapters.persistence.settings import ContextDatabase, Settings
 from adapters.persistence.storage import Storage
 from application.catalog.publishing import integration_events
 from domain.catalog.product import Product
@@ -61,7 +60,7 @@ def listed(tmp_path: Path) -> Path:
     """A data directory whose catalog has listed MESSAGES products, relayed to the queue."""
     setup(Settings(data_dir=tmp_path))
     map_catalog()
-    database = CatalogDatabase.open("catalog", catalog_metadata, Storage.open(tmp_path))
+    database = ContextDatabase.open("catalog", catalog_metadata, Storage.open(tmp_path))
     with SqlAlchemyCatalogUnitOfWork(database.engine, database.tables, integration_events) as uow:
         for n in range(MESSAGES):
             uow.products.add(Product.list(Sku(f"SKU-{n:05}"), f"Item {n}", Money.of("1", "EUR")))

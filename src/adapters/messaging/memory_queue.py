@@ -88,6 +88,9 @@ class InMemoryQueue:
     def __repr__(self) -> str:
         return "InMemoryQueue()"
 
+    def close(self) -> None:
+        """Nothing to let go of: the queue lives as long as this object."""
+
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self._clock = clock
         self._lock = threading.Lock()

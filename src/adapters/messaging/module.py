@@ -17,12 +17,12 @@ from adapters.persistence.settings import ContextDatabase, Settings
 from adapters.persistence.storage import Storage
 from application.shared.bus import Reactions
 from application.shared.inbox import ConsumingUnitOfWork
-from application.shared.queue import MessageQueue, QueueOperations
-
-Queue = SqliteQueue | InMemoryQueue
+from application.shared.queue import MessageQueue, Queue, QueueOperations
 
 
 class MessagingModule(injector.Module):
+    """The queue: the one given to `bootstrap`, else the topology's own."""
+
     def __init__(self, queue: Queue | None = None) -> None:
         self._queue = queue
 

@@ -1,20 +1,13 @@
-"""Shipping's contribution to the composition root."""
+"""Parcels, through the carrier: shipping, as the composition root wires it."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Protocol
 
-import injector
-
-from adapters.messaging.module import ConsumerId, context_endpoint
-from adapters.messaging.worker import ContextEndpoint
-from adapters.persistence.settings import ContextDatabase, Settings
-from adapters.persistence.storage import Storage
 from adapters.shipping.orm import metadata, start_mappers
-from adapters.shipping.test_carrier import TestCarrier
 from adapters.shipping.unit_of_work import SqlAlchemyShippingUnitOfWork
-from application.shared.bus import Handlers, Reactions
-from application.shared.queue import MessageQueue
+from adapters.wiring import BoundedContext
+from application.contracts.shipping import SOURCE
 from application.shipping.carrier import Carrier
 from application.shipping.handlers import shipping_handlers
 from application.shipping.publishing import integration_events
@@ -22,45 +15,19 @@ from application.shipping.subscriptions import shipping_reactions
 from application.shipping.unit_of_work import ShippingUnitOfWork
 
 
-class ShippingModule(injector.Module):
-    """Binds shipping's unit of work to its own database and registers its handlers."""
+class ShippingPorts(Protocol):
+    """What shipping reaches the outside world through."""
 
-    @injector.singleton
-    @injector.provider
-    def database(self, storage: Storage) -> ShippingDatabase:
-        start_mappers()
-        return ShippingDatabase.open("shipping", metadata, storage)
-
-    @injector.provider
-    def unit_of_work(self, database: ShippingDatabase) -> ShippingUnitOfWork:
-        return SqlAlchemyShippingUnitOfWork(database.engine, database.tables, integration_events)
-
-    @injector.multiprovider
-    def handlers(self, uow: ShippingUnitOfWork) -> Handlers:
-        return shipping_handlers(uow)
-
-    @injector.multiprovider
-    def endpoints(
-        self,
-        database: ShippingDatabase,
-        uow: ShippingUnitOfWork,
-        queue: MessageQueue,
-        settings: Settings,
-        consumer_id: ConsumerId,
-        carrier: Carrier,
-    ) -> list[ContextEndpoint]:
-        reactions: Reactions[Any] = shipping_reactions(carrier)
-        return [context_endpoint(database, uow, reactions, queue, settings, consumer_id)]
-
-    @injector.singleton
-    @injector.provider
-    def carrier(self) -> Carrier:
-        return TestCarrier()
-
-    @injector.multiprovider
-    def databases(self, database: ShippingDatabase) -> list[ContextDatabase]:
-        return [database]
+    @property
+    def carrier(self) -> Carrier: ...
 
 
-class ShippingDatabase(ContextDatabase):
-    """Shipping's own database, as a distinct type so that injector can tell them apart."""
+shipping: BoundedContext[ShippingUnitOfWork, ShippingPorts] = BoundedContext(
+    name=SOURCE,
+    metadata=metadata,
+    map_classes=start_mappers,
+    unit_of_work=SqlAlchemyShippingUnitOfWork,
+    publishes=integration_events,
+    handlers=lambda uow, ports: shipping_handlers(uow),
+    reactions=lambda ports: shipping_reactions(ports.carrier),
+)

@@ -8,8 +8,11 @@ import attrs
 
 from application.shared.integration import integration_event
 
+SOURCE = "catalog"
+"""The name catalog publishes under, subscribes under and keeps its database under."""
 
-@integration_event("catalog", "ProductListed", version=1, subject="sku")
+
+@integration_event(SOURCE, "ProductListed", version=1, subject="sku")
 @attrs.frozen
 class ProductListed:
     sku: str
@@ -18,7 +21,7 @@ class ProductListed:
     currency: str
 
 
-@integration_event("catalog", "ProductPriceChanged", version=1, subject="sku")
+@integration_event(SOURCE, "ProductPriceChanged", version=1, subject="sku")
 @attrs.frozen
 class ProductPriceChanged:
     sku: str
@@ -26,7 +29,7 @@ class ProductPriceChanged:
     currency: str
 
 
-@integration_event("catalog", "ProductDiscontinued", version=1, subject="sku")
+@integration_event(SOURCE, "ProductDiscontinued", version=1, subject="sku")
 @attrs.frozen
 class ProductDiscontinued:
     sku: str

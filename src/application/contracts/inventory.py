@@ -6,6 +6,9 @@ import attrs
 
 from application.shared.integration import integration_event
 
+SOURCE = "inventory"
+"""The name inventory publishes under, subscribes under and keeps its database under."""
+
 
 @attrs.frozen
 class StockLine:
@@ -13,7 +16,7 @@ class StockLine:
     quantity: int
 
 
-@integration_event("inventory", "StockReserved", version=1, subject="order_id")
+@integration_event(SOURCE, "StockReserved", version=1, subject="order_id")
 @attrs.frozen
 class StockReserved:
     """Every line of the order is set aside."""
@@ -22,7 +25,7 @@ class StockReserved:
     lines: list[StockLine]
 
 
-@integration_event("inventory", "StockReservationRejected", version=1, subject="order_id")
+@integration_event(SOURCE, "StockReservationRejected", version=1, subject="order_id")
 @attrs.frozen
 class StockReservationRejected:
     """Nothing was set aside; `reason` is `out_of_stock` or `product_unavailable`."""
@@ -32,14 +35,14 @@ class StockReservationRejected:
     detail: str
 
 
-@integration_event("inventory", "StockReleased", version=1, subject="order_id")
+@integration_event(SOURCE, "StockReleased", version=1, subject="order_id")
 @attrs.frozen
 class StockReleased:
     order_id: str
     lines: list[StockLine]
 
 
-@integration_event("inventory", "StockShipped", version=1, subject="order_id")
+@integration_event(SOURCE, "StockShipped", version=1, subject="order_id")
 @attrs.frozen
 class StockShipped:
     order_id: str

@@ -8,6 +8,9 @@ import attrs
 
 from application.shared.integration import integration_event
 
+SOURCE = "ordering"
+"""The name ordering publishes under, subscribes under and keeps its database under."""
+
 
 @attrs.frozen
 class OrderedLine:
@@ -15,7 +18,7 @@ class OrderedLine:
     quantity: int
 
 
-@integration_event("ordering", "OrderPlaced", version=1, subject="order_id")
+@integration_event(SOURCE, "OrderPlaced", version=1, subject="order_id")
 @attrs.frozen
 class OrderPlaced:
     order_id: str
@@ -25,7 +28,7 @@ class OrderPlaced:
     currency: str
 
 
-@integration_event("ordering", "OrderConfirmed", version=1, subject="order_id")
+@integration_event(SOURCE, "OrderConfirmed", version=1, subject="order_id")
 @attrs.frozen
 class OrderConfirmed:
     """Stock is set aside and the money taken: the order will be shipped."""
@@ -33,20 +36,20 @@ class OrderConfirmed:
     order_id: str
 
 
-@integration_event("ordering", "OrderCancelled", version=1, subject="order_id")
+@integration_event(SOURCE, "OrderCancelled", version=1, subject="order_id")
 @attrs.frozen
 class OrderCancelled:
     order_id: str
     reason: str
 
 
-@integration_event("ordering", "OrderCompleted", version=1, subject="order_id")
+@integration_event(SOURCE, "OrderCompleted", version=1, subject="order_id")
 @attrs.frozen
 class OrderCompleted:
     order_id: str
 
 
-@integration_event("ordering", "PaymentRequested", version=1, subject="order_id")
+@integration_event(SOURCE, "PaymentRequested", version=1, subject="order_id")
 @attrs.frozen
 class PaymentRequested:
     order_id: str
@@ -55,7 +58,7 @@ class PaymentRequested:
     card_token: str
 
 
-@integration_event("ordering", "ShipmentRequested", version=1, subject="order_id")
+@integration_event(SOURCE, "ShipmentRequested", version=1, subject="order_id")
 @attrs.frozen
 class ShipmentRequested:
     order_id: str

@@ -8,8 +8,11 @@ import attrs
 
 from application.shared.integration import integration_event
 
+SOURCE = "payments"
+"""The name payments publishes under, subscribes under and keeps its database under."""
 
-@integration_event("payments", "PaymentCaptured", version=1, subject="order_id")
+
+@integration_event(SOURCE, "PaymentCaptured", version=1, subject="order_id")
 @attrs.frozen
 class PaymentCaptured:
     order_id: str
@@ -17,14 +20,14 @@ class PaymentCaptured:
     currency: str
 
 
-@integration_event("payments", "PaymentDeclined", version=1, subject="order_id")
+@integration_event(SOURCE, "PaymentDeclined", version=1, subject="order_id")
 @attrs.frozen
 class PaymentDeclined:
     order_id: str
     reason: str
 
 
-@integration_event("payments", "PaymentRefunded", version=1, subject="order_id")
+@integration_event(SOURCE, "PaymentRefunded", version=1, subject="order_id")
 @attrs.frozen
 class PaymentRefunded:
     order_id: str

@@ -6,8 +6,11 @@ import attrs
 
 from application.shared.integration import integration_event
 
+SOURCE = "shipping"
+"""The name shipping publishes under, subscribes under and keeps its database under."""
 
-@integration_event("shipping", "ShipmentDispatched", version=1, subject="order_id")
+
+@integration_event(SOURCE, "ShipmentDispatched", version=1, subject="order_id")
 @attrs.frozen
 class ShipmentDispatched:
     order_id: str
@@ -15,7 +18,7 @@ class ShipmentDispatched:
     tracking_number: str
 
 
-@integration_event("shipping", "ShipmentDelivered", version=1, subject="order_id")
+@integration_event(SOURCE, "ShipmentDelivered", version=1, subject="order_id")
 @attrs.frozen
 class ShipmentDelivered:
     order_id: str

@@ -185,3 +185,10 @@ class QueueOperations(Protocol):
 
     def purge(self, handled_before: float) -> int:
         """Forget messages every subscription handled before the given time."""
+
+
+class Queue(MessageQueue, QueueOperations, Protocol):
+    """A queue as the composition root holds it: delivery, operations, and closing."""
+
+    def close(self) -> None:
+        """Let go of the connection; the queue's contents stay."""

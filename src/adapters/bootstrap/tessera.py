@@ -1,11 +1,4 @@
-"""The composition root: the one place that knows every context and wires them together.
-
-Use it to drive Tessera from Python exactly as the CLI does::
-
-    setup(Settings(data_dir="var"))  # once: prepares the shop, as `tessera db setup` does
-    with bootstrap(Settings(data_dir="var")) as tessera:
-        tessera.handle(ListProduct(sku="MUG-BLUE", name="Blue mug", price="12.50"))
-"""
+"""The running Tessera: the one object a caller sends commands and queries to."""
 
 from __future__ import annotations
 
@@ -15,23 +8,15 @@ from types import TracebackType
 from typing import Any, Self
 
 import attrs
-import injector
 
-from adapters.catalog.module import CatalogModule
-from adapters.inventory.module import InventoryModule
-from adapters.messaging.module import MessagingModule, Queue, worker_for
+from adapters.messaging.module import worker_for
 from adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
-from adapters.ordering.module import OrderingModule
-from adapters.payments.module import PaymentsModule
-from adapters.persistence.settings import ContextDatabase, Settings, Topology
+from adapters.persistence.settings import ContextDatabase, Settings
 from adapters.persistence.storage import Storage
-from adapters.shipping.module import ShippingModule
-from application.shared.bus import Handlers, MessageBus, Query
+from application.shared.bus import MessageBus, Query
 from application.shared.envelope import Cause, caused_by, new_id
 from application.shared.integration import registered_events
-from application.shared.queue import QueueOperations
-
-__all__ = ["Settings", "Tessera", "Topology", "bootstrap", "setup"]
+from application.shared.queue import Queue, QueueOperations
 
 
 class Tessera:
@@ -131,9 +116,7 @@ class Tessera:
     def close(self) -> None:
         for database in self._databases:
             database.engine.dispose()
-        close_queue = getattr(self._queue, "close", None)
-        if close_queue is not None:
-            close_queue()
+        self._queue.close()
 
     def __enter__(self) -> Self:
         return self
@@ -152,73 +135,3 @@ class ContextMapEntry:
     publisher: str
     event_type: str
     subscribers: list[str]
-
-
-class CoreModule(injector.Module):
-    """Settings and the message bus that every context's handlers join."""
-
-    def __init__(self, settings: Settings, storage: Storage) -> None:
-        self._settings = settings
-        self._storage = storage
-
-    @injector.provider
-    def settings(self) -> Settings:
-        return self._settings
-
-    @injector.provider
-    def storage(self) -> Storage:
-        return self._storage
-
-    @injector.singleton
-    @injector.provider
-    def bus(self, handlers: Handlers) -> MessageBus:
-        return MessageBus(handlers)
-
-    @injector.provider
-    def tessera(
-        self,
-        bus: MessageBus,
-        databases: list[ContextDatabase],
-        endpoints: list[ContextEndpoint],
-        queue: Queue,
-        worker_settings: WorkerSettings,
-    ) -> Tessera:
-        return Tessera(
-            self._settings, self._storage, bus, databases, endpoints, queue, worker_settings
-        )
-
-
-CONTEXT_MODULES: tuple[type[injector.Module], ...] = (
-    CatalogModule,
-    InventoryModule,
-    OrderingModule,
-    PaymentsModule,
-    ShippingModule,
-)
-
-
-def bootstrap(settings: Settings | None = None, queue: Queue | None = None) -> Tessera:
-    """Wire every context for the given settings (default: from the environment), on the
-    topology's queue unless another is given, over a shop that `setup` has prepared.
-
-    A data directory that cannot be written is opened for reading: queries work, and
-    commands are refused with StorageUnavailable."""
-    chosen = settings or Settings.from_environment()
-    if chosen.data_dir is None:
-        return _wire(chosen, Storage.in_memory(), queue)
-    return _wire(chosen, Storage.open(chosen.data_dir), queue)
-
-
-def setup(settings: Settings | None = None) -> None:
-    """Prepare a shop, as `tessera db setup` does: create the data directory, every
-    context's database and the queue, and bind the subscriptions. Running it again on a
-    prepared shop changes nothing."""
-    chosen = settings or Settings.from_environment()
-    if chosen.data_dir is not None:
-        _wire(chosen, Storage.create(chosen.data_dir), None).close()
-
-
-def _wire(settings: Settings, storage: Storage, queue: Queue | None) -> Tessera:
-    modules: list[injector.Module] = [CoreModule(settings, storage), MessagingModule(queue)]
-    modules += [module() for module in CONTEXT_MODULES]
-    return injector.Injector(modules, auto_bind=False).get(Tessera)

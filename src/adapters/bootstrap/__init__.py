@@ -1,0 +1,9 @@
+"""The composition root and the running Tessera: what a caller imports to use Tessera."""
+
+from __future__ import annotations
+
+from adapters.bootstrap.root import bootstrap, setup
+from adapters.bootstrap.tessera import ContextMapEntry, Tessera
+from adapters.persistence.settings import Settings, Topology
+
+__all__ = ["ContextMapEntry", "Settings", "Tessera", "Topology", "bootstrap", "setup"]

@@ -1,0 +1,223 @@
+"""The composition root: the one place that knows every context and wires them together.
+
+Use it to drive Tessera from Python exactly as the CLI does::
+
+    setup(Settings(data_dir="var"))  # once: prepares the shop, as `tessera db setup` does
+    with bootstrap(Settings(data_dir="var")) as tessera:
+        tessera.handle(ListProduct(sku="MUG-BLUE", name="Blue mug", price="12.50"))
+
+Every port a deployment chooses is a parameter with a test default: the payment gateway, the
+carrier, the queue and the clock. Contexts beyond the five come as `contexts=[...]`, or from
+installed distributions through the entry-point group `tessera.contexts`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from importlib.metadata import entry_points
+from typing import Any
+
+import attrs
+import injector
+
+from adapters.bootstrap.tessera import Tessera
+from adapters.catalog.module import catalog
+from adapters.inventory.module import inventory
+from adapters.messaging.module import ConsumerId, MessagingModule, context_endpoint
+from adapters.messaging.worker import ContextEndpoint, WorkerSettings
+from adapters.ordering.module import ordering
+from adapters.payments.module import payments
+from adapters.payments.test_gateway import TestPaymentGateway
+from adapters.persistence.settings import ContextDatabase, Settings
+from adapters.persistence.storage import Storage
+from adapters.shipping.module import shipping
+from adapters.shipping.test_carrier import TestCarrier
+from adapters.wiring import BoundedContext
+from application.payments.gateway import PaymentGateway
+from application.shared.bus import Handlers, MessageBus
+from application.shared.clock import Clock, utc_now
+from application.shared.queue import MessageQueue, Queue
+from application.shipping.carrier import Carrier
+
+IN_TREE: tuple[BoundedContext[Any, Any], ...] = (catalog, inventory, ordering, payments, shipping)
+ENTRY_POINTS = "tessera.contexts"
+AnyContext = BoundedContext[Any, Any]
+
+
+@attrs.frozen
+class Ports:
+    """What a deployment chooses, and the contexts reach the outside world through: it has
+    every port any context names. The test adapters are only the defaults."""
+
+    gateway: PaymentGateway
+    carrier: Carrier
+    clock: Clock
+
+
+class CoreModule(injector.Module):
+    """Settings, storage, the deployment's ports, and the message bus every handler joins."""
+
+    def __init__(self, settings: Settings, storage: Storage, ports: Ports) -> None:
+        self._settings = settings
+        self._storage = storage
+        self._ports = ports
+
+    @injector.provider
+    def settings(self) -> Settings:
+        return self._settings
+
+    @injector.provider
+    def storage(self) -> Storage:
+        return self._storage
+
+    @injector.provider
+    def ports(self) -> Ports:
+        return self._ports
+
+    @injector.singleton
+    @injector.provider
+    def bus(self, handlers: Handlers) -> MessageBus:
+        return MessageBus(handlers)
+
+    @injector.provider
+    def tessera(
+        self,
+        bus: MessageBus,
+        databases: list[ContextDatabase],
+        endpoints: list[ContextEndpoint],
+        queue: Queue,
+        worker_settings: WorkerSettings,
+    ) -> Tessera:
+        return Tessera(
+            self._settings, self._storage, bus, databases, endpoints, queue, worker_settings
+        )
+
+
+class ContextModule(injector.Module):
+    """What one declared context contributes: its database, its handlers, its endpoint."""
+
+    def __init__(self, context: AnyContext) -> None:
+        self._context = context
+        self._database: ContextDatabase | None = None
+
+    def _open(self, storage: Storage) -> ContextDatabase:
+        if self._database is None:
+            self._context.map_classes()
+            self._database = ContextDatabase.open(
+                self._context.name, self._context.metadata, storage
+            )
+        return self._database
+
+    def _unit_of_work(self, storage: Storage) -> Any:
+        """A unit of work of its own for each user: the bus's handlers and the worker's
+        consumer may run in different threads."""
+        database = self._open(storage)
+        return self._context.unit_of_work(database.engine, database.tables, self._context.publishes)
+
+    @injector.multiprovider
+    def handlers(self, storage: Storage, ports: Ports) -> Handlers:
+        return self._context.handlers(self._unit_of_work(storage), ports)
+
+    @injector.multiprovider
+    def endpoints(
+        self,
+        storage: Storage,
+        ports: Ports,
+        queue: MessageQueue,
+        settings: Settings,
+        consumer_id: ConsumerId,
+    ) -> list[ContextEndpoint]:
+        uow = self._unit_of_work(storage)
+        reactions = self._context.reactions_for(ports)
+        database = self._open(storage)
+        return [context_endpoint(database, uow, reactions, queue, settings, consumer_id)]
+
+    @injector.multiprovider
+    def databases(self, storage: Storage) -> list[ContextDatabase]:
+        return [self._open(storage)]
+
+
+def installed_contexts() -> list[BoundedContext[Any, Any]]:
+    """The contexts installed distributions contribute through `tessera.contexts`."""
+    found = []
+    for entry in entry_points(group=ENTRY_POINTS):
+        context = entry.load()
+        if not isinstance(context, BoundedContext):
+            raise TypeError(f"entry point {entry.name} in {ENTRY_POINTS} is no BoundedContext")
+        found.append(context)
+    return found
+
+
+def all_contexts(
+    extra: Sequence[BoundedContext[Any, Any]], discover: bool
+) -> list[BoundedContext[Any, Any]]:
+    contexts = [*IN_TREE, *extra, *(installed_contexts() if discover else [])]
+    names = [context.name for context in contexts]
+    if twice := sorted({name for name in names if names.count(name) > 1}):
+        raise ValueError(f"more than one context is named {', '.join(twice)}")
+    return contexts
+
+
+def bootstrap(
+    settings: Settings | None = None,
+    queue: Queue | None = None,
+    *,
+    gateway: PaymentGateway | None = None,
+    carrier: Carrier | None = None,
+    clock: Clock | None = None,
+    contexts: Sequence[BoundedContext[Any, Any]] = (),
+    discover: bool = True,
+) -> Tessera:
+    """Wire every context for the given settings (default: from the environment) over a shop
+    that `setup` has prepared: the five in this package, `contexts`, and (unless `discover`
+    is False) those installed distributions contribute.
+
+    A data directory that cannot be written is opened for reading: queries work, and
+    commands are refused with StorageUnavailable."""
+    chosen = settings or Settings.from_environment()
+    where = chosen.data_dir
+    storage = Storage.in_memory() if where is None else Storage.open(where)
+    ports = _ports(storage, gateway, carrier, clock)
+    return _wire(chosen, storage, ports, queue, all_contexts(contexts, discover))
+
+
+def setup(
+    settings: Settings | None = None,
+    *,
+    contexts: Sequence[BoundedContext[Any, Any]] = (),
+    discover: bool = True,
+) -> None:
+    """Prepare a shop, as `tessera db setup` does: create the data directory, every
+    context's database and the queue, and bind the subscriptions. Running it again on a
+    prepared shop changes nothing, and brings one written by an earlier Tessera up to date
+    where that only adds."""
+    chosen = settings or Settings.from_environment()
+    if chosen.data_dir is not None:
+        storage = Storage.create(chosen.data_dir)
+        ports = _ports(storage, None, None, None)
+        _wire(chosen, storage, ports, None, all_contexts(contexts, discover)).close()
+
+
+def _ports(
+    storage: Storage,
+    gateway: PaymentGateway | None,
+    carrier: Carrier | None,
+    clock: Clock | None,
+) -> Ports:
+    return Ports(
+        gateway=gateway or TestPaymentGateway(storage.path("test-gateway")),
+        carrier=carrier or TestCarrier(),
+        clock=clock or utc_now,
+    )
+
+
+def _wire(
+    settings: Settings,
+    storage: Storage,
+    ports: Ports,
+    queue: Queue | None,
+    contexts: Sequence[BoundedContext[Any, Any]],
+) -> Tessera:
+    modules: list[injector.Module] = [CoreModule(settings, storage, ports), MessagingModule(queue)]
+    modules += [ContextModule(context) for context in contexts]
+    return injector.Injector(modules, auto_bind=False).get(Tessera)
