@@ -1,0 +1,66 @@
+"""A deployment chooses its payment gateway, carrier, queue and clock; the test adapters are
+only the defaults."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from adapters.bootstrap import Settings, bootstrap
+from adapters.messaging.memory_queue import InMemoryQueue
+from application.catalog.commands import ListProduct
+from application.inventory.commands import ReceiveStock
+from application.ordering.commands import OrderLineRequest, PlaceOrder
+from application.ordering.queries import GetOrder
+from application.payments.gateway import ChargeResult
+from application.payments.queries import GetPayment
+from domain.shared.money import Money
+
+MOMENT = datetime(2030, 5, 17, 9, 30, tzinfo=UTC)
+
+
+class HouseAccounts:
+    """A gateway of the shop's own: customers pay from accounts named `acct_...`."""
+
+    def __init__(self) -> None:
+        self.charged: dict[str, tuple[str, Money]] = {}
+
+    def charge(self, idempotency_key: str, card_token: str, amount: Money) -> ChargeResult:
+        if not card_token.startswith("acct_"):
+            return ChargeResult(approved=False, reason=f"{card_token} is not a house account")
+        self.charged.setdefault(idempotency_key, (card_token, amount))
+        return ChargeResult(approved=True)
+
+    def refund(self, idempotency_key: str, amount: Money) -> None:
+        raise AssertionError("nothing is refunded here")
+
+
+class Courier:
+    def dispatch(self, shipment_id: str, address: str) -> str:
+        return f"COURIER-{shipment_id[-6:]}"
+
+
+def test_the_saga_pays_ships_and_dates_through_the_adapters_a_deployment_chooses() -> None:
+    accounts, queue = HouseAccounts(), InMemoryQueue()
+    with bootstrap(
+        Settings.in_memory(), queue, gateway=accounts, carrier=Courier(), clock=lambda: MOMENT
+    ) as app:
+        app.handle(ListProduct("MUG-1", "Mug", "4.00"))
+        app.handle(ReceiveStock("MUG-1", 5))
+        line = [OrderLineRequest("MUG-1", 2)]
+        paid = app.handle(PlaceOrder("c-1", line, "acct_42", "1 Main St"))
+        refused = app.handle(PlaceOrder("c-2", line, "tok_visa", "2 Main St"))
+        shipped = app.handle(GetOrder(paid.id))
+        cancelled = app.handle(GetOrder(refused.id))
+        declined = app.handle(GetPayment(refused.id))
+        assert app.operations is queue
+
+    assert accounts.charged == {f"charge-{paid.id}": ("acct_42", Money.of("8.00", "EUR"))}
+    assert shipped.status == "shipped"
+    assert shipped.tracking_number is not None
+    assert shipped.tracking_number.startswith("COURIER-")
+    assert shipped.placed_at == "2030-05-17T09:30:00.000+00:00"
+    assert (cancelled.status, cancelled.cancelled_at) == (
+        "cancelled",
+        "2030-05-17T09:30:00.000+00:00",
+    )
+    assert declined.decline_reason == "tok_visa is not a house account"
