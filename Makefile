@@ -3,7 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test check clean
+EXAMPLE := examples/loyalty
+EXAMPLE_VENV := $(EXAMPLE)/.venv
+
+.PHONY: demo test check example clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,13 +24,25 @@ demo: $(VENV)/.installed
 	$(BIN)/tessera --data-dir var/demo demo
 
 check: $(VENV)/.installed-dev
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks examples
+	$(BIN)/ruff format --check src tests benchmarks examples
 	$(BIN)/mypy
 	$(BIN)/lint-imports importlinter.ini
 
+# A context added from outside, in a shop's own environment: Tessera and the distribution.
+$(EXAMPLE_VENV)/.installed: pyproject.toml $(EXAMPLE)/pyproject.toml
+	$(PYTHON) -m venv $(EXAMPLE_VENV)
+	$(EXAMPLE_VENV)/bin/pip install --quiet -e '.[dev]' -e $(EXAMPLE)
+	touch $@
+
+example: $(EXAMPLE_VENV)/.installed
+	cd $(EXAMPLE) && .venv/bin/mypy
+	cd $(EXAMPLE) && .venv/bin/lint-imports importlinter.ini
+	cd $(EXAMPLE) && .venv/bin/pytest
+
 test: check
 	$(BIN)/pytest
+	$(MAKE) example
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(EXAMPLE_VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,1 @@
+"""Loyalty: points for every completed order, a bounded context added to Tessera from outside."""

@@ -1,0 +1,31 @@
+"""Loyalty's unit of work and repositories, on Tessera's SQLAlchemy base classes."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from adapters.persistence.repository import SqlAlchemyRepository
+from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
+from domain.shared.identifiers import OrderId
+from tessera_loyalty.domain.account import Account, KnownOrder
+
+
+class SqlAlchemyAccounts(SqlAlchemyRepository[Account]):
+    entity = Account
+    identity = "customer_id"
+    key = str
+
+
+class SqlAlchemyKnownOrders(SqlAlchemyRepository[KnownOrder]):
+    entity = KnownOrder
+    identity = "order_id"
+    key = OrderId
+
+
+class SqlAlchemyLoyaltyUnitOfWork(SqlAlchemyUnitOfWork):
+    accounts: SqlAlchemyAccounts
+    orders: SqlAlchemyKnownOrders
+
+    def _open_repositories(self, session: Session) -> None:
+        self.accounts = SqlAlchemyAccounts(session)
+        self.orders = SqlAlchemyKnownOrders(session)

@@ -1,0 +1,44 @@
+"""What loyalty does when ordering announces something. It learns who ordered what from
+OrderPlaced, and rewards the order when it is completed; a cancelled order earns nothing.
+Each message is handled once (the inbox), and an order is rewarded once whatever arrives."""
+
+from __future__ import annotations
+
+from application.contracts.ordering import OrderCancelled, OrderCompleted, OrderPlaced
+from application.shared.bus import Reactions
+from domain.shared.identifiers import OrderId
+from domain.shared.money import Money
+from tessera_loyalty.application.unit_of_work import LoyaltyUnitOfWork
+from tessera_loyalty.domain.account import Account, KnownOrder
+
+
+def on_order_placed(event: OrderPlaced, uow: LoyaltyUnitOfWork) -> None:
+    order_id = OrderId(event.order_id)
+    if uow.orders.get(order_id) is None:
+        total = Money(event.total, event.currency)
+        uow.orders.add(KnownOrder.placed(order_id, event.customer_id, total))
+
+
+def on_order_completed(event: OrderCompleted, uow: LoyaltyUnitOfWork) -> None:
+    order = uow.orders.get(OrderId(event.order_id))
+    if order is None:
+        raise LookupError(f"order {event.order_id} completed before loyalty heard it was placed")
+    account = uow.accounts.get(order.customer_id)
+    if account is None:
+        account = Account(order.customer_id)
+        uow.accounts.add(account)
+    order.reward(account)
+
+
+def on_order_cancelled(event: OrderCancelled, uow: LoyaltyUnitOfWork) -> None:
+    order = uow.orders.get(OrderId(event.order_id))
+    if order is not None:  # an order cancelled before loyalty heard of it earns nothing anyway
+        order.cancel()
+
+
+def loyalty_reactions() -> Reactions[LoyaltyUnitOfWork]:
+    return {
+        OrderPlaced: on_order_placed,
+        OrderCompleted: on_order_completed,
+        OrderCancelled: on_order_cancelled,
+    }

@@ -1,0 +1,116 @@
+"""Loyalty, wired into a running Tessera beside the five contexts, learns everything it knows
+from ordering's published events."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from tessera_loyalty.adapters.context import loyalty
+from tessera_loyalty.application.queries import BalanceView, GetBalance
+
+from adapters.bootstrap import Settings, Tessera, bootstrap
+from adapters.cli.main import cli
+from adapters.messaging.memory_queue import InMemoryQueue
+from application.catalog.commands import ListProduct
+from application.inventory.commands import ReceiveStock
+from application.ordering.commands import CancelOrder, OrderLineRequest, PlaceOrder
+from application.shared.queue import Delivery
+from application.shipping.commands import DeliverShipment
+from application.shipping.queries import ListShipments
+
+
+@pytest.fixture
+def shop() -> Iterator[Tessera]:
+    # The context is given directly here; installed, it is found through its entry point.
+    with bootstrap(Settings.in_memory(), contexts=[loyalty], discover=False) as app:
+        app.handle(ListProduct("MUG-1", "Mug", "12.50"))
+        app.handle(ReceiveStock("MUG-1", 50))
+        yield app
+
+
+def order(app: Tessera, customer: str, quantity: int, card: str = "tok_visa") -> str:
+    line = [OrderLineRequest("MUG-1", quantity)]
+    return str(app.handle(PlaceOrder(customer, line, card, "1 Main St")).id)
+
+
+def deliver_everything(app: Tessera) -> None:
+    for shipment in app.handle(ListShipments("dispatched")):
+        app.handle(DeliverShipment(shipment.id))
+
+
+def test_a_completed_order_earns_a_point_per_whole_unit_of_its_total(shop: Tessera) -> None:
+    order(shop, "c-1", 3)  # 37.50
+    order(shop, "c-1", 1)  # 12.50
+    assert shop.handle(GetBalance("c-1")) == BalanceView("c-1", 0, 0)  # shipped, not completed
+    deliver_everything(shop)
+    assert shop.handle(GetBalance("c-1")) == BalanceView("c-1", 37 + 12, 2)
+
+
+def test_a_cancelled_or_declined_order_earns_nothing(shop: Tessera) -> None:
+    order(shop, "c-2", 2, card="tok_chargeDeclined")
+    shop.handle(CancelOrder(order(shop, "c-2", 80)))  # more than there is: cancelled anyway
+    deliver_everything(shop)
+    assert shop.handle(GetBalance("c-2")) == BalanceView("c-2", 0, 0)
+
+
+class EveryMessageComesTwice(InMemoryQueue):
+    """A queue that loses each acknowledgement once, as a broker does when a consumer dies
+    between its commit and its ack: every message is delivered a second time."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.redelivered: set[int] = set()
+
+    def ack(self, deliveries: Sequence[Delivery]) -> None:
+        again = [d for d in deliveries if d.delivery_id not in self.redelivered]
+        self.redelivered |= {d.delivery_id for d in again}
+        self.release(again)
+        super().ack([d for d in deliveries if d not in again])
+
+
+def test_a_redelivered_event_never_awards_twice() -> None:
+    queue = EveryMessageComesTwice()
+    with bootstrap(Settings.in_memory(), queue, contexts=[loyalty], discover=False) as app:
+        app.handle(ListProduct("MUG-1", "Mug", "12.50"))
+        app.handle(ReceiveStock("MUG-1", 50))
+        order(app, "c-3", 2)
+        deliver_everything(app)
+        assert app.handle(GetBalance("c-3")) == BalanceView("c-3", 25, 1)
+    assert queue.redelivered  # every message did come twice
+
+
+def test_loyalty_gets_what_every_context_gets(shop: Tessera) -> None:
+    assert shop.contexts[-1] == "loyalty"
+    assert "loyalty" in {s.subscription for s in shop.operations.status()}
+    subscribers = {e.event_type: e.subscribers for e in shop.context_map()}
+    assert "loyalty" in subscribers["tessera.ordering.OrderCompleted.v1"]
+    assert "loyalty" in subscribers["tessera.ordering.OrderPlaced.v1"]
+
+
+def tessera(data_dir: Path, *args: str) -> str:
+    result = CliRunner().invoke(cli, ["--data-dir", str(data_dir), *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_an_installed_loyalty_is_found_through_its_entry_points(tmp_path: Path) -> None:
+    data = tmp_path / "shop"
+    assert "loyalty.db" in tessera(data, "db", "setup")
+    tessera(data, "catalog", "add", "MUG-1", "--name", "Mug", "--price", "9.99")
+    tessera(data, "inventory", "receive", "MUG-1", "5")
+    tessera(
+        data, "orders", "place", "--customer", "c-1", "--line", "MUG-1:2", "--card", "tok_visa",
+        "--address", "1 Main St",
+    )  # fmt: skip
+    [shipment] = json.loads(tessera(data, "shipping", "list", "--json"))
+    tessera(data, "shipping", "deliver", shipment["id"])
+    balance = json.loads(tessera(data, "loyalty", "show", "c-1", "--json"))
+    assert balance == {"customer_id": "c-1", "points": 19, "orders": 1}
+    assert tessera(data, "loyalty", "show", "c-1") == "c-1: 19 points from 1 order(s)\n"
+    assert "ordering -- OrderCompleted --> loyalty" in tessera(
+        data, "contexts", "map", "--format", "mermaid"
+    )
