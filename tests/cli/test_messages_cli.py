@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from adapters.cli.main import cli
 from adapters.messaging.sqlite_queue import SqliteQueue
+from application.shared.integration import short_name
 from application.shared.queue import OutgoingMessage
 from tests.cli.invoke import as_json, run, set_up
 
@@ -253,7 +254,7 @@ def test_a_trace_draws_the_journey_as_a_sequence_diagram_of_the_same_hops(
     arrows = [line.strip() for line in diagram[1 + len(participants) :]]
     assert len(arrows) == len(hops)
     for arrow, hop in zip(arrows, hops, strict=True):
-        event = hop["type"].split(".", 2)[2]
+        event = short_name(hop["type"])
         if hop["subscription"] is None:
             assert arrow == f"Note over {hop['source']}: {event} (to no one)"
         else:

@@ -12,6 +12,7 @@ from click.testing import CliRunner, Result
 
 from adapters.cli import render
 from adapters.cli.main import cli
+from application.shared.integration import short_name
 from tests.cli.invoke import as_json, run, set_up
 
 RETRIES = {"TESSERA_RETRY_FIRST_DELAY": "0.001", "TESSERA_RETRY_MAX_ATTEMPTS": "2"}
@@ -55,7 +56,7 @@ def must_stay_whole(data_dir: Path) -> set[str]:
     for order in as_json(data_dir, "orders", "list"):
         found.add(order["id"])
         for hop in as_json(data_dir, "trace", order["id"]):
-            found |= {hop["message_id"], hop["type"].split(".", 2)[2]}
+            found |= {hop["message_id"], short_name(hop["type"])}
     for shipment in as_json(data_dir, "shipping", "list"):
         found |= {shipment["id"], shipment["tracking_number"]}
     for letter in as_json(data_dir, "messages", "dead-letters"):

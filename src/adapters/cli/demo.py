@@ -31,6 +31,7 @@ from application.ordering.commands import CancelOrder, OrderLineRequest, PlaceOr
 from application.ordering.queries import CountOrders, ListOrders, OrderView
 from application.payments.queries import ListPayments
 from application.shared.errors import ApplicationError
+from application.shared.integration import short_name
 from application.shipping.commands import DeliverShipment
 from application.shipping.queries import ListShipments
 from domain.shared.errors import DomainError
@@ -283,7 +284,7 @@ def trace_table(app: Tessera, order_id: str) -> None:
     for hop in (h for h in hops if h.state != "ignored"):
         handled = f"{(hop.handled_at - start) * 1000:.0f}" if hop.handled_at else "-"
         table.add(
-            f"{(hop.written_at - start) * 1000:.0f}", hop.source, hop.type.split(".")[2],
+            f"{(hop.written_at - start) * 1000:.0f}", hop.source, short_name(hop.type),
             hop.subscription or "-", handled,
         )  # fmt: skip
     table.show(heading=True)

@@ -15,6 +15,7 @@ import click
 from adapters.cli import logs
 from adapters.cli.app import Runtime, cli, fail, pass_runtime
 from adapters.cli.render import Column, Listing, print_json, stdout_is_terminal
+from application.shared.integration import short_name
 from application.shared.queue import DeadLetter, TraceHop
 from domain.shared.bounds import REASON_LENGTH, checked_text, quoted
 
@@ -222,7 +223,7 @@ def trace(runtime: Runtime, identifier: str, as_json: bool, style: str) -> None:
             _clock(h.written_at),
             h.message_id,
             h.source,
-            h.type.split(".", 2)[2],
+            short_name(h.type),
             h.subject,
             h.subscription or "-",
             _after(h.delivered_at, h.written_at),
@@ -243,7 +244,7 @@ def sequence_diagram(hops: list[TraceHop]) -> str:
                 contexts.append(context)
     lines = ["sequenceDiagram", *(f"    participant {context}" for context in contexts)]
     for hop in hops:
-        event = hop.type.split(".", 2)[2]
+        event = short_name(hop.type)
         if hop.subscription is None:
             lines.append(f"    Note over {hop.source}: {event} (to no one)")
             continue

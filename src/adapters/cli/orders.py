@@ -17,6 +17,7 @@ from application.ordering.commands import CancelOrder, OrderLineRequest, PlaceOr
 from application.ordering.handlers import MAX_LISTED
 from application.ordering.queries import FindOrders, GetOrder, OrderPage, OrderView
 from application.payments.queries import GetPayment, PaymentView
+from application.shared.integration import short_name
 from application.shared.outcome import Outcome
 from application.shipping.commands import DeliverShipment
 from application.shipping.queries import GetShipmentOfOrder, ListShipments, ShipmentView
@@ -127,7 +128,7 @@ def show_order(runtime: Runtime, order_id: str, as_json: bool) -> None:
     lines.show()
     steps = Listing("Timeline", "Context", "Event", "To", Column("Outcome", "text"))
     for hop in timeline:
-        steps.add(hop.source, hop.type.split(".")[2], hop.subscription or "-", hop.outcome)
+        steps.add(hop.source, short_name(hop.type), hop.subscription or "-", hop.outcome)
     steps.show()
 
 
@@ -262,7 +263,7 @@ def render_map(entries: list[ContextMapEntry], style: str) -> str:
     if style == "mermaid":
         lines = ["flowchart LR"]
         for e in entries:
-            name = e.event_type.split(".")[2]
+            name = short_name(e.event_type)
             lines += [f"  {e.publisher} -- {name} --> {s}" for s in e.subscribers]
         return "\n".join(lines)
     lines = []

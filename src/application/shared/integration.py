@@ -51,6 +51,7 @@ def integration_event(
         setattr(cls, "event_type", event_type)  # noqa: B010 - set on a class we do not own the type of
         setattr(cls, "source", context)  # noqa: B010
         setattr(cls, "subject_field", subject)  # noqa: B010
+        setattr(cls, "event_name", name)  # noqa: B010
         return cls
 
     return register
@@ -72,6 +73,17 @@ def event_class(event_type: str) -> type[Any]:
                 f" (known: {', '.join(f'v{v}' for v in known)})"
             )
     raise UnknownEventType(f"{event_type}: no context publishes this event type")
+
+
+def short_name(event_type: str) -> str:
+    """What a person calls an event: `OrderPlaced`, from the published language; a type no
+    context publishes (a dead letter's, say) keeps its name and version as they came."""
+    registered = _REGISTRY.get(event_type)
+    if registered is not None:
+        name: str = registered.event_name
+        return name
+    match = _TYPE.match(event_type)
+    return f"{match['name']}.v{match['version']}" if match else event_type
 
 
 def registered_events() -> dict[str, type[Any]]:
