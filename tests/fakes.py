@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Collection, Sequence
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
@@ -11,8 +12,26 @@ from domain.catalog.product import Product
 from domain.inventory.allocation import Allocation
 from domain.inventory.catalogue import CataloguedProduct
 from domain.inventory.stock_item import StockItem
+from domain.ordering.fulfilment import Fulfilment
+from domain.ordering.order import Order, OrderStatus
+from domain.ordering.price_list import ListedPrice
+from domain.ordering.repository import OrderCriteria
+from domain.payments.payment import Payment
+from domain.shared.identifiers import OrderId
+from domain.shipping.shipment import Shipment
 
-Aggregate = TypeVar("Aggregate", Product, StockItem, CataloguedProduct, Allocation)
+Aggregate = TypeVar(
+    "Aggregate",
+    Product,
+    StockItem,
+    CataloguedProduct,
+    Allocation,
+    Order,
+    Fulfilment,
+    ListedPrice,
+    Payment,
+    Shipment,
+)
 
 
 class FakeUnitOfWork:
@@ -92,3 +111,59 @@ class FakeInventoryUnitOfWork(FakeUnitOfWork):
         self.stock = FakeRepository(self, StockItem)
         self.catalogue = FakeRepository(self, CataloguedProduct)
         self.allocations = FakeRepository(self, Allocation, identity="order_id")
+
+
+NEVER = datetime.min.replace(tzinfo=UTC)
+"""Where an order without a recorded time sorts: after every dated one."""
+
+
+class FakeOrders(FakeRepository[Order]):
+    def find(self, criteria: OrderCriteria, limit: int | None) -> tuple[Sequence[Order], int]:
+        def meets(order: Order) -> bool:
+            placed = order.placed_at
+            return (
+                criteria.customer_id in (None, order.customer_id)
+                and criteria.status in (None, order.status)
+                and (criteria.since is None or (placed is not None and placed >= criteria.since))
+                and (criteria.until is None or (placed is not None and placed < criteria.until))
+            )
+
+        found = [order for order in self.all() if meets(order)]
+        found.sort(key=lambda order: order.id)
+        found.sort(key=lambda order: order.placed_at or NEVER, reverse=True)  # stable: ids
+        return found[:limit], len(found)
+
+    def ids_starting_with(self, prefix: str, limit: int) -> list[OrderId]:
+        ids = sorted(order.id for order in self.all() if order.id.value.startswith(prefix))
+        return ids[:limit]
+
+    def count_by_status(self) -> dict[OrderStatus, int]:
+        counts: dict[OrderStatus, int] = {}
+        for order in self.all():
+            counts[order.status] = counts.get(order.status, 0) + 1
+        return counts
+
+
+class FakeOrderingUnitOfWork(FakeUnitOfWork):
+    def __init__(self) -> None:
+        super().__init__()
+        self.orders = FakeOrders(self, Order, identity="id")
+        self.fulfilments = FakeRepository(self, Fulfilment, identity="order_id")
+        self.prices = FakeRepository(self, ListedPrice)
+
+
+class FakeShipments(FakeRepository[Shipment]):
+    def for_order(self, order_id: OrderId) -> Shipment | None:
+        return next((s for s in self.all() if s.order_id == order_id), None)
+
+
+class FakePaymentsUnitOfWork(FakeUnitOfWork):
+    def __init__(self) -> None:
+        super().__init__()
+        self.payments = FakeRepository(self, Payment, identity="order_id")
+
+
+class FakeShippingUnitOfWork(FakeUnitOfWork):
+    def __init__(self) -> None:
+        super().__init__()
+        self.shipments = FakeShipments(self, Shipment, identity="id")

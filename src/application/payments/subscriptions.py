@@ -11,26 +11,38 @@ from domain.shared.identifiers import OrderId
 from domain.shared.money import Money
 
 
+def on_payment_requested(
+    event: PaymentRequested, uow: PaymentsUnitOfWork, gateway: PaymentGateway
+) -> None:
+    """Take the money once per order: a redelivery, or a request after the order was
+    cancelled (voided), changes nothing."""
+    order_id = OrderId(event.order_id)
+    if uow.payments.get(order_id) is not None:
+        return
+    amount = Money(event.amount, event.currency)
+    result = gateway.charge(f"charge-{order_id}", event.card_token, amount)
+    if result.approved:
+        uow.payments.add(Payment.captured(order_id, amount))
+    else:
+        uow.payments.add(Payment.declined(order_id, amount, result.reason))
+
+
+def on_order_cancelled(
+    event: OrderCancelled, uow: PaymentsUnitOfWork, gateway: PaymentGateway
+) -> None:
+    """Give back what was captured; an order cancelled before its payment takes none."""
+    order_id = OrderId(event.order_id)
+    payment = uow.payments.get(order_id)
+    if payment is None:
+        uow.payments.add(Payment.voided(order_id))
+    elif payment.status is PaymentStatus.CAPTURED:
+        outstanding = payment.captured_amount - payment.refunded
+        gateway.refund(f"refund-{order_id}", outstanding)
+        payment.refund(outstanding)
+
+
 def payments_reactions(gateway: PaymentGateway) -> Reactions[PaymentsUnitOfWork]:
-    def on_payment_requested(event: PaymentRequested, uow: PaymentsUnitOfWork) -> None:
-        order_id = OrderId(event.order_id)
-        if uow.payments.get(order_id) is not None:
-            return  # at most one capture per order; or the order was cancelled first
-        amount = Money(event.amount, event.currency)
-        result = gateway.charge(f"charge-{order_id}", event.card_token, amount)
-        if result.approved:
-            uow.payments.add(Payment.captured(order_id, amount))
-        else:
-            uow.payments.add(Payment.declined(order_id, amount, result.reason))
-
-    def on_order_cancelled(event: OrderCancelled, uow: PaymentsUnitOfWork) -> None:
-        order_id = OrderId(event.order_id)
-        payment = uow.payments.get(order_id)
-        if payment is None:
-            uow.payments.add(Payment.voided(order_id))
-        elif payment.status is PaymentStatus.CAPTURED:
-            outstanding = payment.captured_amount - payment.refunded
-            gateway.refund(f"refund-{order_id}", outstanding)
-            payment.refund(outstanding)
-
-    return {PaymentRequested: on_payment_requested, OrderCancelled: on_order_cancelled}
+    return {
+        PaymentRequested: lambda event, uow: on_payment_requested(event, uow, gateway),
+        OrderCancelled: lambda event, uow: on_order_cancelled(event, uow, gateway),
+    }

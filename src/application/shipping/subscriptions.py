@@ -12,13 +12,19 @@ from domain.shared.identifiers import OrderId
 from domain.shipping.shipment import Shipment
 
 
-def shipping_reactions(carrier: Carrier) -> Reactions[ShippingUnitOfWork]:
-    def on_shipment_requested(event: ShipmentRequested, uow: ShippingUnitOfWork) -> None:
-        order_id = OrderId(event.order_id)
-        if uow.shipments.for_order(order_id) is not None:
-            return  # one parcel per order
-        shipment = Shipment.request(f"shp-{uuid.uuid4().hex[:12]}", order_id, event.address)
-        uow.shipments.add(shipment)
-        shipment.dispatch(carrier.dispatch(shipment.id, shipment.address))
+def on_shipment_requested(
+    event: ShipmentRequested, uow: ShippingUnitOfWork, carrier: Carrier
+) -> None:
+    """One parcel per order, handed to the carrier at once."""
+    order_id = OrderId(event.order_id)
+    if uow.shipments.for_order(order_id) is not None:
+        return
+    shipment = Shipment.request(f"shp-{uuid.uuid4().hex[:12]}", order_id, event.address)
+    uow.shipments.add(shipment)
+    shipment.dispatch(carrier.dispatch(shipment.id, shipment.address))
 
-    return {ShipmentRequested: on_shipment_requested}
+
+def shipping_reactions(carrier: Carrier) -> Reactions[ShippingUnitOfWork]:
+    return {
+        ShipmentRequested: lambda event, uow: on_shipment_requested(event, uow, carrier),
+    }
