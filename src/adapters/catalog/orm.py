@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, event
-from sqlalchemy.orm import registry
+from sqlalchemy import Column, Integer, MetaData, String, Table
 
+from adapters.persistence.mapping import Mappings
 from adapters.persistence.types import (
     ExactDecimal,
     IdentifierType,
     MoneyComposite,
     enum_values,
-    restore_unmapped_state,
 )
 from domain.catalog.product import Product, ProductStatus
 from domain.shared.identifiers import Sku
@@ -29,20 +28,11 @@ products = Table(
     Column("version", Integer, nullable=False),
 )
 
-_mapper_registry = registry(metadata=metadata)
+
+def _describe(mappings: Mappings) -> None:
+    price = MoneyComposite(Money, products.c.price_amount, products.c.price_currency)
+    mappings.aggregate(Product, products, price=price)
 
 
-def start_mappers() -> None:
-    """Map the catalog's classes once per process; later calls do nothing."""
-    if Product in {m.class_ for m in _mapper_registry.mappers}:
-        return
-    _mapper_registry.map_imperatively(
-        Product,
-        products,
-        properties={
-            "price": MoneyComposite(Money, products.c.price_amount, products.c.price_currency)
-        },
-        version_id_col=products.c.version,
-        version_id_generator=False,
-    )
-    event.listen(Product, "load", restore_unmapped_state)
+start_mappers = Mappings(metadata, _describe)
+"""Map the catalog's classes once per process; later calls do nothing."""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, MetaData, Table, event
-from sqlalchemy.orm import registry, relationship
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, MetaData, Table
+from sqlalchemy.orm import relationship
 
-from adapters.persistence.types import IdentifierType, enum_values, restore_unmapped_state
+from adapters.persistence.mapping import Mappings
+from adapters.persistence.types import IdentifierType, enum_values
 from domain.inventory.allocation import Allocation, AllocationLine, AllocationStatus, Rejection
 from domain.inventory.catalogue import CataloguedProduct
 from domain.inventory.stock_item import StockItem
@@ -49,29 +50,14 @@ allocation_lines = Table(
     Column("quantity", Integer, nullable=False),
 )
 
-_mapper_registry = registry(metadata=metadata)
+
+def _describe(mappings: Mappings) -> None:
+    mappings.part(CataloguedProduct, catalogue)
+    mappings.aggregate(StockItem, stock_items)
+    mappings.part(AllocationLine, allocation_lines)
+    lines = relationship(AllocationLine, cascade="all, delete-orphan", lazy="joined")
+    mappings.aggregate(Allocation, allocations, lines=lines)
 
 
-def start_mappers() -> None:
-    """Map inventory's classes once per process; later calls do nothing."""
-    if StockItem in {m.class_ for m in _mapper_registry.mappers}:
-        return
-    _mapper_registry.map_imperatively(CataloguedProduct, catalogue)
-    _mapper_registry.map_imperatively(
-        StockItem,
-        stock_items,
-        version_id_col=stock_items.c.version,
-        version_id_generator=False,
-    )
-    _mapper_registry.map_imperatively(AllocationLine, allocation_lines)
-    _mapper_registry.map_imperatively(
-        Allocation,
-        allocations,
-        properties={
-            "lines": relationship(AllocationLine, cascade="all, delete-orphan", lazy="joined")
-        },
-        version_id_col=allocations.c.version,
-        version_id_generator=False,
-    )
-    event.listen(StockItem, "load", restore_unmapped_state)
-    event.listen(Allocation, "load", restore_unmapped_state)
+start_mappers = Mappings(metadata, _describe)
+"""Map inventory's classes once per process; later calls do nothing."""

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, MetaData, String, Table, event
-from sqlalchemy.orm import registry, relationship
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, MetaData, String, Table
+from sqlalchemy.orm import relationship
 
+from adapters.persistence.mapping import Mappings
 from adapters.persistence.types import (
     ExactDecimal,
     IdentifierType,
     MoneyComposite,
     UtcDateTime,
     enum_values,
-    restore_unmapped_state,
 )
 from domain.ordering.fulfilment import Fulfilment
 from domain.ordering.order import CancelReason, Order, OrderLine, OrderStatus
@@ -64,45 +64,20 @@ price_list = Table(
     Column("on_sale", Boolean, nullable=False),
 )
 
-_mapper_registry = registry(metadata=metadata)
+
+def _describe(mappings: Mappings) -> None:
+    unit_price = MoneyComposite(
+        Money, order_lines.c.unit_price_amount, order_lines.c.unit_price_currency
+    )
+    mappings.part(OrderLine, order_lines, unit_price=unit_price)
+    lines = relationship(
+        OrderLine, cascade="all, delete-orphan", lazy="joined", order_by=order_lines.c.sku
+    )
+    mappings.aggregate(Order, orders, lines=lines)
+    mappings.aggregate(Fulfilment, fulfilments)
+    price = MoneyComposite(Money, price_list.c.price_amount, price_list.c.price_currency)
+    mappings.part(ListedPrice, price_list, price=price)
 
 
-def start_mappers() -> None:
-    """Map ordering's classes once per process; later calls do nothing."""
-    if Order in {m.class_ for m in _mapper_registry.mappers}:
-        return
-    _mapper_registry.map_imperatively(
-        OrderLine,
-        order_lines,
-        properties={
-            "unit_price": MoneyComposite(
-                Money, order_lines.c.unit_price_amount, order_lines.c.unit_price_currency
-            )
-        },
-    )
-    _mapper_registry.map_imperatively(
-        Order,
-        orders,
-        properties={
-            "lines": relationship(
-                OrderLine, cascade="all, delete-orphan", lazy="joined", order_by=order_lines.c.sku
-            )
-        },
-        version_id_col=orders.c.version,
-        version_id_generator=False,
-    )
-    _mapper_registry.map_imperatively(
-        Fulfilment,
-        fulfilments,
-        version_id_col=fulfilments.c.version,
-        version_id_generator=False,
-    )
-    _mapper_registry.map_imperatively(
-        ListedPrice,
-        price_list,
-        properties={
-            "price": MoneyComposite(Money, price_list.c.price_amount, price_list.c.price_currency)
-        },
-    )
-    event.listen(Order, "load", restore_unmapped_state)
-    event.listen(Fulfilment, "load", restore_unmapped_state)
+start_mappers = Mappings(metadata, _describe)
+"""Map ordering's classes once per process; later calls do nothing."""

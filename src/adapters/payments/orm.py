@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, event
-from sqlalchemy.orm import registry
+from sqlalchemy import Column, Integer, MetaData, String, Table
 
+from adapters.persistence.mapping import Mappings
 from adapters.persistence.types import (
     ExactDecimal,
     IdentifierType,
     MoneyComposite,
     enum_values,
-    restore_unmapped_state,
 )
 from domain.payments.payment import Payment, PaymentStatus
 from domain.shared.identifiers import OrderId
@@ -30,21 +29,15 @@ payments = Table(
     Column("version", Integer, nullable=False),
 )
 
-_mapper_registry = registry(metadata=metadata)
 
-
-def start_mappers() -> None:
-    """Map payments' classes once per process; later calls do nothing."""
-    if Payment in {m.class_ for m in _mapper_registry.mappers}:
-        return
-    _mapper_registry.map_imperatively(
+def _describe(mappings: Mappings) -> None:
+    mappings.aggregate(
         Payment,
         payments,
-        properties={
-            "amount": MoneyComposite(Money, payments.c.amount_value, payments.c.currency),
-            "refunded": MoneyComposite(Money, payments.c.refunded_amount, payments.c.currency),
-        },
-        version_id_col=payments.c.version,
-        version_id_generator=False,
+        amount=MoneyComposite(Money, payments.c.amount_value, payments.c.currency),
+        refunded=MoneyComposite(Money, payments.c.refunded_amount, payments.c.currency),
     )
-    event.listen(Payment, "load", restore_unmapped_state)
+
+
+start_mappers = Mappings(metadata, _describe)
+"""Map payments' classes once per process; later calls do nothing."""

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, event
-from sqlalchemy.orm import registry
+from sqlalchemy import Column, Integer, MetaData, String, Table
 
-from adapters.persistence.types import IdentifierType, enum_values, restore_unmapped_state
+from adapters.persistence.mapping import Mappings
+from adapters.persistence.types import IdentifierType, enum_values
 from domain.shared.identifiers import OrderId
 from domain.shipping.shipment import Shipment, ShipmentStatus
 
@@ -22,14 +22,10 @@ shipments = Table(
     Column("version", Integer, nullable=False),
 )
 
-_mapper_registry = registry(metadata=metadata)
+
+def _describe(mappings: Mappings) -> None:
+    mappings.aggregate(Shipment, shipments)
 
 
-def start_mappers() -> None:
-    """Map shipping's classes once per process; later calls do nothing."""
-    if Shipment in {m.class_ for m in _mapper_registry.mappers}:
-        return
-    _mapper_registry.map_imperatively(
-        Shipment, shipments, version_id_col=shipments.c.version, version_id_generator=False
-    )
-    event.listen(Shipment, "load", restore_unmapped_state)
+start_mappers = Mappings(metadata, _describe)
+"""Map shipping's classes once per process; later calls do nothing."""

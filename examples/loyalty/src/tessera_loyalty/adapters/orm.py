@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, event
-from sqlalchemy.orm import registry
+from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table
 
+from adapters.persistence.mapping import Mappings
 from adapters.persistence.types import (
     ExactDecimal,
     IdentifierType,
     MoneyComposite,
     enum_values,
-    restore_unmapped_state,
 )
 from domain.shared.identifiers import OrderId
 from domain.shared.money import Money
@@ -38,26 +37,12 @@ known_orders = Table(
     Column("version", Integer, nullable=False),
 )
 
-_mapper_registry = registry(metadata=metadata)
+
+def _describe(mappings: Mappings) -> None:
+    mappings.aggregate(Account, accounts)
+    total = MoneyComposite(Money, known_orders.c.total_amount, known_orders.c.total_currency)
+    mappings.aggregate(KnownOrder, known_orders, total=total)
 
 
-def start_mappers() -> None:
-    """Map loyalty's classes once per process; later calls do nothing."""
-    if Account in {m.class_ for m in _mapper_registry.mappers}:
-        return
-    _mapper_registry.map_imperatively(
-        Account, accounts, version_id_col=accounts.c.version, version_id_generator=False
-    )
-    _mapper_registry.map_imperatively(
-        KnownOrder,
-        known_orders,
-        properties={
-            "total": MoneyComposite(
-                Money, known_orders.c.total_amount, known_orders.c.total_currency
-            )
-        },
-        version_id_col=known_orders.c.version,
-        version_id_generator=False,
-    )
-    event.listen(Account, "load", restore_unmapped_state)
-    event.listen(KnownOrder, "load", restore_unmapped_state)
+start_mappers = Mappings(metadata, _describe)
+"""Map loyalty's classes once per process; later calls do nothing."""
