@@ -5,7 +5,7 @@ from __future__ import annotations
 from application.catalog.commands import DiscontinueProduct, ListProduct, RepriceProduct
 from application.catalog.queries import GetProduct, ListProducts, ProductView
 from application.catalog.unit_of_work import CatalogUnitOfWork
-from application.shared.bus import Handlers
+from application.shared.bus import Handlers, use_cases
 from application.shared.outcome import Outcome
 from domain.catalog.product import Product
 from domain.catalog.rules import SkuIsListedOnce
@@ -64,10 +64,6 @@ def _existing(uow: CatalogUnitOfWork, sku: str) -> Product:
 
 def catalog_handlers(uow: CatalogUnitOfWork) -> Handlers:
     """Every catalog command and query, bound to the catalog's unit of work."""
-    return {
-        ListProduct: lambda m: list_product(m, uow),
-        RepriceProduct: lambda m: reprice_product(m, uow),
-        DiscontinueProduct: lambda m: discontinue_product(m, uow),
-        GetProduct: lambda m: get_product(m, uow),
-        ListProducts: lambda m: list_products(m, uow),
-    }
+    return use_cases(
+        uow, list_product, reprice_product, discontinue_product, get_product, list_products
+    )

@@ -11,7 +11,7 @@ from application.inventory.queries import (
     StockItemView,
 )
 from application.inventory.unit_of_work import InventoryUnitOfWork
-from application.shared.bus import Handlers
+from application.shared.bus import Handlers, use_cases
 from domain.inventory.rules import StockIsReceivedOnlyForSellableProducts
 from domain.inventory.stock_item import StockItem
 from domain.shared.errors import NotFound
@@ -67,9 +67,4 @@ def list_allocations(query: ListAllocations, uow: InventoryUnitOfWork) -> list[A
 
 def inventory_handlers(uow: InventoryUnitOfWork) -> Handlers:
     """Every inventory command and query, bound to inventory's unit of work."""
-    return {
-        ReceiveStock: lambda m: receive_stock(m, uow),
-        GetStockItem: lambda m: get_stock_item(m, uow),
-        ListStockItems: lambda m: list_stock_items(m, uow),
-        ListAllocations: lambda m: list_allocations(m, uow),
-    }
+    return use_cases(uow, receive_stock, get_stock_item, list_stock_items, list_allocations)

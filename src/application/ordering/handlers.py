@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 
 from application.ordering.commands import CancelOrder, PlaceOrder
@@ -14,7 +15,7 @@ from application.ordering.queries import (
     OrderView,
 )
 from application.ordering.unit_of_work import OrderingUnitOfWork
-from application.shared.bus import Handlers
+from application.shared.bus import Handlers, use_cases
 from application.shared.clock import Clock, utc_now
 from application.shared.errors import ApplicationError
 from application.shared.outcome import Outcome
@@ -128,11 +129,12 @@ def _existing(uow: OrderingUnitOfWork, order_id: str) -> Order:
 
 def ordering_handlers(uow: OrderingUnitOfWork, clock: Clock = utc_now) -> Handlers:
     """Every ordering command and query, bound to ordering's unit of work."""
-    return {
-        PlaceOrder: lambda m: place_order(m, uow, clock),
-        CancelOrder: lambda m: cancel_order(m, uow, clock),
-        GetOrder: lambda m: get_order(m, uow),
-        ListOrders: lambda m: list_orders(m, uow),
-        FindOrders: lambda m: find_orders(m, uow),
-        CountOrders: lambda m: count_orders(m, uow),
-    }
+    return use_cases(
+        uow,
+        functools.partial(place_order, clock=clock),
+        functools.partial(cancel_order, clock=clock),
+        get_order,
+        list_orders,
+        find_orders,
+        count_orders,
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from application.payments.queries import GetPayment, ListPayments, PaymentView
 from application.payments.unit_of_work import PaymentsUnitOfWork
-from application.shared.bus import Handlers
+from application.shared.bus import Handlers, use_cases
 from domain.shared.errors import NotFound
 from domain.shared.identifiers import OrderId
 
@@ -24,7 +24,4 @@ def get_payment(query: GetPayment, uow: PaymentsUnitOfWork) -> PaymentView:
 
 
 def payments_handlers(uow: PaymentsUnitOfWork) -> Handlers:
-    return {
-        ListPayments: lambda m: list_payments(m, uow),
-        GetPayment: lambda m: get_payment(m, uow),
-    }
+    return use_cases(uow, list_payments, get_payment)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_type_hints
 
 from application.shared.errors import UnknownMessage
 
@@ -14,6 +16,25 @@ UnitOfWorkT = TypeVar("UnitOfWorkT")
 Reaction = Callable[[Any, UnitOfWorkT], None]
 Reactions = dict[type, Reaction[UnitOfWorkT]]
 """A context's reactions to other contexts' integration events, by event class."""
+
+
+def use_cases(uow: object, *handlers: Callable[..., Any]) -> Handlers:
+    """Handlers `handle(message: M, uow, ...)` registered under M, the type their first
+    parameter is annotated with, each given the unit of work. A `functools.partial` may fix
+    the parameters after the unit of work (a clock, say)."""
+    table: Handlers = {}
+    for handler in handlers:
+        function = handler.func if isinstance(handler, functools.partial) else handler
+        first = next(iter(inspect.signature(function).parameters))
+        message_type = get_type_hints(function)[first]
+        if message_type in table:
+            raise TypeError(f"two handlers for {message_type.__name__}")
+        table[message_type] = _bound(handler, uow)
+    return table
+
+
+def _bound(handler: Callable[..., Any], uow: object) -> Handler:
+    return lambda message: handler(message, uow)
 
 
 class Query:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from application.shared.bus import Handlers
+from application.shared.bus import Handlers, use_cases
 from application.shared.outcome import Outcome
 from application.shipping.commands import DeliverShipment
 from application.shipping.queries import GetShipmentOfOrder, ListShipments, ShipmentView
@@ -40,8 +40,4 @@ def get_shipment_of_order(query: GetShipmentOfOrder, uow: ShippingUnitOfWork) ->
 
 
 def shipping_handlers(uow: ShippingUnitOfWork) -> Handlers:
-    return {
-        DeliverShipment: lambda m: deliver_shipment(m, uow),
-        ListShipments: lambda m: list_shipments(m, uow),
-        GetShipmentOfOrder: lambda m: get_shipment_of_order(m, uow),
-    }
+    return use_cases(uow, deliver_shipment, list_shipments, get_shipment_of_order)

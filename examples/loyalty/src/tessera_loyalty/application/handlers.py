@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from application.shared.bus import Handlers
+from application.shared.bus import Handlers, use_cases
 from domain.shared.bounds import CUSTOMER_ID_LENGTH, checked_text
 from tessera_loyalty.application.queries import BalanceView, GetBalance
 from tessera_loyalty.application.unit_of_work import LoyaltyUnitOfWork
@@ -17,4 +17,4 @@ def get_balance(query: GetBalance, uow: LoyaltyUnitOfWork) -> BalanceView:
 
 
 def loyalty_handlers(uow: LoyaltyUnitOfWork) -> Handlers:
-    return {GetBalance: lambda query: get_balance(query, uow)}
+    return use_cases(uow, get_balance)
