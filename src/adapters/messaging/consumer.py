@@ -94,7 +94,7 @@ class Consumer:
         """Handle up to `limit` ready messages; when asked to stop, give back what is untried."""
         began = time.perf_counter()
         report = self._consume(limit, stopping)
-        if report.work_done:
+        if report.work_done and log.isEnabledFor(logging.INFO):
             took = (time.perf_counter() - began) * 1000
             log.info(
                 "handled %d, ignored %d, duplicates %d, retried %d, dead-lettered %d in %.1f ms",
