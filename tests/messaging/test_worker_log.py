@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from adapters.bootstrap import Settings, bootstrap
+from adapters.cli.logs import LOGGER
 from adapters.cli.main import cli
 from adapters.messaging.memory_queue import InMemoryQueue
 from application.catalog.commands import ListProduct
@@ -116,7 +117,7 @@ def test_a_worker_that_loses_the_queue_says_so_keeps_trying_and_says_when_it_is_
     with bootstrap(Settings.in_memory(deliver_inline=False, poll_seconds=0.01), queue) as app:
         app.handle(ListProduct("MUG-1", "Mug", "3.00"))
         worker = app.worker()
-        caplog.set_level(logging.INFO)
+        caplog.set_level(logging.INFO, logger=LOGGER)
         running = threading.Thread(target=worker.run)
         running.start()
 

@@ -41,15 +41,31 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+LOGGER = "adapters"
+"""Where Tessera's adapters log: the parent of every module's logger that says anything."""
+
+
+class _Stderr(logging.Handler):
+    """Writes to whatever stderr is when a record comes, not to the one it was made with."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(f"{self.format(record)}\n")
+            sys.stderr.flush()
+        except Exception:
+            self.handleError(record)
+
+
 def configure(style: str = "text", level: int = logging.ERROR) -> None:
-    """Send Tessera's log to stderr, replacing whatever was configured before."""
-    handler = logging.StreamHandler(sys.stderr)
+    """Send Tessera's log to stderr at this level, replacing what this function configured
+    before; the root logger, and whatever an embedding program set up there, is left alone."""
+    handler = _Stderr()
     handler.setFormatter(JsonFormatter() if style == "json" else TextFormatter())
-    root = logging.getLogger()
-    for old in list(root.handlers):
-        root.removeHandler(old)
-    root.addHandler(handler)
-    root.setLevel(level)
+    logger = logging.getLogger(LOGGER)
+    for old in [h for h in logger.handlers if isinstance(h, _Stderr)]:
+        logger.removeHandler(old)
+    logger.addHandler(handler)
+    logger.setLevel(level)
 
 
 def level_after(verbose: int, quiet: int, default: int = logging.INFO) -> int:
