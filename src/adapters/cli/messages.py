@@ -14,7 +14,7 @@ import click
 
 from adapters.cli import logs
 from adapters.cli.app import Runtime, cli, fail, pass_runtime
-from adapters.cli.render import Column, Listing, print_json, stdout_is_terminal
+from adapters.cli.render import Column, Listing, print_json
 from application.shared.integration import short_name
 from application.shared.queue import DeadLetter, TraceHop
 from domain.shared.bounds import REASON_LENGTH, checked_text, quoted
@@ -100,9 +100,7 @@ def status(runtime: Runtime, as_json: bool) -> None:
     for s in subscriptions:
         oldest = "-" if s.oldest_age_seconds is None else f"{s.oldest_age_seconds:.1f}"
         queue.add(s.subscription, s.ready, s.waiting_to_retry, s.in_flight, s.dead, oldest)
-    if not stdout_is_terminal():
-        click.echo()
-    queue.show()
+    queue.show(after=True)
 
 
 _SUBSCRIPTION = click.option("--subscription", help="Only the dead letters of this subscription.")

@@ -125,11 +125,11 @@ def show_order(runtime: Runtime, order_id: str, as_json: bool) -> None:
     )
     for line in order.lines:
         lines.add(line.sku, line.quantity, line.unit_price, order.currency)
-    lines.show()
+    lines.show(after=True)
     steps = Listing("Timeline", "Context", "Event", "To", Column("Outcome", "text"))
     for hop in timeline:
         steps.add(hop.source, short_name(hop.type), hop.subscription or "-", hop.outcome)
-    steps.show()
+    steps.show(after=True)
 
 
 def _answer(runtime: Runtime, query: object) -> Any:

@@ -66,14 +66,17 @@ class Listing:
     def add(self, *cells: object) -> None:
         self.rows.append(["" if cell is None else str(cell) for cell in cells])
 
-    def show(self, heading: bool = False) -> None:
+    def show(self, heading: bool = False, after: bool = False) -> None:
         """At a terminal, a table under its title; elsewhere plain lines, under the title
-        too when `heading` (a report of several listings, such as the demo's)."""
+        too when `heading` (a report of several listings, such as the demo's), and after a
+        blank line when `after` other output."""
         if stdout_is_terminal():
             self._table()
             return
         if heading:
             click.echo(f"\n{self.title}")
+        elif after:
+            click.echo()
         click.echo("\t".join(column.name for column in self.columns))
         for row in self.rows:
             click.echo("\t".join(row))
