@@ -141,14 +141,27 @@ def worker_process(data_dir: Path, *contexts: str, env: dict[str, str]) -> subpr
         log.seek(0)
         return any(json.loads(line)["event"] == "start" for line in log)
 
-    eventually(started)
+    try:
+        eventually(started)
+    except BaseException:
+        process.kill()
+        process.wait()
+        raise
     return process
 
 
-def stop(process: subprocess.Popen[str]) -> None:
-    process.send_signal(signal.SIGINT)
-    process.wait(timeout=30)
-    assert process.returncode == 0
+def stop(*processes: subprocess.Popen[str]) -> None:
+    """Stop every one of them, then say whether each stopped cleanly: a failure never leaves
+    a worker running."""
+    for process in processes:
+        process.send_signal(signal.SIGINT)
+    for process in processes:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    assert [process.returncode for process in processes] == [0] * len(processes)
 
 
 def test_the_test_gateway_fails_each_charge_twice_whichever_worker_asks_and_across_restarts(
@@ -173,13 +186,15 @@ def test_the_test_gateway_fails_each_charge_twice_whichever_worker_asks_and_acro
         for n in range(30)
     ]  # fmt: skip
     others = worker_process(tmp_path, "inventory", "ordering", "shipping", env=env)
-    payments = [worker_process(tmp_path, "payments", env=env) for _ in range(3)]
+    payments: list[subprocess.Popen[str]] = []
     try:
-        for _ in range(2):  # restart the payments workers while the charges are under way
-            time.sleep(0.4)
-            for process in payments:
-                stop(process)
-            payments = [worker_process(tmp_path, "payments", env=env) for _ in range(3)]
+        for restart in range(3):  # and restart them twice while the charges are under way
+            if restart:
+                time.sleep(0.4)
+                stopping, payments = payments, []
+                stop(*stopping)
+            for _ in range(3):
+                payments.append(worker_process(tmp_path, "payments", env=env))
 
         def all_shipped() -> bool:
             orders: list[dict[str, Any]] = ok(tmp_path, "orders", "list", "--json")
@@ -187,8 +202,7 @@ def test_the_test_gateway_fails_each_charge_twice_whichever_worker_asks_and_acro
 
         eventually(all_shipped, timeout=60)
     finally:
-        for process in [others, *payments]:
-            stop(process)
+        stop(others, *payments)
     assert ok(tmp_path, "messages", "status", "--json")["dead_letters"] == 0
     with sqlite3.connect(tmp_path / "test-gateway.db") as gateway:
         charges = gateway.execute("SELECT failures, approved FROM charges").fetchall()
