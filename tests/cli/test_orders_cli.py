@@ -369,6 +369,8 @@ def test_an_order_is_found_by_a_unique_beginning_of_its_id(shop: Path) -> None:
     assert "2 orders begin with abcdefgh: abcdefgh-1, abcdefgh-2; give more of the id" in (
         ambiguous.stderr
     )
+    # '_' is a literal in a prefix, not LIKE's any-character wildcard.
+    assert run(shop, "orders", "show", "abcdefg_").stderr == "error: no order with id abcdefg_\n"
     unique = place(shop, "MUG-1:1")
     assert order(shop, unique[:8])["id"] == unique
     too_short = run(shop, "orders", "show", unique[:7])

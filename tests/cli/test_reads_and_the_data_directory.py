@@ -114,12 +114,15 @@ def test_setting_up_creates_the_shop_and_again_changes_nothing(tmp_path: Path) -
 
 
 @pytest.mark.parametrize("env", [{}, {"TESSERA_DATA_DIR": ""}])
-def test_an_empty_data_directory_name_is_refused(tmp_path: Path, env: dict[str, str]) -> None:
+def test_an_empty_data_directory_name_is_refused_not_taken_for_the_default(
+    tmp_path: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # where the default ./var would be made
     args = ["--data-dir", ""] if not env else []
     result = CliRunner(env=env).invoke(cli, [*args, "db", "setup"])
     assert result.exit_code == 2
     assert "the data directory is empty" in result.stderr
-    assert not Path("var").exists() or Path("var").is_dir()
+    assert list(tmp_path.iterdir()) == []
 
 
 @contextmanager

@@ -6,6 +6,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table
 
 from adapters.persistence.mapping import Mappings
 from adapters.persistence.types import IdentifierType, enum_values
+from domain.shared.bounds import SHIPMENT_ID_LENGTH
 from domain.shared.identifiers import OrderId
 from domain.shipping.shipment import Shipment, ShipmentStatus
 
@@ -14,7 +15,7 @@ metadata = MetaData()
 shipments = Table(
     "shipments",
     metadata,
-    Column("id", String(40), primary_key=True),
+    Column("id", String(SHIPMENT_ID_LENGTH), primary_key=True),
     Column("order_id", IdentifierType(OrderId), nullable=False, unique=True),
     Column("address", String(500), nullable=False),
     Column("status", enum_values(ShipmentStatus), nullable=False),

@@ -7,7 +7,7 @@ from application.shared.outcome import Outcome
 from application.shipping.commands import DeliverShipment
 from application.shipping.queries import GetShipmentOfOrder, ListShipments, ShipmentView
 from application.shipping.unit_of_work import ShippingUnitOfWork
-from domain.shared.bounds import member_of, quoted
+from domain.shared.bounds import SHIPMENT_ID_LENGTH, member_of, quoted
 from domain.shared.errors import NotFound
 from domain.shared.identifiers import OrderId
 from domain.shipping.shipment import ShipmentStatus
@@ -15,7 +15,8 @@ from domain.shipping.shipment import ShipmentStatus
 
 def deliver_shipment(command: DeliverShipment, uow: ShippingUnitOfWork) -> Outcome[ShipmentView]:
     with uow:
-        known = isinstance(command.shipment_id, str) and len(command.shipment_id) <= 40
+        shipment_id = command.shipment_id
+        known = isinstance(shipment_id, str) and len(shipment_id) <= SHIPMENT_ID_LENGTH
         shipment = uow.shipments.get(command.shipment_id) if known else None
         if shipment is None:
             raise NotFound(f"no shipment with id {quoted(command.shipment_id)}")

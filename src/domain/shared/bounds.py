@@ -32,6 +32,7 @@ ADDRESS_LENGTH: Final = 500
 CARD_TOKEN_LENGTH: Final = 64
 TRACKING_NUMBER_LENGTH: Final = 64
 REASON_LENGTH: Final = 200
+SHIPMENT_ID_LENGTH: Final = 40
 
 # Line breaks, tabs and escape codes would break every table and log line that shows the
 # text; bidirectional overrides make it read differently from what is stored.
