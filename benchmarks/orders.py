@@ -1,6 +1,6 @@
 """Orders end to end, placed -> shipped, on the SQLite adapters, in three deployments.
 
-Run: .venv/bin/python benchmarks/orders.py [--orders 2000] [--rate 100] [--memory-orders 10000]
+Run: .venv/bin/python benchmarks/orders.py [--orders 2000] [--rate 100] [--history-orders 50000]
 
 The same code and the same SQLite files in each deployment:
 - one process: the monolith, whose worker thread delivers beside the code that places orders;
@@ -8,9 +8,22 @@ The same code and the same SQLite files in each deployment:
 - app + 2 workers: two `tessera worker` processes, ordering and payments in one, the rest in
   the other (the split topology, with contexts grouped two ways for this 2-core machine).
 
-Prints, for each: throughput (orders placed as fast as one caller can, fulfilled orders per
-second until the last is shipped) and latency (orders offered at a steady rate, placed ->
-shipped p50/p99); then the peak resident memory of a process that takes --memory-orders orders.
+Prints, for each deployment:
+- throughput: orders placed as fast as one caller can, fulfilled orders per second until the
+  last is shipped;
+- CPU per fulfilled order in that run: user + system time of every process of the deployment
+  (the placing process and each worker), divided by the orders fulfilled; wall-clock figures
+  move by a quarter between runs on a shared machine, CPU time per order much less;
+- its multiple of the floor (below);
+- latency: orders offered at a steady rate, placed -> shipped p50/p99.
+
+Then:
+- the floor: every SQL statement a one-process run caused, captured as it ran (SQLAlchemy's
+  events for the contexts' databases, sqlite3's trace callback for the queue file), replayed
+  with plain sqlite3 on copies of the files as they were before the run, with the same
+  pragmas and the same transactions: the CPU per order that the database itself needs;
+- history: CPU per order over the first 10,000 and the last 10,000 of --history-orders
+  orders taken by one process, and its peak resident memory after the first 10,000.
 """
 
 from __future__ import annotations
@@ -18,7 +31,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
+import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -27,12 +43,16 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, event
 
 from adapters.bootstrap import Settings, Tessera, Topology, bootstrap, setup
+from adapters.messaging.sqlite_queue import SqliteQueue
 from application.catalog.commands import ListProduct
 from application.inventory.commands import ReceiveStock
 from application.ordering.commands import OrderLineRequest, PlaceOrder
-from application.ordering.queries import CountOrders
+from application.ordering.queries import CountOrders, GetOrder
 
 POLL_SECONDS = 0.002
 DEPLOYMENTS: dict[str, list[list[str]] | None] = {
@@ -41,6 +61,10 @@ DEPLOYMENTS: dict[str, list[list[str]] | None] = {
     "app + 2 workers": [["ordering", "payments"], ["inventory", "shipping", "catalog"]],
 }
 SKUS = ("MUG-1", "MUG-2", "TEE-1", "TEE-2", "CAP-1")
+BLOCK = 10_000
+"""Orders per block when comparing the cost of the first orders with the last."""
+CHUNK = 250
+"""Orders placed before they are delivered, when one thread does both (history, memory)."""
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -71,15 +95,36 @@ def shipped_count(app: Tessera) -> int:
     return counts["shipped"]
 
 
+def wait_until_shipped(app: Tessera, last_order_id: str, orders: int) -> None:
+    """Wait until `orders` orders are shipped; the count is taken only once the last order
+    placed is, so that waiting costs the deployment little of the CPU it is measured by."""
+    while app.handle(GetOrder(last_order_id)).status != "shipped":
+        time.sleep(0.01)
+    while shipped_count(app) < orders:
+        time.sleep(0.01)
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of this process (every thread) and of the processes `pids`."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = time.process_time()
+    for pid in pids:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        fields = stat[stat.rfind(")") + 2 :].split()
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
+
+
 @contextmanager
-def delivering(app: Tessera, workers: list[list[str]] | None) -> Iterator[None]:
-    """Deliver while the block runs: in a thread of this process, or in worker processes."""
+def delivering(app: Tessera, workers: list[list[str]] | None) -> Iterator[list[int]]:
+    """Deliver while the block runs: in a thread of this process, or in worker processes,
+    whose ids the block is given."""
     if workers is None:
         worker = app.worker()
         thread = threading.Thread(target=worker.run, daemon=True)
         thread.start()
         try:
-            yield
+            yield []
         finally:
             worker.stop()
             thread.join()
@@ -97,7 +142,7 @@ def delivering(app: Tessera, workers: list[list[str]] | None) -> Iterator[None]:
         for contexts in workers
     ]
     try:
-        yield
+        yield [process.pid for process in processes]
     finally:
         for process in processes:
             process.terminate()
@@ -105,22 +150,25 @@ def delivering(app: Tessera, workers: list[list[str]] | None) -> Iterator[None]:
             process.wait(timeout=30)
 
 
-def run(app: Tessera, orders: int, rate: float | None) -> tuple[float, dict[str, float]]:
+def run(
+    app: Tessera, pids: list[int], orders: int, rate: float | None
+) -> tuple[float, float, dict[str, float]]:
     """Place orders (at `rate` per second, or as fast as possible) while the workers deliver;
-    returns the seconds until all shipped, and each order's placing time. A first order, not
-    counted, is shipped before the clock starts, so that every worker is up."""
-    app.handle(order(0))
-    while shipped_count(app) < 1:
-        time.sleep(0.01)
+    returns the seconds and the CPU seconds until all shipped, and each order's placing time.
+    A first order, not counted, is shipped before the clock starts, so that every worker is
+    up."""
+    first = app.handle(order(0))
+    wait_until_shipped(app, first.id, 1)
     placed_at: dict[str, float] = {}
-    began = time.perf_counter()
+    began, cpu_began = time.perf_counter(), cpu_seconds(pids)
+    last = first
     for n in range(1, orders + 1):
-        placed_at[app.handle(order(n)).id] = time.time()
+        last = app.handle(order(n))
+        placed_at[last.id] = time.time()
         if rate:
             time.sleep(max(0.0, began + n / rate - time.perf_counter()))
-    while shipped_count(app) < orders + 1:
-        time.sleep(0.01)
-    return time.perf_counter() - began, placed_at
+    wait_until_shipped(app, last.id, orders + 1)
+    return time.perf_counter() - began, cpu_seconds(pids) - cpu_began, placed_at
 
 
 def latencies(app: Tessera, placed_at: dict[str, float]) -> list[float]:
@@ -133,65 +181,228 @@ def latencies(app: Tessera, placed_at: dict[str, float]) -> list[float]:
     return found
 
 
-def deployment(root: Path, name: str, orders: int, rate: float, latency_orders: int) -> None:
+def deployment(root: Path, name: str, args: argparse.Namespace, floor: float) -> None:
     workers = DEPLOYMENTS[name]
-    with open_shop(root / f"{name}-throughput", orders + 1) as app, delivering(app, workers):
-        elapsed, _ = run(app, orders, rate=None)
-    with open_shop(root / f"{name}-latency", latency_orders + 1) as app, delivering(app, workers):
-        _, placed_at = run(app, latency_orders, rate)
+    orders = args.orders
+    throughput = open_shop(root / f"{name}-throughput", orders + 1)
+    with throughput as app, delivering(app, workers) as pids:
+        elapsed, cpu, _ = run(app, pids, orders, rate=None)
+    with open_shop(root / f"{name}-latency", args.latency_orders + 1) as app:
+        with delivering(app, workers) as pids:
+            _, cpu_at_rate, placed_at = run(app, pids, args.latency_orders, args.rate)
         found = latencies(app, placed_at)
+    per_order = cpu / orders * 1000
     print(
-        f"{name:<16} {orders / elapsed:>7,.0f} orders/s"
-        f"   at {rate:.0f}/s: p50 {percentile(found, 0.5) * 1000:>4,.0f} ms,"
-        f" p99 {percentile(found, 0.99) * 1000:>4,.0f} ms"
+        f"{name:<16} {orders / elapsed:>5,.0f} orders/s"
+        f"   CPU {per_order:>5.2f} ms/order ({per_order / floor:>4.1f}x floor)"
+        f"   at {args.rate:.0f}/s: p50 {percentile(found, 0.5) * 1000:>4,.0f} ms,"
+        f" p99 {percentile(found, 0.99) * 1000:>4,.0f} ms,"
+        f" CPU {cpu_at_rate / args.latency_orders * 1000:.2f} ms/order"
     )
 
 
-def memory_child(data_dir: Path, orders: int) -> None:
-    """Take `orders` orders in chunks, each delivered before the next, so that the backlog
-    stays small and the figure is about how many orders the process has seen."""
+# -- the floor -------------------------------------------------------------------------------
+
+_LITERAL = re.compile(r"'(?:[^']|'')*'|(?<![\w.])-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?![\w.])")
+
+
+def parameterized(sql: str) -> tuple[str, tuple[object, ...]]:
+    """The statement sqlite3's trace callback shows with its values in place, as the
+    statement with `?` for each value, and the values: so that replaying it prepares each
+    statement once, as the queue itself does."""
+    values: list[object] = []
+
+    def placeholder(match: re.Match[str]) -> str:
+        literal = match.group(0)
+        if literal.startswith("'"):
+            values.append(literal[1:-1].replace("''", "'"))
+        elif any(mark in literal for mark in ".eE"):
+            values.append(float(literal))
+        else:
+            values.append(int(literal))
+        return "?"
+
+    return _LITERAL.sub(placeholder, sql), tuple(values)
+
+
+class Capture:
+    """Every statement the contexts' databases and the queue run while `recording`, in the
+    order they ran, by connection: ("sql", statement, parameters, many), or ("commit",) and
+    ("rollback",) for a context's transaction (sqlite3 begins those itself before the first
+    change, as it did in the run; the queue's BEGIN and COMMIT are statements of their own)."""
+
+    QUEUE = "queue"
+
+    def __init__(self) -> None:
+        self.recording = False
+        self.log: list[tuple[tuple[str, int], tuple[Any, ...]]] = []
+        event.listen(Engine, "after_cursor_execute", self._executed)
+        event.listen(Engine, "commit", self._ended("commit"))
+        event.listen(Engine, "rollback", self._ended("rollback"))
+
+    @staticmethod
+    def _key(connection: Any) -> tuple[str, int]:
+        return (str(connection.engine.url.database), id(connection.connection.dbapi_connection))
+
+    def _executed(
+        self, connection: Any, _: Any, sql: str, params: Any, __: Any, many: bool
+    ) -> None:
+        # After the statement ran: one that waited for another's lock is logged after it.
+        if self.recording:
+            self.log.append((self._key(connection), ("sql", sql, params, many)))
+
+    def _ended(self, kind: str) -> Any:
+        def ended(connection: Any) -> None:
+            if self.recording:
+                self.log.append((self._key(connection), (kind,)))
+
+        return ended
+
+    def queue_statement(self, path: str) -> Any:
+        def traced(sql: str) -> None:
+            if self.recording:
+                statement, values = parameterized(sql)
+                self.log.append(((path, 0), ("queue", statement, values)))
+
+        return traced
+
+
+def _connect(path: Path, queue: bool) -> sqlite3.Connection:
+    """A plain connection with the pragmas the adapters set."""
+    connection = sqlite3.connect(path, isolation_level=None if queue else "DEFERRED")
+    connection.execute("PRAGMA busy_timeout=10000")
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    if not queue:
+        connection.execute("PRAGMA foreign_keys=ON")
+    return connection
+
+
+def replay(log: list[tuple[tuple[str, int], tuple[Any, ...]]], data_dir: Path, copy: Path) -> float:
+    """Replay the log on `copy` (the files of `data_dir` before the run); its CPU seconds."""
+    connections: dict[tuple[str, int], sqlite3.Connection] = {}
+    for key, entry in log:
+        if key not in connections:
+            path = copy / Path(key[0]).relative_to(data_dir)
+            connections[key] = _connect(path, queue=entry[0] == "queue")
+    transactions = sum(
+        1
+        for _, entry in log
+        if entry[0] == "commit" or (entry[0] == "queue" and entry[1].startswith("COMMIT"))
+    )
+    began = time.process_time()
+    for key, entry in log:
+        connection = connections[key]
+        kind = entry[0]
+        if kind == "sql" and entry[3]:
+            connection.executemany(entry[1], entry[2])
+        elif kind in ("sql", "queue"):
+            connection.execute(entry[1], entry[2]).fetchall()
+        elif kind == "commit":
+            connection.commit()
+        else:
+            connection.rollback()
+    spent = time.process_time() - began
+    for connection in connections.values():
+        connection.close()
+    print(f"  replayed {len(log):,} statements in {transactions:,} transactions")
+    return spent
+
+
+def floor(root: Path, orders: int) -> float:
+    """CPU milliseconds per order of the SQL a one-process run of `orders` orders caused."""
+    capture = Capture()
+    data_dir = root / "floor"
+    copy = root / "floor-copy"
+    with open_shop(data_dir, orders + 1) as app:
+        queue = app.operations
+        assert isinstance(queue, SqliteQueue)
+        queue.on_statement(capture.queue_statement(str(data_dir / "queue.db")))
+        copy.mkdir()
+        for database in data_dir.glob("*.db*"):
+            if not database.name.endswith("-shm"):
+                shutil.copy(database, copy / database.name)
+        with delivering(app, None) as pids:
+            capture.recording = True
+            _, cpu, _ = run(app, pids, orders, rate=None)
+            capture.recording = False
+        queue.on_statement(None)
+    spent = replay(capture.log, data_dir.resolve(), copy)
+    per_order = spent / (orders + 1) * 1000
+    print(
+        f"floor            {per_order:.2f} ms/order of CPU in SQLite for {orders + 1} orders"
+        f" (the captured run, slowed by capturing: {cpu / orders * 1000:.2f} ms/order)"
+    )
+    return per_order
+
+
+# -- history and memory ------------------------------------------------------------------------
+
+
+def history_child(data_dir: Path, orders: int) -> None:
+    """Take `orders` orders in chunks, each delivered before the next, in this one process:
+    the CPU per order of each block of 10,000, and the peak memory after the first block."""
+    result: dict[str, Any] = {"blocks": []}
     with open_shop(data_dir, orders) as app:
-        for start in range(0, orders, 250):
-            for n in range(start, min(start + 250, orders)):
+        began = time.process_time()
+        for start in range(0, orders, CHUNK):
+            for n in range(start, min(start + CHUNK, orders)):
                 app.handle(order(n))
             app.deliver()
+            taken = start + CHUNK
+            if taken % BLOCK == 0:
+                now = time.process_time()
+                result["blocks"].append((now - began) / BLOCK * 1000)
+                began = now
+                if taken == BLOCK:
+                    result["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         assert shipped_count(app) == orders
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"peak_mib": peak_kib / 1024}))
+    print(json.dumps(result))
 
 
-def memory(root: Path, orders: int) -> None:
+def history(root: Path, orders: int) -> None:
     child = subprocess.run(
-        [sys.executable, __file__, "--memory-child", str(root / "memory"), str(orders)],
+        [sys.executable, __file__, "--history-child", str(root / "history"), str(orders)],
         capture_output=True,
         text=True,
         check=True,
     )
-    peak = json.loads(child.stdout.splitlines()[-1])["peak_mib"]
-    print(f"memory ({orders} orders in one process)")
-    print(f"  peak resident {peak:,.0f} MiB")
+    result = json.loads(child.stdout.splitlines()[-1])
+    blocks = result["blocks"]
+    first, last = blocks[0], blocks[-1]
+    print(f"history ({orders:,} orders in one process, delivered every {CHUNK})")
+    print(
+        f"  CPU per order: first {BLOCK:,} {first:.2f} ms, last {BLOCK:,} {last:.2f} ms"
+        f" ({(last / first - 1) * 100:+.0f}%); every block: {', '.join(f'{b:.2f}' for b in blocks)}"
+    )
+    print(f"  peak resident after the first {BLOCK:,}: {result['peak_mib']:,.0f} MiB")
 
 
 def main() -> None:
-    if len(sys.argv) == 4 and sys.argv[1] == "--memory-child":
-        memory_child(Path(sys.argv[2]), int(sys.argv[3]))
+    if len(sys.argv) == 4 and sys.argv[1] == "--history-child":
+        history_child(Path(sys.argv[2]), int(sys.argv[3]))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=2000)
     parser.add_argument("--rate", type=float, default=100.0)
     parser.add_argument("--latency-orders", type=int, default=1000)
-    parser.add_argument("--memory-orders", type=int, default=10_000)
+    parser.add_argument("--floor-orders", type=int, default=1000)
+    parser.add_argument("--history-orders", type=int, default=50_000)
     parser.add_argument("--deployment", choices=DEPLOYMENTS, action="append")
     args = parser.parse_args()
+    if args.history_orders % BLOCK or args.history_orders < BLOCK:
+        parser.error(f"--history-orders must be a multiple of {BLOCK:,}")
     print(
-        f"{args.orders} orders placed as fast as possible (fulfilled orders/s, placed -> shipped);"
-        f" {args.latency_orders} offered at {args.rate:.0f}/s (placed -> shipped latency)"
+        f"{args.orders} orders placed as fast as possible (fulfilled orders/s, placed -> shipped,"
+        f" CPU per order); {args.latency_orders} offered at {args.rate:.0f}/s (latency)"
     )
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
+        lowest = floor(root, args.floor_orders)
         for name in args.deployment or DEPLOYMENTS:
-            deployment(root, name, args.orders, args.rate, args.latency_orders)
-        memory(root, args.memory_orders)
+            deployment(root, name, args, lowest)
+        if args.history_orders:
+            history(root, args.history_orders)
 
 
 if __name__ == "__main__":

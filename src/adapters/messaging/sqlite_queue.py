@@ -136,6 +136,12 @@ class SqliteQueue:
     def close(self) -> None:
         self._db.close()
 
+    def on_statement(self, callback: Callable[[str], object] | None) -> None:
+        """Call `callback` with the text of every SQL statement this queue runs, values in
+        place (sqlite3's trace callback), until called again with None: to see, or measure,
+        what the queue asks of SQLite."""
+        self._db.set_trace_callback(callback)
+
     def __repr__(self) -> str:
         return f"SqliteQueue({str(self._path)!r})"
 
