@@ -390,8 +390,8 @@ def main() -> None:
     parser.add_argument("--history-orders", type=int, default=50_000)
     parser.add_argument("--deployment", choices=DEPLOYMENTS, action="append")
     args = parser.parse_args()
-    if args.history_orders % BLOCK or args.history_orders < BLOCK:
-        parser.error(f"--history-orders must be a multiple of {BLOCK:,}")
+    if args.history_orders % BLOCK or args.history_orders < 0:
+        parser.error(f"--history-orders must be a multiple of {BLOCK:,} (0: none)")
     print(
         f"{args.orders} orders placed as fast as possible (fulfilled orders/s, placed -> shipped,"
         f" CPU per order); {args.latency_orders} offered at {args.rate:.0f}/s (latency)"

@@ -114,6 +114,8 @@ class Tessera:
         return {endpoint.name: endpoint.relay.backlog() for endpoint in self._endpoints}
 
     def close(self) -> None:
+        for endpoint in self._endpoints:
+            endpoint.relay.close()
         for database in self._databases:
             database.engine.dispose()
         self._queue.close()

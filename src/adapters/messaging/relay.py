@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from sqlalchemy import delete, func, select, update
 
+from adapters.persistence.database import ChangeWatch
 from adapters.persistence.messaging_tables import outgoing_message
 from adapters.persistence.settings import ContextDatabase
 from application.shared.queue import MessageQueue
@@ -29,9 +30,15 @@ class OutboxRelay:
         self._queue = queue
         self._batch_size = batch_size
         self._clock = clock
+        self._watch = ChangeWatch(database.engine)
+        self._found_empty_at: int | None = None
 
     def relay(self) -> int:
-        """Send one batch of unsent messages; returns how many were sent."""
+        """Send one batch of unsent messages; returns how many were sent. An outbox found
+        empty is not read again until something is committed to the context's database."""
+        mark = self._watch.mark()
+        if mark == self._found_empty_at:
+            return 0
         outbox = self._outbox
         with self._database.engine.connect() as connection:
             rows = connection.execute(
@@ -41,6 +48,7 @@ class OutboxRelay:
                 .limit(self._batch_size)
             ).all()
         if not rows:
+            self._found_empty_at = mark
             return 0
         self._queue.publish([outgoing_message(row) for row in rows])
         with self._database.engine.begin() as connection:
@@ -50,6 +58,9 @@ class OutboxRelay:
                 .values(sent_at=self._clock())
             )
         return len(rows)
+
+    def close(self) -> None:
+        self._watch.close()
 
     def backlog(self) -> int:
         """Messages written but not yet sent."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -53,6 +54,42 @@ def sqlite_engine(path: Path | None, read_only: bool = False) -> Engine:
         engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
     event.listen(engine, "connect", _configure_sqlite)
     return engine
+
+
+class ChangeWatch:
+    """Tells, for the cost of one pragma, whether anything was committed to a database since a
+    mark was taken: SQLite's data_version, on a connection of the watch's own, moves on with
+    every commit made through any other connection, in this process or another.
+
+    A poller takes a mark, looks, and, having found nothing, need not look again until the
+    mark moves. On a private in-memory database (one shared connection) it always moves."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._shared = engine.url.database in (None, "", ":memory:")
+        self._connection: Any = None
+        self._lock = threading.Lock()
+        self._looked = 0
+
+    def mark(self) -> int:
+        if self._shared:
+            self._looked += 1
+            return self._looked
+        with self._lock:
+            if self._connection is None:
+                self._connection = self._engine.raw_connection()
+            cursor = self._connection.cursor()
+            try:
+                cursor.execute("PRAGMA data_version")
+                return int(cursor.fetchone()[0])
+            finally:
+                cursor.close()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
 
 
 def create_schema(engine: Engine, metadata: MetaData) -> None:

@@ -31,19 +31,31 @@ class SqlAlchemyRepository(Generic[Entity]):
         self._session = session
         self._added: dict[Any, Entity] = {}
         self._known: dict[Any, Entity | None] = {}
+        self._handed_out: list[Entity] = []
 
     def add(self, aggregate: Entity) -> None:
         self._session.add(aggregate)
         self._added[getattr(aggregate, self.identity)] = aggregate
+        self._handed_out.append(aggregate)
 
     def get(self, key: Any) -> Entity | None:
+        found: Entity | None
         if key in self._added:
-            return self._added[key]
-        if key in self._known:
-            return self._known[key]
-        with self._session.no_autoflush:
-            found: Entity | None = self._session.get(self.entity, key)
+            found = self._added[key]
+        elif key in self._known:
+            found = self._known[key]
+        else:
+            with self._session.no_autoflush:
+                found = self._session.get(self.entity, key)
+        if found is not None:
+            self._handed_out.append(found)
         return found
+
+    def handed_out(self) -> list[Entity]:
+        """The aggregates this repository gave out or took since the last call: only these can
+        have changed since then."""
+        given, self._handed_out = self._handed_out, []
+        return given
 
     def preload(self, names: Iterable[str]) -> None:
         """Load in one query the aggregates these texts name (the subjects of a batch of

@@ -75,6 +75,10 @@ class SqlAlchemyUnitOfWork:
         self.inbox = SqlInbox(self.session, self._tables)
         self._outgoing: list[dict[str, object]] = []
         self._open_repositories(self.session)
+        self._repositories = [
+            repository for repository in vars(self).values()
+            if isinstance(repository, SqlAlchemyRepository)
+        ]  # fmt: skip
         return self
 
     def __exit__(
@@ -92,13 +96,12 @@ class SqlAlchemyUnitOfWork:
     def preload(self, subjects: Collection[str]) -> None:
         """Load what a batch of messages is about in a query per repository, not one per
         message."""
-        for repository in vars(self).values():
-            if isinstance(repository, SqlAlchemyRepository):
-                repository.preload(subjects)
+        for repository in self._repositories:
+            repository.preload(subjects)
 
     def commit(self) -> None:
         try:
-            self.record_events()
+            self._record(self._changed_anywhere())
             if self._outgoing:
                 self.session.execute(insert(self._tables.outbox), self._outgoing)
                 self._outgoing.clear()
@@ -125,10 +128,19 @@ class SqlAlchemyUnitOfWork:
 
     def record_events(self) -> None:
         """Turn the events the changed aggregates recorded into outbox rows, under the cause
-        in hand; they are written when the unit of work commits, all in one statement."""
+        in hand; they are written when the unit of work commits, all in one statement.
+
+        Only an aggregate a repository gave out since the last call can have changed: a
+        batch of messages, recorded after each, costs in proportion to its size, not to its
+        square. Committing looks at every new and changed one as well."""
+        self._record(a for r in self._repositories for a in r.handed_out())
+
+    def _changed_anywhere(self) -> Iterable[object]:
         # Every change records an event and moves the version on, so a changed aggregate is
         # always new or dirty; the rest of the identity map need not be looked at.
-        touched = chain(self.session.new, self.session.dirty)
+        return chain(self.session.new, self.session.dirty)
+
+    def _record(self, touched: Iterable[object]) -> None:
         events = [e for a in touched if isinstance(a, AggregateRoot) for e in a.pull_events()]
         self._outgoing += [
             outbox_row(OutgoingMessage.of(Envelope.wrap(integration_event)))
