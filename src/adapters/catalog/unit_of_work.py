@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
 from adapters.catalog.repository import SqlAlchemyProductRepository
+from adapters.persistence.mapping import Store
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 
 
 class SqlAlchemyCatalogUnitOfWork(SqlAlchemyUnitOfWork):
     products: SqlAlchemyProductRepository
 
-    def _open_repositories(self, session: Session) -> None:
-        self.products = SqlAlchemyProductRepository(session)
+    def _open_repositories(self, store: Store) -> None:
+        self.products = SqlAlchemyProductRepository(store)

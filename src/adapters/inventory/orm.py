@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, MetaData, Table
-from sqlalchemy.orm import relationship
 
-from adapters.persistence.mapping import Mappings
+from adapters.persistence.mapping import Children, Mappings
 from adapters.persistence.types import IdentifierType, enum_values
 from domain.inventory.allocation import Allocation, AllocationLine, AllocationStatus, Rejection
 from domain.inventory.catalogue import CataloguedProduct
@@ -55,8 +54,7 @@ def _describe(mappings: Mappings) -> None:
     mappings.part(CataloguedProduct, catalogue)
     mappings.aggregate(StockItem, stock_items)
     mappings.part(AllocationLine, allocation_lines)
-    lines = relationship(AllocationLine, cascade="all, delete-orphan", lazy="joined")
-    mappings.aggregate(Allocation, allocations, lines=lines)
+    mappings.aggregate(Allocation, allocations, lines=Children(AllocationLine))
 
 
 start_mappers = Mappings(metadata, _describe)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
 from adapters.inventory.repository import (
     SqlAlchemyAllocationRepository,
     SqlAlchemyCatalogueRepository,
     SqlAlchemyStockItemRepository,
 )
+from adapters.persistence.mapping import Store
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 
 
@@ -17,7 +16,7 @@ class SqlAlchemyInventoryUnitOfWork(SqlAlchemyUnitOfWork):
     catalogue: SqlAlchemyCatalogueRepository
     allocations: SqlAlchemyAllocationRepository
 
-    def _open_repositories(self, session: Session) -> None:
-        self.stock = SqlAlchemyStockItemRepository(session)
-        self.catalogue = SqlAlchemyCatalogueRepository(session)
-        self.allocations = SqlAlchemyAllocationRepository(session)
+    def _open_repositories(self, store: Store) -> None:
+        self.stock = SqlAlchemyStockItemRepository(store)
+        self.catalogue = SqlAlchemyCatalogueRepository(store)
+        self.allocations = SqlAlchemyAllocationRepository(store)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, MetaData, String, Table
-from sqlalchemy.orm import relationship
 
-from adapters.persistence.mapping import Mappings
+from adapters.persistence.mapping import Children, Mappings
 from adapters.persistence.types import (
     ExactDecimal,
     IdentifierType,
@@ -70,10 +69,7 @@ def _describe(mappings: Mappings) -> None:
         Money, order_lines.c.unit_price_amount, order_lines.c.unit_price_currency
     )
     mappings.part(OrderLine, order_lines, unit_price=unit_price)
-    lines = relationship(
-        OrderLine, cascade="all, delete-orphan", lazy="joined", order_by=order_lines.c.sku
-    )
-    mappings.aggregate(Order, orders, lines=lines)
+    mappings.aggregate(Order, orders, lines=Children(OrderLine, order_by=order_lines.c.sku))
     mappings.aggregate(Fulfilment, fulfilments)
     price = MoneyComposite(Money, price_list.c.price_amount, price_list.c.price_currency)
     mappings.part(ListedPrice, price_list, price=price)

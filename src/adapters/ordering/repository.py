@@ -31,10 +31,10 @@ class SqlAlchemyOrderRepository(SqlAlchemyRepository[Order]):
         if criteria.until is not None:
             where.append(orders.c.placed_at < criteria.until)
         newest_first = (orders.c.placed_at.desc().nulls_last(), orders.c.id)
-        query = select(Order).where(*where).order_by(*newest_first).limit(limit)
-        with self._session.no_autoflush:
-            found = self._session.scalars(query).unique().all()
-            total = self._session.scalar(select(func.count()).select_from(orders).where(*where))
+        found = self._store.load(Order, *where, order_by=newest_first, limit=limit)
+        total = self._store.connection.scalar(
+            select(func.count()).select_from(orders).where(*where)
+        )
         return found, int(total or 0)
 
     def ids_starting_with(self, prefix: str, limit: int) -> list[OrderId]:
@@ -46,11 +46,11 @@ class SqlAlchemyOrderRepository(SqlAlchemyRepository[Order]):
             .order_by(orders.c.id)
             .limit(limit)
         )
-        return list(self._session.scalars(query))
+        return list(self._store.connection.scalars(query))
 
     def count_by_status(self) -> dict[OrderStatus, int]:
         query = select(orders.c.status, func.count()).group_by(orders.c.status)
-        return {status: count for status, count in self._session.execute(query)}
+        return {status: count for status, count in self._store.connection.execute(query).all()}
 
 
 class SqlAlchemyFulfilmentRepository(SqlAlchemyRepository[Fulfilment]):

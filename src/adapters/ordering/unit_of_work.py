@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
 from adapters.ordering.repository import (
     SqlAlchemyFulfilmentRepository,
     SqlAlchemyOrderRepository,
     SqlAlchemyPriceList,
 )
+from adapters.persistence.mapping import Store
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 
 
@@ -17,7 +16,7 @@ class SqlAlchemyOrderingUnitOfWork(SqlAlchemyUnitOfWork):
     fulfilments: SqlAlchemyFulfilmentRepository
     prices: SqlAlchemyPriceList
 
-    def _open_repositories(self, session: Session) -> None:
-        self.orders = SqlAlchemyOrderRepository(session)
-        self.fulfilments = SqlAlchemyFulfilmentRepository(session)
-        self.prices = SqlAlchemyPriceList(session)
+    def _open_repositories(self, store: Store) -> None:
+        self.orders = SqlAlchemyOrderRepository(store)
+        self.fulfilments = SqlAlchemyFulfilmentRepository(store)
+        self.prices = SqlAlchemyPriceList(store)

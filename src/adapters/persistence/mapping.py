@@ -1,15 +1,167 @@
-"""How a context maps its domain classes onto its tables: imperatively, once per process."""
+"""How a context maps its domain classes onto its tables, and the data mapper that loads and
+stores them with SQLAlchemy Core.
+
+A context describes its mappings once (`Mappings`): an aggregate root over its table,
+versioned for optimistic concurrency; parts kept inside an aggregate (`Children`), or plain
+records; Money over two columns (`MoneyComposite`). Every attribute of a mapped class is a
+column of the same name, a composite, children, or state that is not stored (it starts at
+its default when loaded, as pending events do).
+
+A `Store` is one transaction's view of the database: it loads rows into objects (one object
+per row and transaction), remembers each as loaded, and when flushed writes what was added
+and what changed, in statements grouped by table. An aggregate's row is updated only where
+its version is still the one loaded; a row that moved on meanwhile is a `StaleData` error.
+Decision 0023 says why this replaced the ORM.
+"""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from typing import Any
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, ClassVar
 
-from sqlalchemy import MetaData, Table, event
-from sqlalchemy.orm import registry
+import attrs
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Connection,
+    MetaData,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    insert,
+    select,
+    tuple_,
+    update,
+)
 
-from adapters.persistence.types import restore_unmapped_state
+from domain.shared.money import Money
+
+
+class StaleData(Exception):
+    """A row changed, or went, since this transaction loaded it."""
+
+
+class MappingError(Exception):
+    """A class and its table do not fit together."""
+
+
+class MoneyComposite:
+    """Money over an amount and a currency column."""
+
+    def __init__(self, factory: type[Money], amount: Column[Any], currency: Column[Any]) -> None:
+        self.factory = factory
+        self.columns = (amount, currency)
+
+    def load(self, row: dict[str, Any]) -> Money | None:
+        amount, currency = (row[column.name] for column in self.columns)
+        if amount is None and currency is None:
+            return None
+        return self.factory(amount, currency)
+
+    def store(self, value: Money | None, row: dict[str, Any]) -> None:
+        amount, currency = self.columns
+        row[amount.name] = None if value is None else value.amount
+        row[currency.name] = None if value is None else value.currency
+
+
+@attrs.frozen
+class Children:
+    """The parts an aggregate keeps in a list, in a table of their own that refers to the
+    aggregate's; loaded in `order_by` order (their key's, unless given)."""
+
+    cls: type[Any]
+    order_by: Column[Any] | None = None
+
+
+class Mapper:
+    """One class over one table."""
+
+    def __init__(
+        self, cls: type[Any], table: Table, versioned: bool, properties: dict[str, Any]
+    ) -> None:
+        self.cls = cls
+        self.table = table
+        self.versioned = versioned
+        self.key = tuple(table.primary_key.columns)
+        self.composites = {n: p for n, p in properties.items() if isinstance(p, MoneyComposite)}
+        self.children: dict[str, tuple[Mapper, Column[Any], Column[Any] | None]] = {}
+        self._child_specs = {n: p for n, p in properties.items() if isinstance(p, Children)}
+        fields = {field.name: field for field in attrs.fields(cls)}
+        in_composites = {c.name for p in self.composites.values() for c in p.columns}
+        self.plain = [c.name for c in table.columns if c.name in fields]
+        self.parent_link = [
+            c for c in table.columns if c.name not in fields and c.name not in in_composites
+        ]
+        stored = {*self.plain, *self.composites, *self._child_specs}
+        self.unstored: list[tuple[str, Callable[[], Any]]] = []
+        for name, field in fields.items():
+            if name in stored:
+                continue
+            default = field.default
+            if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+                self.unstored.append((name, default.factory))
+            elif default is not attrs.NOTHING:
+                self.unstored.append((name, _constant(default)))
+            else:
+                raise MappingError(f"{cls.__name__}.{name} is neither stored nor defaulted")
+
+    def resolve(self, mappers: dict[type[Any], Mapper]) -> None:
+        for name, spec in self._child_specs.items():
+            child = mappers[spec.cls]
+            if len(self.key) != 1 or len(child.parent_link) != 1:
+                raise MappingError(f"{child.cls.__name__} must refer to its parent by one column")
+            self.children[name] = (child, child.parent_link[0], spec.order_by)
+
+    def identity(self, row: dict[str, Any]) -> Any:
+        """The key of the object a row holds: its key column's value, or a tuple of them."""
+        if len(self.key) == 1:
+            return row[self.key[0].name]
+        return tuple(row[column.name] for column in self.key)
+
+    def build(self, row: dict[str, Any]) -> Any:
+        """The object a row holds; its children are set by the store."""
+        obj = object.__new__(self.cls)
+        state = obj.__dict__
+        for name in self.plain:
+            state[name] = row[name]
+        for name, composite in self.composites.items():
+            state[name] = composite.load(row)
+        for name, make in self.unstored:
+            state[name] = make()
+        return obj
+
+    def row(self, obj: Any, parent: Any = None) -> dict[str, Any]:
+        state = obj.__dict__
+        row = {name: state[name] for name in self.plain}
+        for name, composite in self.composites.items():
+            composite.store(state[name], row)
+        for column in self.parent_link:
+            row[column.name] = parent
+        return row
+
+    def child_rows(self, obj: Any, key: Any) -> dict[str, list[dict[str, Any]]]:
+        return {
+            name: [child.row(part, key) for part in obj.__dict__[name]]
+            for name, (child, _, _) in self.children.items()
+        }
+
+
+def _constant(value: Any) -> Callable[[], Any]:
+    return lambda: value
+
+
+_mappers: dict[type[Any], Mapper] = {}
+_lock = threading.Lock()
+
+
+def mapper_of(cls: type[Any]) -> Mapper:
+    try:
+        return _mappers[cls]
+    except KeyError:
+        raise MappingError(f"{cls.__name__} is not mapped; call its context's mappings") from None
 
 
 class Mappings:
@@ -17,29 +169,195 @@ class Mappings:
     later calls do nothing, so every process (and every test) may call it freely."""
 
     def __init__(self, metadata: MetaData, describe: Callable[[Mappings], None]) -> None:
-        self._registry = registry(metadata=metadata)
+        self.metadata = metadata
         self._describe = describe
-        self._lock = threading.Lock()
+        self._described: list[Mapper] = []
         self._mapped = False
 
     def __call__(self) -> None:
-        with self._lock:
-            if not self._mapped:
-                self._describe(self)
-                self._mapped = True
+        with _lock:
+            if self._mapped:
+                return
+            self._describe(self)
+            found = {mapper.cls: mapper for mapper in self._described}
+            for mapper in self._described:
+                mapper.resolve({**_mappers, **found})
+            _mappers.update(found)
+            self._mapped = True
 
     def aggregate(self, cls: type[Any], table: Table, **properties: Any) -> None:
-        """An aggregate root: versioned for optimistic concurrency, with the state the ORM
-        does not store restored when it is loaded."""
-        self._registry.map_imperatively(
-            cls,
-            table,
-            properties=properties,
-            version_id_col=table.c.version,
-            version_id_generator=False,
-        )
-        event.listen(cls, "load", restore_unmapped_state)
+        """An aggregate root: versioned for optimistic concurrency (its table has `version`)."""
+        if "version" not in table.c:
+            raise MappingError(f"table {table.name} of aggregate {cls.__name__} has no version")
+        self._described.append(Mapper(cls, table, True, properties))
 
     def part(self, cls: type[Any], table: Table, **properties: Any) -> None:
         """A class kept inside an aggregate, or a plain record, with no version of its own."""
-        self._registry.map_imperatively(cls, table, properties=properties)
+        self._described.append(Mapper(cls, table, False, properties))
+
+
+@attrs.define
+class _Loaded:
+    obj: Any
+    mapper: Mapper
+    key: Any
+    row: dict[str, Any]
+    children: dict[str, list[dict[str, Any]]]
+
+
+class Store:
+    """One transaction's objects, on one connection."""
+
+    IN_CHUNK: ClassVar[int] = 500
+    """Keys per IN (...) when loading children: well under any database's parameter limit."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self._identity: dict[tuple[type[Any], Any], _Loaded] = {}
+        self._new: list[Any] = []
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def get(self, cls: type[Any], key: Any) -> Any:
+        """The object with this key, or None; one already loaded costs no query."""
+        known = self._identity.get((cls, key))
+        if known is not None:
+            return known.obj
+        mapper = mapper_of(cls)
+        if len(mapper.key) != 1:
+            raise MappingError(f"{cls.__name__} has a composite key")
+        found = self.load(cls, mapper.key[0] == key)
+        return found[0] if found else None
+
+    def load(
+        self,
+        cls: type[Any],
+        *where: ColumnElement[bool],
+        order_by: Sequence[Any] = (),
+        limit: int | None = None,
+    ) -> list[Any]:
+        """The objects whose rows meet `where`, in `order_by` order; an object this
+        transaction already holds is returned as it holds it."""
+        mapper = mapper_of(cls)
+        query = select(mapper.table).where(*where).order_by(*order_by).limit(limit)
+        rows = [dict(row) for row in self.connection.execute(query).mappings()]
+        found: list[Any] = []
+        fresh: list[_Loaded] = []
+        for row in rows:
+            key = mapper.identity(row)
+            known = self._identity.get((cls, key))
+            if known is None:
+                known = _Loaded(mapper.build(row), mapper, key, row, {})
+                self._identity[(cls, key)] = known
+                fresh.append(known)
+            found.append(known.obj)
+        if fresh and mapper.children:
+            self._load_children(mapper, fresh)
+        return found
+
+    def _load_children(self, mapper: Mapper, parents: list[_Loaded]) -> None:
+        for name, (child, link, order_by) in mapper.children.items():
+            by_parent: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+            keys = [parent.key for parent in parents]
+            order = [link, order_by] if order_by is not None else [link, *child.key]
+            for start in range(0, len(keys), self.IN_CHUNK):
+                chunk = keys[start : start + self.IN_CHUNK]
+                query = select(child.table).where(link.in_(chunk)).order_by(*order)
+                for row in self.connection.execute(query).mappings():
+                    by_parent[row[link.name]].append(dict(row))
+            for parent in parents:
+                rows = by_parent.get(parent.key, [])
+                parent.obj.__dict__[name] = [child.build(row) for row in rows]
+                parent.children[name] = rows
+
+    # -- changing --------------------------------------------------------------------------
+
+    def add(self, obj: Any) -> None:
+        self._new.append(obj)
+
+    @property
+    def held(self) -> Iterable[Any]:
+        """Every object added or loaded in this transaction."""
+        yield from self._new
+        for loaded in self._identity.values():
+            yield loaded.obj
+
+    def flush(self) -> None:
+        """Write what was added, then what changed, table by table in the order their
+        references need; afterwards everything held counts as loaded as it now is."""
+        inserts: dict[Table, list[dict[str, Any]]] = defaultdict(list)
+        for obj in self._new:
+            mapper = mapper_of(type(obj))
+            row = mapper.row(obj)
+            key = mapper.identity(row)
+            children = mapper.child_rows(obj, key)
+            inserts[mapper.table].append(row)
+            for name, rows in children.items():
+                if rows:
+                    inserts[mapper.children[name][0].table] += rows
+            self._identity[(type(obj), key)] = _Loaded(obj, mapper, key, row, children)
+        self._new = []
+        for table in self._in_dependency_order(inserts):
+            self.connection.execute(insert(table), inserts[table])
+        self._write_changes()
+
+    def _write_changes(self) -> None:
+        updates: dict[tuple[Mapper, tuple[str, ...]], list[dict[str, Any]]] = defaultdict(list)
+        replaced: list[tuple[_Loaded, str, list[dict[str, Any]]]] = []
+        for loaded in self._identity.values():
+            mapper = loaded.mapper
+            row = mapper.row(loaded.obj)
+            children = mapper.child_rows(loaded.obj, loaded.key)
+            changed = tuple(sorted(n for n, value in row.items() if loaded.row[n] != value))
+            if changed or (mapper.versioned and children != loaded.children):
+                if mapper.versioned and "version" not in changed:
+                    raise MappingError(f"{mapper.cls.__name__} changed without a new version")
+                values = {f"new_{name}": row[name] for name in changed}
+                values |= {f"key_{c.name}": loaded.row[c.name] for c in mapper.key}
+                if mapper.versioned:
+                    values["loaded_version"] = loaded.row["version"]
+                updates[(mapper, changed)].append(values)
+            for name, rows in children.items():
+                if rows != loaded.children.get(name):
+                    replaced.append((loaded, name, rows))
+            loaded.row, loaded.children = row, children
+        for (mapper, changed), rows in updates.items():
+            self._update(mapper, changed, rows)
+        for loaded, name, rows in replaced:
+            child, link, _ = loaded.mapper.children[name]
+            self.connection.execute(delete(child.table).where(link == loaded.key))
+            if rows:
+                self.connection.execute(insert(child.table), rows)
+
+    def _update(
+        self, mapper: Mapper, changed: tuple[str, ...], values: list[dict[str, Any]]
+    ) -> None:
+        table = mapper.table
+        where = [column == bindparam(f"key_{column.name}") for column in mapper.key]
+        if mapper.versioned:
+            where.append(table.c.version == bindparam("loaded_version"))
+        statement = (
+            update(table)
+            .where(and_(*where))
+            .values({name: bindparam(f"new_{name}") for name in changed})
+        )
+        result = self.connection.execute(statement, values)
+        if result.rowcount != len(values):
+            raise StaleData(
+                f"{mapper.cls.__name__}: {len(values) - result.rowcount} of {len(values)}"
+                " changed or went since they were loaded"
+            )
+
+    @staticmethod
+    def _in_dependency_order(tables: Iterable[Table]) -> list[Table]:
+        chosen = set(tables)
+        metadata = {table.metadata for table in chosen}
+        ordered = [t for m in metadata for t in m.sorted_tables if t in chosen]
+        return ordered + [table for table in chosen if table not in ordered]
+
+
+def key_in(mapper: Mapper, keys: Sequence[Any]) -> ColumnElement[bool]:
+    """A condition for the rows of these keys (a single column's IN, or a tuple's)."""
+    if len(mapper.key) == 1:
+        return mapper.key[0].in_(keys)
+    return tuple_(*mapper.key).in_(keys)

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
+from adapters.persistence.mapping import Store, mapper_of
 from domain.shared.errors import BusinessRuleViolation
 from domain.shared.identifiers import Sku
 
@@ -27,14 +25,14 @@ class SqlAlchemyRepository(Generic[Entity]):
     key: ClassVar[type[Any]] = Sku
     """Makes a key of the identity's type from its text."""
 
-    def __init__(self, session: Session) -> None:
-        self._session = session
+    def __init__(self, store: Store) -> None:
+        self._store = store
         self._added: dict[Any, Entity] = {}
         self._known: dict[Any, Entity | None] = {}
         self._handed_out: list[Entity] = []
 
     def add(self, aggregate: Entity) -> None:
-        self._session.add(aggregate)
+        self._store.add(aggregate)
         self._added[getattr(aggregate, self.identity)] = aggregate
         self._handed_out.append(aggregate)
 
@@ -45,8 +43,7 @@ class SqlAlchemyRepository(Generic[Entity]):
         elif key in self._known:
             found = self._known[key]
         else:
-            with self._session.no_autoflush:
-                found = self._session.get(self.entity, key)
+            found = self._store.get(self.entity, key)
         if found is not None:
             self._handed_out.append(found)
         return found
@@ -70,10 +67,9 @@ class SqlAlchemyRepository(Generic[Entity]):
         keys = keys - known.keys()
         if not keys:
             return
-        query = select(self.entity).where(getattr(self.entity, attribute).in_(keys))
-        with self._session.no_autoflush:
-            for aggregate in self._session.scalars(query).unique():
-                known[getattr(aggregate, attribute)] = aggregate
+        column = mapper_of(self.entity).table.c[attribute]
+        for aggregate in self._store.load(self.entity, column.in_(keys)):
+            known[getattr(aggregate, attribute)] = aggregate
         for key in keys:
             known.setdefault(key, None)
 
@@ -84,4 +80,4 @@ class SqlAlchemyRepository(Generic[Entity]):
             return None
 
     def all(self) -> Sequence[Entity]:
-        return self._session.scalars(select(self.entity)).unique().all()
+        return self._store.load(self.entity)

@@ -8,13 +8,10 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
-import attrs
 from sqlalchemy import DateTime, Dialect, Enum, Numeric, String
-from sqlalchemy.orm import Composite
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-from domain.shared.aggregate import AggregateRoot
-from domain.shared.money import Money
+from adapters.persistence.mapping import MoneyComposite
 
 Identifier = TypeVar("Identifier")
 
@@ -80,22 +77,6 @@ class UtcDateTime(TypeDecorator[datetime]):
         return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-class MoneyComposite(Composite[Money]):
-    """Maps Money over an amount and a currency column.
-
-    SQLAlchemy reads a composite's values from a dataclass or from `__composite_values__`;
-    Money is an attrs class and the domain must not carry ORM hooks, so the accessor is
-    given here instead.
-    """
-
-    def _init_accessor(self) -> None:
-        names = [field.name for field in attrs.fields(Money)]
-        self._generated_composite_accessor = lambda money: tuple(
-            getattr(money, name) for name in names
-        )
-        super()._init_accessor()
-
-
 def enum_values(enum_class: type[enum.Enum]) -> Enum:
     """An enum stored as its values (`"awaiting_payment"`), readable in the database as text."""
     return Enum(
@@ -106,6 +87,4 @@ def enum_values(enum_class: type[enum.Enum]) -> Enum:
     )
 
 
-def restore_unmapped_state(aggregate: AggregateRoot, _: object) -> None:
-    """A `load` listener: what the ORM does not store starts empty on an aggregate it loads."""
-    aggregate._pending_events = []
+__all__ = ["ExactDecimal", "IdentifierType", "MoneyComposite", "UtcDateTime", "enum_values"]

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Collection, Iterable
-from itertools import chain
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
 
 from adapters.persistence.database import StorageUnavailable
+from adapters.persistence.mapping import StaleData, Store
 from adapters.persistence.messaging_tables import MessagingTables, outbox_row
 from adapters.persistence.repository import SqlAlchemyRepository
 from application.shared.envelope import Envelope
@@ -36,15 +34,16 @@ class SqlInbox:
     Ids are written together when the unit of work commits, in its transaction.
     """
 
-    def __init__(self, session: Session, tables: MessagingTables) -> None:
-        self._session = session
+    def __init__(self, connection: Connection, tables: MessagingTables) -> None:
+        self._connection = connection
         self._table = tables.inbox
         self._recorded: dict[str, dict[str, object]] = {}
 
     def seen(self, message_ids: Collection[str]) -> set[str]:
         column = self._table.c.message_id
         query = select(column).where(column.in_(list(message_ids)))
-        return set(self._session.scalars(query)) | (set(message_ids) & self._recorded.keys())
+        found = set(self._connection.scalars(query))
+        return found | (set(message_ids) & self._recorded.keys())
 
     def record(self, message_id: str, message_type: str) -> None:
         row = {"message_id": message_id, "type": message_type, "handled_at": time.time()}
@@ -52,7 +51,7 @@ class SqlInbox:
 
     def write(self) -> None:
         if self._recorded:
-            self._session.execute(insert(self._table), list(self._recorded.values()))
+            self._connection.execute(insert(self._table), list(self._recorded.values()))
             self._recorded.clear()
 
 
@@ -62,19 +61,21 @@ class SqlAlchemyUnitOfWork:
     Subclasses name their repositories in `_open_repositories`.
     """
 
-    session: Session
+    connection: Connection
+    store: Store
     inbox: SqlInbox
 
     def __init__(self, engine: Engine, tables: MessagingTables, translate: Translator) -> None:
-        self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
+        self._engine = engine
         self._tables = tables
         self._translate = translate
 
     def __enter__(self) -> Self:
-        self.session = self._sessions()
-        self.inbox = SqlInbox(self.session, self._tables)
+        self.connection = self._engine.connect()
+        self.store = Store(self.connection)
+        self.inbox = SqlInbox(self.connection, self._tables)
         self._outgoing: list[dict[str, object]] = []
-        self._open_repositories(self.session)
+        self._open_repositories(self.store)
         self._repositories = [
             repository for repository in vars(self).values()
             if isinstance(repository, SqlAlchemyRepository)
@@ -88,9 +89,9 @@ class SqlAlchemyUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         self.rollback()
-        self.session.close()
+        self.connection.close()
 
-    def _open_repositories(self, session: Session) -> None:
+    def _open_repositories(self, store: Store) -> None:
         raise NotImplementedError
 
     def preload(self, subjects: Collection[str]) -> None:
@@ -102,29 +103,30 @@ class SqlAlchemyUnitOfWork:
     def commit(self) -> None:
         try:
             self._record(self._changed_anywhere())
+            self.store.flush()
             if self._outgoing:
-                self.session.execute(insert(self._tables.outbox), self._outgoing)
+                self.connection.execute(insert(self._tables.outbox), self._outgoing)
                 self._outgoing.clear()
             self.inbox.write()
-            self.session.commit()
-        except StaleDataError:
-            self.session.rollback()
+            self.connection.commit()
+        except StaleData:
+            self.connection.rollback()
             raise ConcurrencyConflict(
                 "someone else changed the same record at the same time; nothing was written,"
                 " try again"
             ) from None
         except IntegrityError as error:
-            self.session.rollback()
+            self.connection.rollback()
             raise ConcurrencyConflict(
                 f"the change conflicts with one made at the same time: {error.orig}"
             ) from None
         except OperationalError as error:
-            self.session.rollback()
+            self.connection.rollback()
             raise StorageUnavailable(f"the database refused the change: {error.orig}") from None
 
     def rollback(self) -> None:
         self._outgoing.clear()
-        self.session.rollback()
+        self.connection.rollback()
 
     def record_events(self) -> None:
         """Turn the events the changed aggregates recorded into outbox rows, under the cause
@@ -136,9 +138,7 @@ class SqlAlchemyUnitOfWork:
         self._record(a for r in self._repositories for a in r.handed_out())
 
     def _changed_anywhere(self) -> Iterable[object]:
-        # Every change records an event and moves the version on, so a changed aggregate is
-        # always new or dirty; the rest of the identity map need not be looked at.
-        return chain(self.session.new, self.session.dirty)
+        return self.store.held
 
     def _record(self, touched: Iterable[object]) -> None:
         events = [e for a in touched if isinstance(a, AggregateRoot) for e in a.pull_events()]

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
+from adapters.persistence.mapping import Store
 from adapters.persistence.repository import SqlAlchemyRepository
+from adapters.shipping.orm import shipments
 from domain.shared.identifiers import OrderId
 from domain.shipping.shipment import Shipment
 
@@ -17,8 +16,8 @@ class SqlAlchemyShipmentRepository(SqlAlchemyRepository[Shipment]):
     identity = "id"
     key = str
 
-    def __init__(self, session: Session) -> None:
-        super().__init__(session)
+    def __init__(self, store: Store) -> None:
+        super().__init__(store)
         self._by_order: dict[OrderId, Shipment | None] = {}
 
     def for_order(self, order_id: OrderId) -> Shipment | None:
@@ -27,9 +26,8 @@ class SqlAlchemyShipmentRepository(SqlAlchemyRepository[Shipment]):
             return pending[0]
         if order_id in self._by_order:
             return self._by_order[order_id]
-        with self._session.no_autoflush:
-            query = select(Shipment).where(Shipment.order_id == order_id)  # type: ignore[arg-type]
-            return self._session.scalars(query).unique().first()
+        found = self._store.load(Shipment, shipments.c.order_id == order_id, limit=1)
+        return found[0] if found else None
 
     def preload(self, names: Iterable[str]) -> None:
         """Messages to shipping are about orders: load the shipments of these orders."""

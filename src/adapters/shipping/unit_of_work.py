@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
+from adapters.persistence.mapping import Store
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from adapters.shipping.repository import SqlAlchemyShipmentRepository
 
@@ -11,5 +10,5 @@ from adapters.shipping.repository import SqlAlchemyShipmentRepository
 class SqlAlchemyShippingUnitOfWork(SqlAlchemyUnitOfWork):
     shipments: SqlAlchemyShipmentRepository
 
-    def _open_repositories(self, session: Session) -> None:
-        self.shipments = SqlAlchemyShipmentRepository(session)
+    def _open_repositories(self, store: Store) -> None:
+        self.shipments = SqlAlchemyShipmentRepository(store)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
+from adapters.persistence.mapping import Store
 from adapters.persistence.repository import SqlAlchemyRepository
 from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from domain.shared.identifiers import OrderId
@@ -26,6 +25,6 @@ class SqlAlchemyLoyaltyUnitOfWork(SqlAlchemyUnitOfWork):
     accounts: SqlAlchemyAccounts
     orders: SqlAlchemyKnownOrders
 
-    def _open_repositories(self, session: Session) -> None:
-        self.accounts = SqlAlchemyAccounts(session)
-        self.orders = SqlAlchemyKnownOrders(session)
+    def _open_repositories(self, store: Store) -> None:
+        self.accounts = SqlAlchemyAccounts(store)
+        self.orders = SqlAlchemyKnownOrders(store)
