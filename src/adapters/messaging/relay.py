@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 
 from adapters.persistence.database import ChangeWatch
 from adapters.persistence.messaging_tables import outgoing_message
@@ -39,24 +39,16 @@ class OutboxRelay:
         mark = self._watch.mark()
         if mark == self._found_empty_at:
             return 0
-        outbox = self._outbox
+        tables = self._database.tables
         with self._database.engine.connect() as connection:
-            rows = connection.execute(
-                select(outbox)
-                .where(outbox.c.sent_at.is_(None))
-                .order_by(outbox.c.position)
-                .limit(self._batch_size)
-            ).all()
+            rows = connection.execute(tables.unsent, {"limit": self._batch_size}).all()
         if not rows:
             self._found_empty_at = mark
             return 0
         self._queue.publish([outgoing_message(row) for row in rows])
         with self._database.engine.begin() as connection:
-            connection.execute(
-                update(outbox)
-                .where(outbox.c.position.in_([row.position for row in rows]))
-                .values(sent_at=self._clock())
-            )
+            positions = [row.position for row in rows]
+            connection.execute(tables.mark_sent, {"positions": positions, "sent_at": self._clock()})
         return len(rows)
 
     def close(self) -> None:

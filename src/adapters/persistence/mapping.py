@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any, ClassVar
 
 import attrs
@@ -87,7 +87,7 @@ class Mapper:
         self.versioned = versioned
         self.key = tuple(table.primary_key.columns)
         self.composites = {n: p for n, p in properties.items() if isinstance(p, MoneyComposite)}
-        self.children: dict[str, tuple[Mapper, Column[Any], Column[Any] | None]] = {}
+        self.children: dict[str, tuple[Mapper, Column[Any], Any]] = {}
         self._child_specs = {n: p for n, p in properties.items() if isinstance(p, Children)}
         fields = {field.name: field for field in attrs.fields(cls)}
         in_composites = {c.name for p in self.composites.values() for c in p.columns}
@@ -95,6 +95,9 @@ class Mapper:
         self.parent_link = [
             c for c in table.columns if c.name not in fields and c.name not in in_composites
         ]
+        self._by_column: dict[str, Any] = {}
+        self._updates: dict[tuple[str, ...], Any] = {}
+        self.insert = insert(table)
         stored = {*self.plain, *self.composites, *self._child_specs}
         self.unstored: list[tuple[str, Callable[[], Any]]] = []
         for name, field in fields.items():
@@ -113,7 +116,35 @@ class Mapper:
             child = mappers[spec.cls]
             if len(self.key) != 1 or len(child.parent_link) != 1:
                 raise MappingError(f"{child.cls.__name__} must refer to its parent by one column")
-            self.children[name] = (child, child.parent_link[0], spec.order_by)
+            link = child.parent_link[0]
+            order = [link, spec.order_by] if spec.order_by is not None else [link, *child.key]
+            query = select(child.table).where(link.in_(bindparam("keys", expanding=True)))
+            self.children[name] = (child, link, query.order_by(*order))
+
+    def by_column(self, name: str) -> Any:
+        """The rows whose column `name` is one of `keys`: built once, as building a statement
+        costs more than running it."""
+        query = self._by_column.get(name)
+        if query is None:
+            column = self.table.c[name]
+            query = select(self.table).where(column.in_(bindparam("keys", expanding=True)))
+            self._by_column[name] = query
+        return query
+
+    def update(self, changed: tuple[str, ...]) -> Any:
+        """The update of these columns where the key (and the version loaded) still match."""
+        statement = self._updates.get(changed)
+        if statement is None:
+            where = [column == bindparam(f"key_{column.name}") for column in self.key]
+            if self.versioned:
+                where.append(self.table.c.version == bindparam("loaded_version"))
+            statement = (
+                update(self.table)
+                .where(and_(*where))
+                .values({name: bindparam(f"new_{name}") for name in changed})
+            )
+            self._updates[changed] = statement
+        return statement
 
     def identity(self, row: dict[str, Any]) -> Any:
         """The key of the object a row holds: its key column's value, or a tuple of them."""
@@ -226,8 +257,18 @@ class Store:
         mapper = mapper_of(cls)
         if len(mapper.key) != 1:
             raise MappingError(f"{cls.__name__} has a composite key")
-        found = self.load(cls, mapper.key[0] == key)
+        found = self.load_by(cls, mapper.key[0].name, [key])
         return found[0] if found else None
+
+    def load_by(self, cls: type[Any], column: str, keys: Collection[Any]) -> list[Any]:
+        """The objects whose column `column` holds one of `keys`."""
+        mapper = mapper_of(cls)
+        found: list[Any] = []
+        keys = list(keys)
+        for start in range(0, len(keys), self.IN_CHUNK):
+            chunk = keys[start : start + self.IN_CHUNK]
+            found += self._built(mapper, mapper.by_column(column), {"keys": chunk})
+        return found
 
     def load(
         self,
@@ -240,7 +281,11 @@ class Store:
         transaction already holds is returned as it holds it."""
         mapper = mapper_of(cls)
         query = select(mapper.table).where(*where).order_by(*order_by).limit(limit)
-        rows = [dict(row) for row in self.connection.execute(query).mappings()]
+        return self._built(mapper, query, {})
+
+    def _built(self, mapper: Mapper, query: Any, parameters: dict[str, Any]) -> list[Any]:
+        cls = mapper.cls
+        rows = [dict(row) for row in self.connection.execute(query, parameters).mappings()]
         found: list[Any] = []
         fresh: list[_Loaded] = []
         for row in rows:
@@ -256,14 +301,12 @@ class Store:
         return found
 
     def _load_children(self, mapper: Mapper, parents: list[_Loaded]) -> None:
-        for name, (child, link, order_by) in mapper.children.items():
+        for name, (child, link, query) in mapper.children.items():
             by_parent: dict[Any, list[dict[str, Any]]] = defaultdict(list)
             keys = [parent.key for parent in parents]
-            order = [link, order_by] if order_by is not None else [link, *child.key]
             for start in range(0, len(keys), self.IN_CHUNK):
                 chunk = keys[start : start + self.IN_CHUNK]
-                query = select(child.table).where(link.in_(chunk)).order_by(*order)
-                for row in self.connection.execute(query).mappings():
+                for row in self.connection.execute(query, {"keys": chunk}).mappings():
                     by_parent[row[link.name]].append(dict(row))
             for parent in parents:
                 rows = by_parent.get(parent.key, [])
@@ -285,20 +328,20 @@ class Store:
     def flush(self) -> None:
         """Write what was added, then what changed, table by table in the order their
         references need; afterwards everything held counts as loaded as it now is."""
-        inserts: dict[Table, list[dict[str, Any]]] = defaultdict(list)
+        inserts: dict[Mapper, list[dict[str, Any]]] = defaultdict(list)
         for obj in self._new:
             mapper = mapper_of(type(obj))
             row = mapper.row(obj)
             key = mapper.identity(row)
             children = mapper.child_rows(obj, key)
-            inserts[mapper.table].append(row)
+            inserts[mapper].append(row)
             for name, rows in children.items():
                 if rows:
-                    inserts[mapper.children[name][0].table] += rows
+                    inserts[mapper.children[name][0]] += rows
             self._identity[(type(obj), key)] = _Loaded(obj, mapper, key, row, children)
         self._new = []
-        for table in self._in_dependency_order(inserts):
-            self.connection.execute(insert(table), inserts[table])
+        for mapper in self._in_dependency_order(inserts):
+            self.connection.execute(mapper.insert, inserts[mapper])
         self._write_changes()
 
     def _write_changes(self) -> None:
@@ -327,21 +370,12 @@ class Store:
             child, link, _ = loaded.mapper.children[name]
             self.connection.execute(delete(child.table).where(link == loaded.key))
             if rows:
-                self.connection.execute(insert(child.table), rows)
+                self.connection.execute(child.insert, rows)
 
     def _update(
         self, mapper: Mapper, changed: tuple[str, ...], values: list[dict[str, Any]]
     ) -> None:
-        table = mapper.table
-        where = [column == bindparam(f"key_{column.name}") for column in mapper.key]
-        if mapper.versioned:
-            where.append(table.c.version == bindparam("loaded_version"))
-        statement = (
-            update(table)
-            .where(and_(*where))
-            .values({name: bindparam(f"new_{name}") for name in changed})
-        )
-        result = self.connection.execute(statement, values)
+        result = self.connection.execute(mapper.update(changed), values)
         if result.rowcount != len(values):
             raise StaleData(
                 f"{mapper.cls.__name__}: {len(values) - result.rowcount} of {len(values)}"
@@ -349,11 +383,11 @@ class Store:
             )
 
     @staticmethod
-    def _in_dependency_order(tables: Iterable[Table]) -> list[Table]:
-        chosen = set(tables)
-        metadata = {table.metadata for table in chosen}
-        ordered = [t for m in metadata for t in m.sorted_tables if t in chosen]
-        return ordered + [table for table in chosen if table not in ordered]
+    def _in_dependency_order(mappers: Iterable[Mapper]) -> list[Mapper]:
+        by_table = {mapper.table: mapper for mapper in mappers}
+        metadata = {table.metadata for table in by_table}
+        ordered = [by_table[t] for m in metadata for t in m.sorted_tables if t in by_table]
+        return ordered + [mapper for mapper in by_table.values() if mapper not in ordered]
 
 
 def key_in(mapper: Mapper, keys: Sequence[Any]) -> ColumnElement[bool]:

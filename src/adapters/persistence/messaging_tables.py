@@ -5,15 +5,56 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
-from sqlalchemy import Column, Float, Integer, MetaData, Row, String, Table, Text
+from sqlalchemy import (
+    Column,
+    Float,
+    Insert,
+    Integer,
+    MetaData,
+    Row,
+    Select,
+    String,
+    Table,
+    Text,
+    Update,
+    bindparam,
+    insert,
+    select,
+    update,
+)
 
 from application.shared.queue import OutgoingMessage
 
 
 @attrs.frozen
 class MessagingTables:
+    """The two tables, and the statements run on them for every message, built once."""
+
     outbox: Table
     inbox: Table
+    write_outbox: Insert = attrs.field(init=False)
+    write_inbox: Insert = attrs.field(init=False)
+    seen: Select[Any] = attrs.field(init=False)
+    unsent: Select[Any] = attrs.field(init=False)
+    mark_sent: Update = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        built = {
+            "write_outbox": insert(self.outbox),
+            "write_inbox": insert(self.inbox),
+            "seen": select(self.inbox.c.message_id).where(
+                self.inbox.c.message_id.in_(bindparam("ids", expanding=True))
+            ),
+            "unsent": select(self.outbox)
+            .where(self.outbox.c.sent_at.is_(None))
+            .order_by(self.outbox.c.position)
+            .limit(bindparam("limit")),
+            "mark_sent": update(self.outbox)
+            .where(self.outbox.c.position.in_(bindparam("positions", expanding=True)))
+            .values(sent_at=bindparam("sent_at")),
+        }
+        for name, statement in built.items():
+            object.__setattr__(self, name, statement)
 
 
 def messaging_tables(metadata: MetaData) -> MessagingTables:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
-from adapters.persistence.mapping import Store, mapper_of
+from adapters.persistence.mapping import Store
 from domain.shared.errors import BusinessRuleViolation
 from domain.shared.identifiers import Sku
 
@@ -67,8 +67,7 @@ class SqlAlchemyRepository(Generic[Entity]):
         keys = keys - known.keys()
         if not keys:
             return
-        column = mapper_of(self.entity).table.c[attribute]
-        for aggregate in self._store.load(self.entity, column.in_(keys)):
+        for aggregate in self._store.load_by(self.entity, attribute, keys):
             known[getattr(aggregate, attribute)] = aggregate
         for key in keys:
             known.setdefault(key, None)

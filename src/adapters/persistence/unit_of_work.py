@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Iterable
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from adapters.persistence.database import StorageUnavailable
@@ -36,13 +36,11 @@ class SqlInbox:
 
     def __init__(self, connection: Connection, tables: MessagingTables) -> None:
         self._connection = connection
-        self._table = tables.inbox
+        self._tables = tables
         self._recorded: dict[str, dict[str, object]] = {}
 
     def seen(self, message_ids: Collection[str]) -> set[str]:
-        column = self._table.c.message_id
-        query = select(column).where(column.in_(list(message_ids)))
-        found = set(self._connection.scalars(query))
+        found = set(self._connection.scalars(self._tables.seen, {"ids": list(message_ids)}))
         return found | (set(message_ids) & self._recorded.keys())
 
     def record(self, message_id: str, message_type: str) -> None:
@@ -51,7 +49,7 @@ class SqlInbox:
 
     def write(self) -> None:
         if self._recorded:
-            self._connection.execute(insert(self._table), list(self._recorded.values()))
+            self._connection.execute(self._tables.write_inbox, list(self._recorded.values()))
             self._recorded.clear()
 
 
@@ -105,7 +103,7 @@ class SqlAlchemyUnitOfWork:
             self._record(self._changed_anywhere())
             self.store.flush()
             if self._outgoing:
-                self.connection.execute(insert(self._tables.outbox), self._outgoing)
+                self.connection.execute(self._tables.write_outbox, self._outgoing)
                 self._outgoing.clear()
             self.inbox.write()
             self.connection.commit()

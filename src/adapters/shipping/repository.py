@@ -6,7 +6,6 @@ from collections.abc import Iterable
 
 from adapters.persistence.mapping import Store
 from adapters.persistence.repository import SqlAlchemyRepository
-from adapters.shipping.orm import shipments
 from domain.shared.identifiers import OrderId
 from domain.shipping.shipment import Shipment
 
@@ -26,7 +25,7 @@ class SqlAlchemyShipmentRepository(SqlAlchemyRepository[Shipment]):
             return pending[0]
         if order_id in self._by_order:
             return self._by_order[order_id]
-        found = self._store.load(Shipment, shipments.c.order_id == order_id, limit=1)
+        found = self._store.load_by(Shipment, "order_id", [order_id])
         return found[0] if found else None
 
     def preload(self, names: Iterable[str]) -> None:
