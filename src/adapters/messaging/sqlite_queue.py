@@ -8,6 +8,7 @@ it takes: if it dies holding them, the lease runs out and they are delivered aga
 from __future__ import annotations
 
 import fcntl
+import json
 import math
 import sqlite3
 import threading
@@ -76,6 +77,11 @@ _ADDED_SINCE_FIRST_RELEASE = {
     "deliveries": {"replays": "INTEGER NOT NULL DEFAULT 0", "discarded": "TEXT"},
 }
 """Columns a queue file written by an earlier Tessera lacks; `tessera db setup` adds them."""
+
+
+def _ids(deliveries: Sequence[Delivery]) -> str:
+    """The deliveries' ids as a JSON array: one statement, prepared once, takes any number."""
+    return json.dumps([delivery.delivery_id for delivery in deliveries])
 
 
 class WriterLock:
@@ -255,33 +261,33 @@ class SqliteQueue:
         if not messages:
             return
         now = self._clock()
+        rows = [
+            [m.id, m.type, m.source, m.subject, m.correlation_id, m.causation_id, m.body,
+             m.written_at]
+            for m in messages
+        ]  # fmt: skip
         with self._write() as db:
-            db.executemany(
+            # One statement for the batch, whatever its size: a JSON array of rows.
+            db.execute(
                 "INSERT OR IGNORE INTO messages (id, type, source, subject, correlation_id,"
-                " causation_id, body, written_at, published_at) VALUES (?,?,?,?,?,?,?,?,?)",
-                [
-                    (
-                        m.id,
-                        m.type,
-                        m.source,
-                        m.subject,
-                        m.correlation_id,
-                        m.causation_id,
-                        m.body,
-                        m.written_at,
-                        now,
-                    )
-                    for m in messages
-                ],
+                " causation_id, body, written_at, published_at)"
+                " SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),"
+                " json_extract(value, '$[2]'), json_extract(value, '$[3]'),"
+                " json_extract(value, '$[4]'), json_extract(value, '$[5]'),"
+                " json_extract(value, '$[6]'), json_extract(value, '$[7]'), ?"
+                " FROM json_each(?)",
+                (now, json.dumps(rows)),
             )
             # One delivery per subscription bound to the message's source that does not
             # ignore its type.
-            db.executemany(
+            db.execute(
                 "INSERT OR IGNORE INTO deliveries (subscription, message_id, available_at)"
-                " SELECT b.subscription, ?, ? FROM bindings b WHERE b.source = ?"
+                " SELECT b.subscription, m.id, ? FROM messages m"
+                " JOIN bindings b ON b.source = m.source"
+                " WHERE m.id IN (SELECT value FROM json_each(?))"
                 " AND NOT EXISTS (SELECT 1 FROM ignored_types i"
-                "   WHERE i.subscription = b.subscription AND i.type = ?)",
-                [(m.id, now, m.source, m.type) for m in messages],
+                "   WHERE i.subscription = b.subscription AND i.type = m.type)",
+                (now, json.dumps([m.id for m in messages])),
             )
 
     def receive(
@@ -315,10 +321,11 @@ class SqliteQueue:
                 " ORDER BY d.id LIMIT ?",
                 (subscription, now, now, limit),
             ).fetchall()
-            db.executemany(
+            db.execute(
                 "UPDATE deliveries SET lease_until = ?, leased_by = ?, attempts = attempts + 1,"
-                " delivered_at = coalesce(delivered_at, ?) WHERE id = ?",
-                [(now + lease_seconds, consumer, now, row[0]) for row in rows],
+                " delivered_at = coalesce(delivered_at, ?)"
+                " WHERE id IN (SELECT value FROM json_each(?))",
+                (now + lease_seconds, consumer, now, json.dumps([row[0] for row in rows])),
             )
         return [Delivery(subscription, row[0], row[1], row[2], row[3], row[4] + 1) for row in rows]
 
@@ -333,20 +340,21 @@ class SqliteQueue:
             return
         now = self._clock()
         with self._write() as db:
-            db.executemany(
+            db.execute(
                 "UPDATE deliveries SET state = ?, handled_at = ?, lease_until = NULL,"
-                " error = NULL WHERE id = ? AND state = 'ready'",
-                [(state, now, d.delivery_id) for d in deliveries],
+                " error = NULL WHERE id IN (SELECT value FROM json_each(?)) AND state = 'ready'",
+                (state, now, _ids(deliveries)),
             )
 
     def release(self, deliveries: Sequence[Delivery]) -> None:
         if not deliveries:
             return
         with self._write() as db:
-            db.executemany(
+            db.execute(
                 "UPDATE deliveries SET lease_until = NULL, leased_by = NULL,"
-                " attempts = max(attempts - 1, 0) WHERE id = ? AND state = 'ready'",
-                [(d.delivery_id,) for d in deliveries],
+                " attempts = max(attempts - 1, 0)"
+                " WHERE id IN (SELECT value FROM json_each(?)) AND state = 'ready'",
+                (_ids(deliveries),),
             )
 
     def retry_later(self, delivery: Delivery, delay_seconds: float, error: str) -> None:
