@@ -98,6 +98,8 @@ class Mapper:
         self._by_column: dict[str, Any] = {}
         self._updates: dict[tuple[str, ...], Any] = {}
         self.insert = insert(table)
+        self.rank = 0
+        """Where the table stands in its metadata's order of references: inserts follow it."""
         stored = {*self.plain, *self.composites, *self._child_specs}
         self.unstored: list[tuple[str, Callable[[], Any]]] = []
         for name, field in fields.items():
@@ -211,8 +213,10 @@ class Mappings:
                 return
             self._describe(self)
             found = {mapper.cls: mapper for mapper in self._described}
+            order = self.metadata.sorted_tables
             for mapper in self._described:
                 mapper.resolve({**_mappers, **found})
+                mapper.rank = order.index(mapper.table)
             _mappers.update(found)
             self._mapped = True
 
@@ -384,10 +388,7 @@ class Store:
 
     @staticmethod
     def _in_dependency_order(mappers: Iterable[Mapper]) -> list[Mapper]:
-        by_table = {mapper.table: mapper for mapper in mappers}
-        metadata = {table.metadata for table in by_table}
-        ordered = [by_table[t] for m in metadata for t in m.sorted_tables if t in by_table]
-        return ordered + [mapper for mapper in by_table.values() if mapper not in ordered]
+        return sorted(mappers, key=lambda mapper: mapper.rank)
 
 
 def key_in(mapper: Mapper, keys: Sequence[Any]) -> ColumnElement[bool]:
