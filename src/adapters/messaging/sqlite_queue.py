@@ -261,23 +261,16 @@ class SqliteQueue:
         if not messages:
             return
         now = self._clock()
-        rows = [
-            [m.id, m.type, m.source, m.subject, m.correlation_id, m.causation_id, m.body,
-             m.written_at]
-            for m in messages
-        ]  # fmt: skip
         with self._write() as db:
-            # One statement for the batch, whatever its size: a JSON array of rows.
-            db.execute(
+            db.executemany(  # bodies are bound as they are: no JSON around JSON
                 "INSERT OR IGNORE INTO messages (id, type, source, subject, correlation_id,"
-                " causation_id, body, written_at, published_at)"
-                " SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),"
-                " json_extract(value, '$[2]'), json_extract(value, '$[3]'),"
-                " json_extract(value, '$[4]'), json_extract(value, '$[5]'),"
-                " json_extract(value, '$[6]'), json_extract(value, '$[7]'), ?"
-                " FROM json_each(?)",
-                (now, json.dumps(rows)),
-            )
+                " causation_id, body, written_at, published_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                [
+                    (m.id, m.type, m.source, m.subject, m.correlation_id, m.causation_id,
+                     m.body, m.written_at, now)
+                    for m in messages
+                ],
+            )  # fmt: skip
             # One delivery per subscription bound to the message's source that does not
             # ignore its type.
             db.execute(
