@@ -6,6 +6,7 @@ once, and consumers' inboxes ignore what they have handled, so nothing is lost o
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 
@@ -31,25 +32,28 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._clock = clock
         self._watch = ChangeWatch(database.engine)
-        self._found_empty_at: int | None = None
+        self._lock = threading.Lock()
+        self._read_all_at: int | None = None
 
     def relay(self) -> int:
-        """Send one batch of unsent messages; returns how many were sent. An outbox found
-        empty is not read again until something is committed to the context's database."""
-        mark = self._watch.mark()
-        if mark == self._found_empty_at:
-            return 0
-        tables = self._database.tables
-        with self._database.engine.connect() as connection:
+        """Send one batch of unsent messages; returns how many were sent.
+
+        The outbox is not read again, once read to its end, until another connection
+        commits to the context's database: the relay reads and marks on the watch's own
+        connection, whose commits do not count."""
+        with self._lock, self._watch.connection() as (connection, mark):
+            if mark is not None and mark == self._read_all_at:
+                return 0
+            tables = self._database.tables
             rows = connection.execute(tables.unsent, {"limit": self._batch_size}).all()
-        if not rows:
-            self._found_empty_at = mark
-            return 0
-        self._queue.publish([outgoing_message(row) for row in rows])
-        with self._database.engine.begin() as connection:
-            positions = [row.position for row in rows]
-            connection.execute(tables.mark_sent, {"positions": positions, "sent_at": self._clock()})
-        return len(rows)
+            if rows:
+                self._queue.publish([outgoing_message(row) for row in rows])
+                positions = [row.position for row in rows]
+                sent = {"positions": positions, "sent_at": self._clock()}
+                connection.execute(tables.mark_sent, sent)
+            if len(rows) < self._batch_size:
+                self._read_all_at = mark
+            return len(rows)
 
     def close(self) -> None:
         self._watch.close()

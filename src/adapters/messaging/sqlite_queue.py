@@ -127,8 +127,9 @@ class SqliteQueue:
         self._lock = threading.Lock()
         self._path = Path(path)
         self._read_only = read_only
-        self._writes = 0
-        """Transactions this connection committed: its own writes do not move data_version."""
+        self._readied = 0
+        """Writes of this connection that may have made a delivery ready (its own writes do
+        not move data_version): publishing, releasing, retrying and replaying."""
         self._quiet: dict[str, tuple[tuple[int, int], float]] = {}
         """Per subscription, the queue's state when nothing was ready, and when the first
         message waiting for a retry or a lease falls due."""
@@ -188,7 +189,7 @@ class SqliteQueue:
         return f"SqliteQueue({str(self._path)!r})"
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self, readies: bool = False) -> Iterator[sqlite3.Connection]:
         if self._read_only:
             raise StorageUnavailable(
                 f"cannot write data directory {self._path.parent}: it is read-only"
@@ -201,11 +202,12 @@ class SqliteQueue:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
-            self._writes += 1
+            if readies:
+                self._readied += 1
 
     def _state(self, db: sqlite3.Connection) -> tuple[int, int]:
         """Moves on whenever anything is committed to the queue, by this process or another."""
-        return (db.execute("PRAGMA data_version").fetchone()[0], self._writes)
+        return (db.execute("PRAGMA data_version").fetchone()[0], self._readied)
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
@@ -261,7 +263,7 @@ class SqliteQueue:
         if not messages:
             return
         now = self._clock()
-        with self._write() as db:
+        with self._write(readies=True) as db:
             db.executemany(  # bodies are bound as they are: no JSON around JSON
                 "INSERT OR IGNORE INTO messages (id, type, source, subject, correlation_id,"
                 " causation_id, body, written_at, published_at) VALUES (?,?,?,?,?,?,?,?,?)",
@@ -342,7 +344,7 @@ class SqliteQueue:
     def release(self, deliveries: Sequence[Delivery]) -> None:
         if not deliveries:
             return
-        with self._write() as db:
+        with self._write(readies=True) as db:
             db.execute(
                 "UPDATE deliveries SET lease_until = NULL, leased_by = NULL,"
                 " attempts = max(attempts - 1, 0)"
@@ -351,7 +353,7 @@ class SqliteQueue:
             )
 
     def retry_later(self, delivery: Delivery, delay_seconds: float, error: str) -> None:
-        with self._write() as db:
+        with self._write(readies=True) as db:
             db.execute(
                 "UPDATE deliveries SET available_at = ?, lease_until = NULL, leased_by = NULL,"
                 " error = ? WHERE id = ? AND state = 'ready'",
@@ -432,7 +434,7 @@ class SqliteQueue:
     )
 
     def replay(self, message_id: str, subscription: str | None = None) -> int:
-        with self._write() as db:
+        with self._write(readies=True) as db:
             cursor = db.execute(
                 "UPDATE deliveries SET state = 'ready', attempts = 0, available_at = ?,"
                 " lease_until = NULL, leased_by = NULL, replays = replays + 1" + self._DEAD,

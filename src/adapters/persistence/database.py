@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import Engine, MetaData, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, MetaData, create_engine, event, inspect, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.schema import CreateColumn
@@ -57,39 +58,47 @@ def sqlite_engine(path: Path | None, read_only: bool = False) -> Engine:
 
 
 class ChangeWatch:
-    """Tells, for the cost of one pragma, whether anything was committed to a database since a
-    mark was taken: SQLite's data_version, on a connection of the watch's own, moves on with
-    every commit made through any other connection, in this process or another.
+    """A connection of its own to a context's database, and SQLite's data_version on it: the
+    version moves on with every commit made through any other connection, in this process or
+    another, and not with this connection's own.
 
-    A poller takes a mark, looks, and, having found nothing, need not look again until the
-    mark moves. On a private in-memory database (one shared connection) it always moves."""
+    A poller reads and writes through `connection()`, which also gives the version as it
+    stood before: having read everything, it need not read again until the version moves.
+    On a private in-memory database (one connection shared by all) there is no version."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._shared = engine.url.database in (None, "", ":memory:")
-        self._connection: Any = None
-        self._lock = threading.Lock()
-        self._looked = 0
+        self._connection: Connection | None = None
 
-    def mark(self) -> int:
+    @contextmanager
+    def connection(self) -> Iterator[tuple[Connection, int | None]]:
+        """The connection and the version, for one transaction: committed when the block
+        ends, rolled back if it raises."""
         if self._shared:
-            self._looked += 1
-            return self._looked
-        with self._lock:
-            if self._connection is None:
-                self._connection = self._engine.raw_connection()
-            cursor = self._connection.cursor()
-            try:
-                cursor.execute("PRAGMA data_version")
-                return int(cursor.fetchone()[0])
-            finally:
-                cursor.close()
+            with self._engine.begin() as shared:
+                yield shared, None
+            return
+        if self._connection is None or self._connection.closed:
+            self._connection = self._engine.connect()
+        connection = self._connection
+        try:
+            # Straight to the driver: this runs on every poll, and must cost next to nothing.
+            driver = connection.connection.dbapi_connection
+            assert driver is not None
+            version = int(driver.execute("PRAGMA data_version").fetchone()[0])
+            yield connection, version
+            if connection.in_transaction():
+                connection.commit()
+        except BaseException:
+            if connection.in_transaction():
+                connection.rollback()
+            raise
 
     def close(self) -> None:
-        with self._lock:
-            if self._connection is not None:
-                self._connection.close()
-                self._connection = None
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
 
 def create_schema(engine: Engine, metadata: MetaData) -> None:
