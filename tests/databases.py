@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlalchemy
+
 from adapters.catalog.orm import metadata as catalog_metadata
 from adapters.catalog.orm import start_mappers as map_catalog
 from adapters.catalog.unit_of_work import SqlAlchemyCatalogUnitOfWork
@@ -36,3 +38,14 @@ def catalog_uow(database: ContextDatabase) -> SqlAlchemyCatalogUnitOfWork:
 
 def inventory_uow(database: ContextDatabase) -> SqlAlchemyInventoryUnitOfWork:
     return SqlAlchemyInventoryUnitOfWork(database.engine, database.tables, inventory_events)
+
+
+def statements_run(database: ContextDatabase) -> list[str]:
+    """Every statement SQLite runs on the database from now on, as it ran it (sqlite3's trace
+    callback, on every connection opened from now on), whichever path in Tessera issued it."""
+    statements: list[str] = []
+    database.engine.dispose()
+    sqlalchemy.event.listen(
+        database.engine, "connect", lambda driver, _: driver.set_trace_callback(statements.append)
+    )
+    return statements

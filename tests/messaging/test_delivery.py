@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-import sqlalchemy
 from sqlalchemy import func, select
 
 from adapters.messaging.consumer import Consumer
@@ -28,7 +27,7 @@ from domain.catalog.product import Product
 from domain.inventory.stock_item import StockItem
 from domain.shared.identifiers import Sku
 from domain.shared.money import Money
-from tests.databases import catalog_uow, inventory_uow
+from tests.databases import catalog_uow, inventory_uow, statements_run
 from tests.messaging.clock import FakeClock
 
 RETRY = RetryPolicy(max_attempts=4, first_delay=1.0, factor=2.0)
@@ -163,9 +162,7 @@ def test_a_batch_loads_what_its_messages_are_about_in_one_query_not_one_each(
     queue: InMemoryQueue, inventory_db: ContextDatabase
 ) -> None:
     queue.publish([listed(f"MUG-{n}") for n in range(10)])
-    statements: list[str] = []
-    listen = sqlalchemy.event.listen
-    listen(inventory_db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    statements = statements_run(inventory_db)
     report = consumer(queue, inventory_db, {ProductListed: receive_one}).consume(10)
     assert report.handled == 10
     stock_reads = [s for s in statements if s.startswith("SELECT") and "FROM stock_items" in s]

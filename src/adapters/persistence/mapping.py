@@ -37,6 +37,7 @@ from sqlalchemy import (
     update,
 )
 
+from adapters.persistence.prepared import Prepared, bucket, key_list, padded
 from domain.shared.money import Money
 
 
@@ -87,7 +88,7 @@ class Mapper:
         self.versioned = versioned
         self.key = tuple(table.primary_key.columns)
         self.composites = {n: p for n, p in properties.items() if isinstance(p, MoneyComposite)}
-        self.children: dict[str, tuple[Mapper, Column[Any], Any]] = {}
+        self.children: dict[str, tuple[Mapper, Column[Any], list[Any]]] = {}
         self._child_specs = {n: p for n, p in properties.items() if isinstance(p, Children)}
         fields = {field.name: field for field in attrs.fields(cls)}
         in_composites = {c.name for p in self.composites.values() for c in p.columns}
@@ -95,7 +96,6 @@ class Mapper:
         self.parent_link = [
             c for c in table.columns if c.name not in fields and c.name not in in_composites
         ]
-        self._by_column: dict[str, Any] = {}
         self._updates: dict[tuple[str, ...], Any] = {}
         self.insert = insert(table)
         self.rank = 0
@@ -120,18 +120,7 @@ class Mapper:
                 raise MappingError(f"{child.cls.__name__} must refer to its parent by one column")
             link = child.parent_link[0]
             order = [link, spec.order_by] if spec.order_by is not None else [link, *child.key]
-            query = select(child.table).where(link.in_(bindparam("keys", expanding=True)))
-            self.children[name] = (child, link, query.order_by(*order))
-
-    def by_column(self, name: str) -> Any:
-        """The rows whose column `name` is one of `keys`: built once, as building a statement
-        costs more than running it."""
-        query = self._by_column.get(name)
-        if query is None:
-            column = self.table.c[name]
-            query = select(self.table).where(column.in_(bindparam("keys", expanding=True)))
-            self._by_column[name] = query
-        return query
+            self.children[name] = (child, link, order)
 
     def update(self, changed: tuple[str, ...]) -> Any:
         """The update of these columns where the key (and the version loaded) still match."""
@@ -269,9 +258,13 @@ class Store:
         mapper = mapper_of(cls)
         found: list[Any] = []
         keys = list(keys)
+        dialect = self.connection.dialect
         for start in range(0, len(keys), self.IN_CHUNK):
             chunk = keys[start : start + self.IN_CHUNK]
-            found += self._built(mapper, mapper.by_column(column), {"keys": chunk})
+            size = bucket(len(chunk))
+            key = ("load_by", mapper, column, size)
+            query = Prepared.of(key, dialect, _by_key, mapper, column, size)
+            found += self._objects(mapper, query.rows(self.connection, padded(chunk, size)))
         return found
 
     def load(
@@ -288,8 +281,11 @@ class Store:
         return self._built(mapper, query, {})
 
     def _built(self, mapper: Mapper, query: Any, parameters: dict[str, Any]) -> list[Any]:
-        cls = mapper.cls
         rows = [dict(row) for row in self.connection.execute(query, parameters).mappings()]
+        return self._objects(mapper, rows)
+
+    def _objects(self, mapper: Mapper, rows: list[dict[str, Any]]) -> list[Any]:
+        cls = mapper.cls
         found: list[Any] = []
         fresh: list[_Loaded] = []
         for row in rows:
@@ -305,13 +301,17 @@ class Store:
         return found
 
     def _load_children(self, mapper: Mapper, parents: list[_Loaded]) -> None:
-        for name, (child, link, query) in mapper.children.items():
+        dialect = self.connection.dialect
+        for name, (child, link, order) in mapper.children.items():
             by_parent: dict[Any, list[dict[str, Any]]] = defaultdict(list)
             keys = [parent.key for parent in parents]
             for start in range(0, len(keys), self.IN_CHUNK):
                 chunk = keys[start : start + self.IN_CHUNK]
-                for row in self.connection.execute(query, {"keys": chunk}).mappings():
-                    by_parent[row[link.name]].append(dict(row))
+                size = bucket(len(chunk))
+                key = ("children", child, size)
+                query = Prepared.of(key, dialect, _children, child, link, order, size)
+                for row in query.rows(self.connection, padded(chunk, size)):
+                    by_parent[row[link.name]].append(row)
             for parent in parents:
                 rows = by_parent.get(parent.key, [])
                 parent.obj.__dict__[name] = [child.build(row) for row in rows]
@@ -345,7 +345,7 @@ class Store:
             self._identity[(type(obj), key)] = _Loaded(obj, mapper, key, row, children)
         self._new = []
         for mapper in self._in_dependency_order(inserts):
-            self.connection.execute(mapper.insert, inserts[mapper])
+            self._insert(mapper, inserts[mapper])
         self._write_changes()
 
     def _write_changes(self) -> None:
@@ -374,21 +374,47 @@ class Store:
             child, link, _ = loaded.mapper.children[name]
             self.connection.execute(delete(child.table).where(link == loaded.key))
             if rows:
-                self.connection.execute(child.insert, rows)
+                self._insert(child, rows)
 
     def _update(
         self, mapper: Mapper, changed: tuple[str, ...], values: list[dict[str, Any]]
     ) -> None:
-        result = self.connection.execute(mapper.update(changed), values)
-        if result.rowcount != len(values):
+        statement = Prepared.of(
+            ("update", mapper, changed), self.connection.dialect, mapper.update, changed
+        )
+        changed_rows = statement.run(self.connection, values)
+        if changed_rows != len(values):
             raise StaleData(
-                f"{mapper.cls.__name__}: {len(values) - result.rowcount} of {len(values)}"
+                f"{mapper.cls.__name__}: {len(values) - changed_rows} of {len(values)}"
                 " changed or went since they were loaded"
             )
+
+    def _insert(self, mapper: Mapper, rows: list[dict[str, Any]]) -> None:
+        columns = tuple(rows[0])
+        statement = Prepared.of(
+            ("insert", mapper, columns),
+            self.connection.dialect,
+            _insert,
+            mapper,
+            column_keys=columns,
+        )
+        statement.run(self.connection, rows)
 
     @staticmethod
     def _in_dependency_order(mappers: Iterable[Mapper]) -> list[Mapper]:
         return sorted(mappers, key=lambda mapper: mapper.rank)
+
+
+def _by_key(mapper: Mapper, column: str, size: int) -> Any:
+    return select(mapper.table).where(key_list(mapper.table.c[column], size))
+
+
+def _children(child: Mapper, link: Column[Any], order: list[Any], size: int) -> Any:
+    return select(child.table).where(key_list(link, size)).order_by(*order)
+
+
+def _insert(mapper: Mapper) -> Any:
+    return mapper.insert
 
 
 def key_in(mapper: Mapper, keys: Sequence[Any]) -> ColumnElement[bool]:
