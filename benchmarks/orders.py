@@ -18,10 +18,11 @@ Prints, for each deployment:
 - latency: orders offered at a steady rate, placed -> shipped p50/p99.
 
 Then:
-- the floor: every SQL statement a one-process run caused, captured as it ran (SQLAlchemy's
-  events for the contexts' databases, sqlite3's trace callback for the queue file), replayed
-  with plain sqlite3 on copies of the files as they were before the run, with the same
-  pragmas and the same transactions: the CPU per order that the database itself needs;
+- the floor: every SQL statement a one-process run caused, captured as it ran (sqlite3's
+  trace callback on every connection to the contexts' databases and the queue file: it sees
+  what SQLAlchemy runs and what the adapters run on the driver directly), replayed with plain
+  sqlite3 on copies of the files as they were before the run, with the same pragmas and the
+  same transactions: the CPU per order that the database itself needs;
 - history: CPU per order over the first 10,000 and the last 10,000 of --history-orders
   orders taken by one process, and its peak resident memory after the first 10,000.
 """
@@ -226,50 +227,34 @@ def parameterized(sql: str) -> tuple[str, tuple[object, ...]]:
 
 
 class Capture:
-    """Every statement the contexts' databases and the queue run while `recording`, in the
-    order they ran, by connection: ("sql", statement, parameters, many), or ("commit",) and
-    ("rollback",) for a context's transaction (sqlite3 begins those itself before the first
-    change, as it did in the run; the queue's BEGIN and COMMIT are statements of their own)."""
+    """Every statement SQLite runs on Tessera's databases while `recording`, in the order they
+    ran, by connection, as (connection, statement with `?` for its values, values).
 
-    QUEUE = "queue"
+    sqlite3's trace callback sees all of it: what SQLAlchemy runs, what the adapters run on
+    the driver directly (their prepared statements), and the BEGIN and COMMIT of every
+    transaction. Connections are traced as they open, so this is made before the shop."""
 
     def __init__(self) -> None:
         self.recording = False
-        self.log: list[tuple[tuple[str, int], tuple[Any, ...]]] = []
-        event.listen(Engine, "after_cursor_execute", self._executed)
-        event.listen(Engine, "commit", self._ended("commit"))
-        event.listen(Engine, "rollback", self._ended("rollback"))
+        self.log: list[tuple[tuple[str, int], str, tuple[object, ...]]] = []
+        event.listen(Engine, "connect", self._connected)
 
-    @staticmethod
-    def _key(connection: Any) -> tuple[str, int]:
-        return (str(connection.engine.url.database), id(connection.connection.dbapi_connection))
+    def _connected(self, driver: sqlite3.Connection, record: Any) -> None:
+        path = driver.execute("PRAGMA database_list").fetchone()[2]
+        driver.set_trace_callback(self.traced((path, id(driver))))
 
-    def _executed(
-        self, connection: Any, _: Any, sql: str, params: Any, __: Any, many: bool
-    ) -> None:
-        # After the statement ran: one that waited for another's lock is logged after it.
-        if self.recording:
-            self.log.append((self._key(connection), ("sql", sql, params, many)))
-
-    def _ended(self, kind: str) -> Any:
-        def ended(connection: Any) -> None:
+    def traced(self, key: tuple[str, int]) -> Any:
+        def record(sql: str) -> None:
             if self.recording:
-                self.log.append((self._key(connection), (kind,)))
+                self.log.append((key, *parameterized(sql)))
 
-        return ended
-
-    def queue_statement(self, path: str) -> Any:
-        def traced(sql: str) -> None:
-            if self.recording:
-                statement, values = parameterized(sql)
-                self.log.append(((path, 0), ("queue", statement, values)))
-
-        return traced
+        return record
 
 
 def _connect(path: Path, queue: bool) -> sqlite3.Connection:
-    """A plain connection with the pragmas the adapters set."""
-    connection = sqlite3.connect(path, isolation_level=None if queue else "DEFERRED")
+    """A plain connection with the pragmas the adapters set; it runs the transactions' BEGIN
+    and COMMIT as the log has them."""
+    connection = sqlite3.connect(path, isolation_level=None)
     connection.execute("PRAGMA busy_timeout=10000")
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=NORMAL")
@@ -278,59 +263,54 @@ def _connect(path: Path, queue: bool) -> sqlite3.Connection:
     return connection
 
 
-def replay(log: list[tuple[tuple[str, int], tuple[Any, ...]]], data_dir: Path, copy: Path) -> float:
-    """Replay the log on `copy` (the files of `data_dir` before the run); its CPU seconds."""
+def replay(log: list[tuple[tuple[str, int], str, tuple[object, ...]]], copy: Path) -> float:
+    """Replay the log on `copy` (the files as they were before the run); its CPU seconds."""
     connections: dict[tuple[str, int], sqlite3.Connection] = {}
-    for key, entry in log:
+    for key, _, _ in log:
         if key not in connections:
-            path = copy / Path(key[0]).relative_to(data_dir)
-            connections[key] = _connect(path, queue=entry[0] == "queue")
-    transactions = sum(
-        1
-        for _, entry in log
-        if entry[0] == "commit" or (entry[0] == "queue" and entry[1].startswith("COMMIT"))
-    )
+            path = Path(key[0])
+            connections[key] = _connect(copy / path.name, queue=path.name == "queue.db")
     began = time.process_time()
-    for key, entry in log:
-        connection = connections[key]
-        kind = entry[0]
-        if kind == "sql" and entry[3]:
-            connection.executemany(entry[1], entry[2])
-        elif kind in ("sql", "queue"):
-            connection.execute(entry[1], entry[2]).fetchall()
-        elif kind == "commit":
-            connection.commit()
-        else:
-            connection.rollback()
+    for key, statement, values in log:
+        connections[key].execute(statement, values).fetchall()
     spent = time.process_time() - began
     for connection in connections.values():
         connection.close()
+    transactions = sum(1 for _, statement, _ in log if statement.startswith("COMMIT"))
     print(f"  replayed {len(log):,} statements in {transactions:,} transactions")
     return spent
 
 
 def floor(root: Path, orders: int) -> float:
-    """CPU milliseconds per order of the SQL a one-process run of `orders` orders caused."""
+    """CPU milliseconds per order of the SQL that one process taking `orders` orders caused:
+    orders placed CHUNK at a time, each chunk then delivered, in one thread, so that the
+    statements replay in the order they ran (a thread that waited for another's lock would
+    otherwise be logged before the commit it waited for)."""
     capture = Capture()
     data_dir = root / "floor"
     copy = root / "floor-copy"
-    with open_shop(data_dir, orders + 1) as app:
+    with open_shop(data_dir, orders) as app:
         queue = app.operations
         assert isinstance(queue, SqliteQueue)
-        queue.on_statement(capture.queue_statement(str(data_dir / "queue.db")))
+        queue.on_statement(capture.traced((str(data_dir / "queue.db"), 0)))
         copy.mkdir()
         for database in data_dir.glob("*.db*"):
             if not database.name.endswith("-shm"):
                 shutil.copy(database, copy / database.name)
-        with delivering(app, None) as pids:
-            capture.recording = True
-            _, cpu, _ = run(app, pids, orders, rate=None)
-            capture.recording = False
+        capture.recording = True
+        began = time.process_time()
+        for start in range(0, orders, CHUNK):
+            for n in range(start, min(start + CHUNK, orders)):
+                app.handle(order(n))
+            app.deliver()
+        cpu = time.process_time() - began
+        capture.recording = False
         queue.on_statement(None)
-    spent = replay(capture.log, data_dir.resolve(), copy)
-    per_order = spent / (orders + 1) * 1000
+        assert shipped_count(app) == orders
+    spent = replay(capture.log, copy)
+    per_order = spent / orders * 1000
     print(
-        f"floor            {per_order:.2f} ms/order of CPU in SQLite for {orders + 1} orders"
+        f"floor            {per_order:.2f} ms/order of CPU in SQLite for {orders} orders"
         f" (the captured run, slowed by capturing: {cpu / orders * 1000:.2f} ms/order)"
     )
     return per_order
@@ -386,7 +366,7 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=2000)
     parser.add_argument("--rate", type=float, default=100.0)
     parser.add_argument("--latency-orders", type=int, default=1000)
-    parser.add_argument("--floor-orders", type=int, default=1000)
+    parser.add_argument("--floor-orders", type=int, default=1000)  # a multiple of CHUNK
     parser.add_argument("--history-orders", type=int, default=50_000)
     parser.add_argument("--deployment", choices=DEPLOYMENTS, action="append")
     args = parser.parse_args()
