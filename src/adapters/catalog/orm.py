@@ -1,4 +1,4 @@
-"""The catalog's tables, and the imperative mapping of its domain classes onto them."""
+"""The catalog's tables, and how its domain classes map onto them (adapters.persistence.mapping)."""
 
 from __future__ import annotations
 

@@ -9,13 +9,25 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, Table, Update, bindparam, delete, func, select, update
 
 from adapters.persistence.database import ChangeWatch
 from adapters.persistence.messaging_tables import outgoing_message
+from adapters.persistence.prepared import Prepared, bucket, key_list, padded
 from adapters.persistence.settings import ContextDatabase
 from application.shared.queue import MessageQueue
+
+
+def _unsent(outbox: Table) -> Select[Any]:
+    query = select(outbox).where(outbox.c.sent_at.is_(None)).order_by(outbox.c.position)
+    return query.limit(bindparam("limit"))
+
+
+def _mark_sent(outbox: Table, size: int) -> Update:
+    where = key_list(outbox.c.position, size)
+    return update(outbox).where(where).values(sent_at=bindparam("sent_at"))
 
 
 class OutboxRelay:
@@ -44,13 +56,16 @@ class OutboxRelay:
         with self._lock, self._watch.connection() as (connection, mark):
             if mark is not None and mark == self._read_all_at:
                 return 0
-            tables = self._database.tables
-            rows = connection.execute(tables.unsent, {"limit": self._batch_size}).all()
+            dialect = connection.dialect
+            unsent = Prepared.of(("unsent", self._outbox), dialect, _unsent, self._outbox)
+            rows = unsent.rows(connection, {"limit": self._batch_size})
             if rows:
                 self._queue.publish([outgoing_message(row) for row in rows])
-                positions = [row.position for row in rows]
-                sent = {"positions": positions, "sent_at": self._clock()}
-                connection.execute(tables.mark_sent, sent)
+                size = bucket(len(rows))
+                key = ("mark_sent", self._outbox, size)
+                mark_sent = Prepared.of(key, dialect, _mark_sent, self._outbox, size)
+                sent = padded([row["position"] for row in rows], size)
+                mark_sent.run(connection, [{**sent, "sent_at": self._clock()}])
             if len(rows) < self._batch_size:
                 self._read_all_at = mark
             return len(rows)

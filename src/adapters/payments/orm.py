@@ -1,4 +1,4 @@
-"""Payments' tables, and the imperative mapping of its domain classes onto them."""
+"""Payments' tables, and how its domain classes map onto them (adapters.persistence.mapping)."""
 
 from __future__ import annotations
 

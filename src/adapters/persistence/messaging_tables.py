@@ -5,56 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
-from sqlalchemy import (
-    Column,
-    Float,
-    Insert,
-    Integer,
-    MetaData,
-    Row,
-    Select,
-    String,
-    Table,
-    Text,
-    Update,
-    bindparam,
-    insert,
-    select,
-    update,
-)
+from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text
 
 from application.shared.queue import OutgoingMessage
 
 
 @attrs.frozen
 class MessagingTables:
-    """The two tables, and the statements run on them for every message, built once."""
-
     outbox: Table
     inbox: Table
-    write_outbox: Insert = attrs.field(init=False)
-    write_inbox: Insert = attrs.field(init=False)
-    seen: Select[Any] = attrs.field(init=False)
-    unsent: Select[Any] = attrs.field(init=False)
-    mark_sent: Update = attrs.field(init=False)
-
-    def __attrs_post_init__(self) -> None:
-        built = {
-            "write_outbox": insert(self.outbox),
-            "write_inbox": insert(self.inbox),
-            "seen": select(self.inbox.c.message_id).where(
-                self.inbox.c.message_id.in_(bindparam("ids", expanding=True))
-            ),
-            "unsent": select(self.outbox)
-            .where(self.outbox.c.sent_at.is_(None))
-            .order_by(self.outbox.c.position)
-            .limit(bindparam("limit")),
-            "mark_sent": update(self.outbox)
-            .where(self.outbox.c.position.in_(bindparam("positions", expanding=True)))
-            .values(sent_at=bindparam("sent_at")),
-        }
-        for name, statement in built.items():
-            object.__setattr__(self, name, statement)
 
 
 def messaging_tables(metadata: MetaData) -> MessagingTables:
@@ -86,12 +45,27 @@ def messaging_tables(metadata: MetaData) -> MessagingTables:
 
 def outbox_row(message: OutgoingMessage) -> dict[str, Any]:
     """The outbox columns of a message; the outbox calls its id `message_id`."""
-    row = attrs.asdict(message)
-    row["message_id"] = row.pop("id")
-    return row
+    return {
+        "message_id": message.id,
+        "type": message.type,
+        "source": message.source,
+        "subject": message.subject,
+        "correlation_id": message.correlation_id,
+        "causation_id": message.causation_id,
+        "body": message.body,
+        "written_at": message.written_at,
+    }
 
 
-def outgoing_message(row: Row[Any]) -> OutgoingMessage:
+def outgoing_message(row: dict[str, Any]) -> OutgoingMessage:
     """The message an outbox row holds."""
-    fields = {f.name: getattr(row, f.name) for f in attrs.fields(OutgoingMessage) if f.name != "id"}
-    return OutgoingMessage(id=row.message_id, **fields)
+    return OutgoingMessage(
+        id=row["message_id"],
+        type=row["type"],
+        source=row["source"],
+        subject=row["subject"],
+        correlation_id=row["correlation_id"],
+        causation_id=row["causation_id"],
+        body=row["body"],
+        written_at=row["written_at"],
+    )

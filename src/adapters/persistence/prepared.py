@@ -33,6 +33,11 @@ class Prepared:
         self._binds: list[Processor] = [
             compiled.binds[name].type._cached_bind_processor(dialect) for name in self._names
         ]
+        self._fixed = {  # values the statement carries itself, as a literal LIMIT's
+            name: compiled.binds[name].effective_value
+            for name in self._names
+            if not compiled.binds[name].required and compiled.binds[name].value is not None
+        }
         selected = getattr(statement, "selected_columns", None)
         self.columns = [column.key for column in selected] if selected is not None else []
         self._results: list[Processor] = [
@@ -56,6 +61,8 @@ class Prepared:
         return found
 
     def _values(self, parameters: dict[str, Any]) -> tuple[Any, ...]:
+        if self._fixed:
+            parameters = self._fixed | parameters
         return tuple(
             value if process is None else process(value)
             for value, process in zip(
