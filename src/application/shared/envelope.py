@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextvars
 import json
-import uuid
+import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -41,7 +42,15 @@ _cause: contextvars.ContextVar[Cause | None] = contextvars.ContextVar("cause", d
 
 
 def new_id() -> str:
-    return uuid.uuid4().hex
+    """A message or conversation id: 32 hex digits, laid out as a UUID version 7 (RFC 9562):
+    the time in milliseconds, then 74 random bits. Ids written together sort together, so
+    the indexes that hold them grow at one end instead of everywhere, and the cost of
+    writing one stays flat however many a database holds."""
+    milliseconds = time.time_ns() // 1_000_000
+    value = (milliseconds & (1 << 48) - 1) << 80 | int.from_bytes(os.urandom(10), "big")
+    value = value & ~(0xF << 76) | 0x7 << 76  # version 7
+    value = value & ~(0x3 << 62) | 0x2 << 62  # RFC 9562 variant
+    return f"{value:032x}"
 
 
 @contextmanager
