@@ -33,6 +33,7 @@ class Prepared:
         self._binds: list[Processor] = [
             compiled.binds[name].type._cached_bind_processor(dialect) for name in self._names
         ]
+        self._plan = list(zip(self._names, self._binds, strict=True))
         self._fixed = {  # values the statement carries itself, as a literal LIMIT's
             name: compiled.binds[name].effective_value
             for name in self._names
@@ -43,6 +44,7 @@ class Prepared:
         self._results: list[Processor] = [
             column.type._cached_result_processor(dialect, None) for column in selected or ()
         ]
+        self._result_plan = list(zip(self.columns, self._results, strict=True))
         self._dbapi = dialect.loaded_dbapi
 
     @classmethod
@@ -64,10 +66,10 @@ class Prepared:
         if self._fixed:
             parameters = self._fixed | parameters
         return tuple(
-            value if process is None else process(value)
-            for value, process in zip(
-                (parameters[name] for name in self._names), self._binds, strict=True
-            )
+            [
+                parameters[name] if process is None else process(parameters[name])
+                for name, process in self._plan
+            ]
         )
 
     def rows(self, connection: Connection, parameters: dict[str, Any]) -> list[dict[str, Any]]:
@@ -79,11 +81,11 @@ class Prepared:
             fetched = cursor.fetchall()
         finally:
             cursor.close()
-        results, columns = self._results, self.columns
+        plan = self._result_plan
         return [
             {
                 name: raw if process is None else process(raw)
-                for name, raw, process in zip(columns, row, results, strict=True)
+                for (name, process), raw in zip(plan, row, strict=True)
             }
             for row in fetched
         ]
