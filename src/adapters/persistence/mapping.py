@@ -33,7 +33,6 @@ from sqlalchemy import (
     delete,
     insert,
     select,
-    tuple_,
     update,
 )
 
@@ -233,7 +232,7 @@ class Store:
     """One transaction's objects, on one connection."""
 
     IN_CHUNK: ClassVar[int] = 500
-    """Keys per IN (...) when loading children: well under any database's parameter limit."""
+    """Keys per IN (...) in one statement: well under any database's parameter limit."""
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
@@ -415,10 +414,3 @@ def _children(child: Mapper, link: Column[Any], order: list[Any], size: int) -> 
 
 def _insert(mapper: Mapper) -> Any:
     return mapper.insert
-
-
-def key_in(mapper: Mapper, keys: Sequence[Any]) -> ColumnElement[bool]:
-    """A condition for the rows of these keys (a single column's IN, or a tuple's)."""
-    if len(mapper.key) == 1:
-        return mapper.key[0].in_(keys)
-    return tuple_(*mapper.key).in_(keys)
