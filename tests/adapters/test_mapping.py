@@ -3,15 +3,26 @@ with lines, Money over two columns, a version)."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import attrs
 import pytest
-from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, func, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    func,
+    select,
+)
+from sqlalchemy.pool import StaticPool
 
 from adapters.ordering.orm import metadata, order_lines, orders, start_mappers
-from adapters.persistence.database import sqlite_engine
 from adapters.persistence.mapping import MappingError, Mappings, StaleData, Store
 from domain.ordering.order import CancelReason, Order
 from domain.ordering.price_list import ListedPrice
@@ -21,13 +32,21 @@ from domain.shared.money import Money
 AT = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def connection() -> Iterator[Connection]:
+@pytest.fixture(params=["qmark", "named"])
+def connection(request: pytest.FixtureRequest) -> Iterator[Connection]:
+    """SQLite's own parameters go straight to the driver; named ones, as psycopg takes
+    them, through SQLAlchemy: the mapper behaves the same either way."""
     start_mappers()
-    engine = sqlite_engine(None)
+    engine = create_engine(
+        "sqlite://", poolclass=StaticPool, paramstyle=request.param, creator=_shared_memory
+    )
     metadata.create_all(engine)
     with engine.connect() as connection:
         yield connection
+
+
+def _shared_memory() -> sqlite3.Connection:
+    return sqlite3.connect(":memory:", check_same_thread=False)
 
 
 def placed(order_id: str, *skus: str) -> Order:

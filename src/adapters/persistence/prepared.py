@@ -3,7 +3,9 @@
 SQLAlchemy spends some 30 us setting up each execution of even a cached statement; a unit of
 work runs a handful per message. A `Prepared` statement is compiled once per dialect, and
 runs with the same conversions the column types define (typed identifiers, exact decimals,
-enums, times), in the connection's transaction, raising SQLAlchemy's own errors.
+enums, times), in the connection's transaction, raising SQLAlchemy's own errors. A driver
+that takes named parameters rather than positional ones runs it through SQLAlchemy instead:
+the same results, without the shortcut.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from sqlalchemy import Column, Connection, Dialect, bindparam, exc
-from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql import ClauseElement, Executable
 from sqlalchemy.sql.compiler import SQLCompiler
 
 Processor = Callable[[Any], Any] | None
@@ -26,8 +28,10 @@ class Prepared:
     ) -> None:
         keys = list(column_keys) if column_keys else None
         compiled = cast(SQLCompiler, statement.compile(dialect=dialect, column_keys=keys))
-        if not compiled.positional:
-            raise ValueError(f"{dialect.name} does not take positional parameters")
+        self.statement = cast(Executable, statement)
+        self.direct = bool(compiled.positional)
+        """Positional parameters (SQLite's qmark) go straight to the driver; a driver that
+        takes named ones (psycopg) runs the statement through SQLAlchemy as usual."""
         self.sql = str(compiled)
         self._names = list(compiled.positiontup or ())
         self._binds: list[Processor] = [
@@ -74,6 +78,9 @@ class Prepared:
 
     def rows(self, connection: Connection, parameters: dict[str, Any]) -> list[dict[str, Any]]:
         """The rows a query returns, as dictionaries by column, values converted."""
+        if not self.direct:
+            found = connection.execute(self.statement, parameters).mappings()
+            return [dict(row) for row in found]
         cursor = self._cursor(connection)
         try:
             values = self._values(parameters)
@@ -92,6 +99,10 @@ class Prepared:
 
     def run(self, connection: Connection, parameters: Sequence[dict[str, Any]]) -> int:
         """Run a change once for each set of parameters; how many rows it changed."""
+        if not self.direct:
+            many = list(parameters)
+            result = connection.execute(self.statement, many[0] if len(many) == 1 else many)
+            return int(result.rowcount)
         cursor = self._cursor(connection)
         try:
             values = [self._values(each) for each in parameters]
