@@ -30,6 +30,7 @@ Then:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -239,6 +240,10 @@ class Capture:
         self.log: list[tuple[tuple[str, int], str, tuple[object, ...]]] = []
         event.listen(Engine, "connect", self._connected)
 
+    def close(self) -> None:
+        """Trace no connection opened from now on."""
+        event.remove(Engine, "connect", self._connected)
+
     def _connected(self, driver: sqlite3.Connection, record: Any) -> None:
         path = driver.execute("PRAGMA database_list").fetchone()[2]
         driver.set_trace_callback(self.traced((path, id(driver))))
@@ -289,7 +294,7 @@ def floor(root: Path, orders: int) -> float:
     capture = Capture()
     data_dir = root / "floor"
     copy = root / "floor-copy"
-    with open_shop(data_dir, orders) as app:
+    with contextlib.closing(capture), open_shop(data_dir, orders) as app:
         queue = app.operations
         assert isinstance(queue, SqliteQueue)
         queue.on_statement(capture.traced((str(data_dir / "queue.db"), 0)))
