@@ -16,10 +16,11 @@ Decision 0023 says why this replaced the ORM.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
-from typing import Any, ClassVar
+from typing import Any
 
 import attrs
 from sqlalchemy import (
@@ -31,12 +32,11 @@ from sqlalchemy import (
     and_,
     bindparam,
     delete,
-    insert,
     select,
     update,
 )
 
-from adapters.persistence.prepared import Prepared, bucket, key_list, padded
+from adapters.persistence.prepared import Prepared, insert_rows, key_list, rows_for_keys
 from domain.shared.money import Money
 
 
@@ -96,7 +96,6 @@ class Mapper:
             c for c in table.columns if c.name not in fields and c.name not in in_composites
         ]
         self._updates: dict[tuple[str, ...], Any] = {}
-        self.insert = insert(table)
         self.rank = 0
         """Where the table stands in its metadata's order of references: inserts follow it."""
         stored = {*self.plain, *self.composites, *self._child_specs}
@@ -231,9 +230,6 @@ class _Loaded:
 class Store:
     """One transaction's objects, on one connection."""
 
-    IN_CHUNK: ClassVar[int] = 500
-    """Keys per IN (...) in one statement: well under any database's parameter limit."""
-
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self._identity: dict[tuple[type[Any], Any], _Loaded] = {}
@@ -255,16 +251,9 @@ class Store:
     def load_by(self, cls: type[Any], column: str, keys: Collection[Any]) -> list[Any]:
         """The objects whose column `column` holds one of `keys`."""
         mapper = mapper_of(cls)
-        found: list[Any] = []
-        keys = list(keys)
-        dialect = self.connection.dialect
-        for start in range(0, len(keys), self.IN_CHUNK):
-            chunk = keys[start : start + self.IN_CHUNK]
-            size = bucket(len(chunk))
-            key = ("load_by", mapper, column, size)
-            query = Prepared.of(key, dialect, _by_key, mapper, column, size)
-            found += self._objects(mapper, query.rows(self.connection, padded(chunk, size)))
-        return found
+        build = functools.partial(_by_key, mapper, column)
+        rows = rows_for_keys(self.connection, ("load_by", mapper, column), build, list(keys))
+        return self._objects(mapper, rows)
 
     def load(
         self,
@@ -300,17 +289,12 @@ class Store:
         return found
 
     def _load_children(self, mapper: Mapper, parents: list[_Loaded]) -> None:
-        dialect = self.connection.dialect
         for name, (child, link, order) in mapper.children.items():
             by_parent: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+            build = functools.partial(_children, child, link, order)
             keys = [parent.key for parent in parents]
-            for start in range(0, len(keys), self.IN_CHUNK):
-                chunk = keys[start : start + self.IN_CHUNK]
-                size = bucket(len(chunk))
-                key = ("children", child, size)
-                query = Prepared.of(key, dialect, _children, child, link, order, size)
-                for row in query.rows(self.connection, padded(chunk, size)):
-                    by_parent[row[link.name]].append(row)
+            for row in rows_for_keys(self.connection, ("children", child), build, keys):
+                by_parent[row[link.name]].append(row)
             for parent in parents:
                 rows = by_parent.get(parent.key, [])
                 parent.obj.__dict__[name] = [child.build(row) for row in rows]
@@ -344,7 +328,7 @@ class Store:
             self._identity[(type(obj), key)] = _Loaded(obj, mapper, key, row, children)
         self._new = []
         for mapper in self._in_dependency_order(inserts):
-            self._insert(mapper, inserts[mapper])
+            insert_rows(self.connection, mapper.table, inserts[mapper])
         self._write_changes()
 
     def _write_changes(self) -> None:
@@ -373,7 +357,7 @@ class Store:
             child, link, _ = loaded.mapper.children[name]
             self.connection.execute(delete(child.table).where(link == loaded.key))
             if rows:
-                self._insert(child, rows)
+                insert_rows(self.connection, child.table, rows)
 
     def _update(
         self, mapper: Mapper, changed: tuple[str, ...], values: list[dict[str, Any]]
@@ -388,17 +372,6 @@ class Store:
                 " changed or went since they were loaded"
             )
 
-    def _insert(self, mapper: Mapper, rows: list[dict[str, Any]]) -> None:
-        columns = tuple(rows[0])
-        statement = Prepared.of(
-            ("insert", mapper, columns),
-            self.connection.dialect,
-            _insert,
-            mapper,
-            column_keys=columns,
-        )
-        statement.run(self.connection, rows)
-
     @staticmethod
     def _in_dependency_order(mappers: Iterable[Mapper]) -> list[Mapper]:
         return sorted(mappers, key=lambda mapper: mapper.rank)
@@ -410,7 +383,3 @@ def _by_key(mapper: Mapper, column: str, size: int) -> Any:
 
 def _children(child: Mapper, link: Column[Any], order: list[Any], size: int) -> Any:
     return select(child.table).where(key_list(link, size)).order_by(*order)
-
-
-def _insert(mapper: Mapper) -> Any:
-    return mapper.insert

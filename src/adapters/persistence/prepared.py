@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Column, Connection, Dialect, bindparam, exc
+from sqlalchemy import Column, Connection, Dialect, Table, bindparam, exc, insert
 from sqlalchemy.sql import ClauseElement, Executable
 from sqlalchemy.sql.compiler import SQLCompiler
 
@@ -127,6 +127,33 @@ class Prepared:
             execute(self.sql, values)
         except self._dbapi.Error as error:
             raise exc.DBAPIError.instance(self.sql, values, error, self._dbapi.Error) from None
+
+
+IN_CHUNK = 500
+"""Keys per IN (...) in one statement: well under any database's parameter limit."""
+
+
+def rows_for_keys(
+    connection: Connection, key: Any, build: Callable[[int], ClauseElement], keys: Sequence[Any]
+) -> list[dict[str, Any]]:
+    """The rows of the query `build(size)` makes, which takes `size` keys k0..k(size-1)
+    (`key_list`), for every one of `keys`: in chunks, each padded to a power of two."""
+    found: list[dict[str, Any]] = []
+    for start in range(0, len(keys), IN_CHUNK):
+        chunk = keys[start : start + IN_CHUNK]
+        size = bucket(len(chunk))
+        query = Prepared.of((key, size), connection.dialect, build, size)
+        found += query.rows(connection, padded(chunk, size))
+    return found
+
+
+def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert rows that all name the same columns, with a statement prepared once."""
+    columns = tuple(rows[0])
+    statement = Prepared.of(
+        ("insert", table, columns), connection.dialect, insert, table, column_keys=columns
+    )
+    statement.run(connection, rows)
 
 
 def key_list(column: Column[Any], size: int) -> Any:

@@ -7,18 +7,19 @@ not at all.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Collection, Iterable
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Column, Connection, Engine, Select, Table, insert, select
+from sqlalchemy import Column, Connection, Engine, Select, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from adapters.persistence.database import StorageUnavailable
 from adapters.persistence.mapping import StaleData, Store
 from adapters.persistence.messaging_tables import MessagingTables, outbox_row
-from adapters.persistence.prepared import Prepared, bucket, key_list, padded
+from adapters.persistence.prepared import insert_rows, key_list, rows_for_keys
 from adapters.persistence.repository import SqlAlchemyRepository
 from application.shared.envelope import Envelope
 from application.shared.errors import ConcurrencyConflict
@@ -31,15 +32,6 @@ Translator = Callable[[DomainEvent], Iterable[object]]
 
 def _seen(column: Column[str], size: int) -> Select[Any]:
     return select(column).where(key_list(column, size))
-
-
-def write(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert rows that all name the same columns, with a statement prepared once."""
-    columns = tuple(rows[0])
-    statement = Prepared.of(
-        ("write", table, columns), connection.dialect, insert, table, column_keys=columns
-    )
-    statement.run(connection, rows)
 
 
 class SqlInbox:
@@ -55,18 +47,10 @@ class SqlInbox:
 
     def seen(self, message_ids: Collection[str]) -> set[str]:
         ids = list(message_ids)
-        found: set[str] = set()
         column = self._tables.inbox.c.message_id
-        for start in range(0, len(ids), Store.IN_CHUNK):
-            chunk = ids[start : start + Store.IN_CHUNK]
-            size = bucket(len(chunk))
-            query = Prepared.of(
-                ("seen", column, size), self._connection.dialect, _seen, column, size
-            )
-            found |= {
-                row["message_id"] for row in query.rows(self._connection, padded(chunk, size))
-            }
-        return found | (set(ids) & self._recorded.keys())
+        build = functools.partial(_seen, column)
+        rows = rows_for_keys(self._connection, ("seen", column), build, ids)
+        return {row["message_id"] for row in rows} | (set(ids) & self._recorded.keys())
 
     def record(self, message_id: str, message_type: str) -> None:
         row = {"message_id": message_id, "type": message_type, "handled_at": time.time()}
@@ -74,7 +58,7 @@ class SqlInbox:
 
     def write(self) -> None:
         if self._recorded:
-            write(self._connection, self._tables.inbox, list(self._recorded.values()))
+            insert_rows(self._connection, self._tables.inbox, list(self._recorded.values()))
             self._recorded.clear()
 
 
@@ -128,7 +112,7 @@ class SqlAlchemyUnitOfWork:
             self._record(self._changed_anywhere())
             self.store.flush()
             if self._outgoing:
-                write(self.connection, self._tables.outbox, self._outgoing)
+                insert_rows(self.connection, self._tables.outbox, self._outgoing)
                 self._outgoing.clear()
             self.inbox.write()
             self.connection.commit()
