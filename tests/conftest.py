@@ -9,6 +9,7 @@ from hypothesis import settings as hypothesis_settings
 from adapters.bootstrap import Settings, Tessera, bootstrap
 from adapters.persistence.settings import ContextDatabase
 from tests.databases import open_catalog, open_inventory
+from tests.servers import postgres_database
 
 # Specifications, not stopwatches: a slow machine must not fail a property.
 hypothesis_settings.register_profile("tessera", deadline=None)
@@ -36,3 +37,25 @@ def catalog_db(data_settings: Settings) -> ContextDatabase:
 @pytest.fixture
 def inventory_db(data_settings: Settings) -> ContextDatabase:
     return open_inventory(data_settings)
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL database of the test's own (an administrator's URL), removed afterwards
+    with the roles made for it."""
+    with postgres_database() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def data_lives_in(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Runs a test twice: with every context in its SQLite file in the data directory, and in
+    its schema of a PostgreSQL database of the test's own ($TESSERA_DATABASE_URL, which the
+    CLI, `Settings.from_environment` and child processes read)."""
+    if request.param == "sqlite":
+        monkeypatch.delenv("TESSERA_DATABASE_URL", raising=False)
+        yield "sqlite"
+        return
+    with postgres_database() as url:
+        monkeypatch.setenv("TESSERA_DATABASE_URL", url)
+        yield "postgresql"

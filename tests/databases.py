@@ -18,12 +18,14 @@ from application.inventory.publishing import integration_events as inventory_eve
 
 def open_catalog(settings: Settings) -> ContextDatabase:
     map_catalog()
-    return ContextDatabase.open("catalog", catalog_metadata, storage(settings))
+    where = settings.database_for("catalog")
+    return ContextDatabase.open("catalog", catalog_metadata, storage(settings), where)
 
 
 def open_inventory(settings: Settings) -> ContextDatabase:
     map_inventory()
-    return ContextDatabase.open("inventory", inventory_metadata, storage(settings))
+    where = settings.database_for("inventory")
+    return ContextDatabase.open("inventory", inventory_metadata, storage(settings), where)
 
 
 def storage(settings: Settings) -> Storage:
@@ -41,10 +43,19 @@ def inventory_uow(database: ContextDatabase) -> SqlAlchemyInventoryUnitOfWork:
 
 
 def statements_run(database: ContextDatabase) -> list[str]:
-    """Every statement SQLite runs on the database from now on, as it ran it (sqlite3's trace
-    callback, on every connection opened from now on), whichever path in Tessera issued it."""
+    """Every statement the database runs from now on, whichever path in Tessera issued it:
+    on SQLite as it ran it (sqlite3's trace callback, on every connection opened from now
+    on); on a server as it was sent (every statement Tessera sends there goes through
+    SQLAlchemy)."""
     statements: list[str] = []
     database.engine.dispose()
+    if database.engine.dialect.name != "sqlite":
+        sqlalchemy.event.listen(
+            database.engine,
+            "before_cursor_execute",
+            lambda _c, _cur, statement, *_: statements.append(statement),
+        )
+        return statements
     sqlalchemy.event.listen(
         database.engine, "connect", lambda driver, _: driver.set_trace_callback(statements.append)
     )

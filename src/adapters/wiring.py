@@ -11,6 +11,7 @@ retries, dead letters, trace, and a place in the context map.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -46,6 +47,9 @@ class BoundedContext(Generic[UnitOfWork, NeededPorts]):
     publishes: Translator
     handlers: Callable[[UnitOfWork, NeededPorts], Handlers]
     reactions: Callable[[NeededPorts], Reactions[UnitOfWork]]
+    migrations: Path | None = None
+    """The directory of its Alembic revisions (adapters.persistence.migrations). None: its
+    tables are made from `metadata` when a shop is created, and checked column by column."""
 
     def reactions_for(self, ports: NeededPorts) -> Reactions[Any]:
         """Its reactions, for a consumer that hands each one this context's unit of work."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -209,20 +208,6 @@ def test_a_data_directory_that_cannot_be_written_is_refused(tmp_path: Path) -> N
     assert result.stderr.startswith("error: cannot write data directory")
     assert result.stderr.count("\n") == 1
     assert blocker.read_text() == "not a directory"
-
-
-def test_a_database_written_by_another_version_is_refused_untouched(stocked: Path) -> None:
-    # inventory.db as an older Tessera left it: its stock items had no `reserved` column.
-    with sqlite3.connect(stocked / "inventory.db") as database:
-        database.execute("ALTER TABLE stock_items DROP COLUMN reserved")
-    result = run(stocked, "inventory", "show", "MUG-1")
-    assert result.exit_code == REFUSED
-    assert result.stderr.count("\n") == 1
-    assert "written by another version of Tessera: table stock_items lacks reserved" in (
-        result.stderr
-    )
-    with sqlite3.connect(stocked / "inventory.db") as database:
-        assert database.execute("SELECT received FROM stock_items").fetchall() == [(10,)]
 
 
 def test_the_demo_runs_the_shop_and_reports_what_happened(data_dir: Path) -> None:

@@ -43,7 +43,9 @@ def work(data_dir: Path, *contexts: str) -> None:
 
 
 @pytest.fixture
-def shop(tmp_path: Path) -> Path:
+def shop(tmp_path: Path, data_lives_in: str) -> Path:
+    """A shop with two products in stock: its contexts' data in SQLite files, and again in
+    PostgreSQL schemas."""
     data = invoke.set_up(tmp_path / "data")
     ok(data, "catalog", "add", "MUG-1", "--name", "Mug", "--price", "12.50")
     ok(data, "catalog", "add", "TEE-1", "--name", "Tee", "--price", "20.00")
@@ -74,7 +76,7 @@ def payments(data_dir: Path) -> dict[str, Any]:
     from adapters.bootstrap import Settings, bootstrap
     from application.payments.queries import ListPayments
 
-    with bootstrap(Settings(data_dir=data_dir, deliver_inline=False)) as app:
+    with bootstrap(Settings.from_environment(data_dir, deliver_inline=False)) as app:
         return {p.order_id: p for p in app.handle(ListPayments())}
 
 
@@ -82,7 +84,7 @@ def counts(data_dir: Path) -> dict[str, int]:
     from adapters.bootstrap import Settings, bootstrap
     from application.ordering.queries import CountOrders
 
-    with bootstrap(Settings(data_dir=data_dir, deliver_inline=False)) as app:
+    with bootstrap(Settings.from_environment(data_dir, deliver_inline=False)) as app:
         found: dict[str, int] = app.handle(CountOrders())
         return found
 
@@ -309,7 +311,7 @@ def test_orders_are_listed_newest_first_and_narrowed_by_customer_time_and_count(
 def test_a_default_listing_is_a_screenful_and_says_how_many_more_there_are(shop: Path) -> None:
     from adapters.bootstrap import Settings, bootstrap
 
-    with bootstrap(Settings(data_dir=shop)) as app:
+    with bootstrap(Settings.from_environment(shop)) as app:
         for n in range(25):
             app.handle(
                 PlaceOrder(f"c-{n}", [OrderLineRequest("MUG-1", 1)], "tok_visa", "1 Main St")
@@ -359,7 +361,7 @@ def test_an_order_shows_its_payment_its_parcel_and_who_cancelled_it_when(shop: P
 def test_an_order_is_found_by_a_unique_beginning_of_its_id(shop: Path) -> None:
     from adapters.bootstrap import Settings, bootstrap
 
-    with bootstrap(Settings(data_dir=shop)) as app:
+    with bootstrap(Settings.from_environment(shop)) as app:
         for suffix in ("1", "2"):
             line = [OrderLineRequest("MUG-1", 1)]
             app.handle(PlaceOrder("c-1", line, "tok_visa", "1 Main St", f"abcdefgh-{suffix}"))

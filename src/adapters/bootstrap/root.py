@@ -28,7 +28,8 @@ from adapters.messaging.worker import ContextEndpoint, WorkerSettings
 from adapters.ordering.module import ordering
 from adapters.payments.module import payments
 from adapters.payments.test_gateway import TestPaymentGateway
-from adapters.persistence.settings import ContextDatabase, Settings
+from adapters.persistence import postgres
+from adapters.persistence.settings import ContextDatabase, Settings, UnusableSettings
 from adapters.persistence.storage import Storage
 from adapters.shipping.module import shipping
 from adapters.shipping.test_carrier import TestCarrier
@@ -100,23 +101,24 @@ class ContextModule(injector.Module):
         self._context = context
         self._database: ContextDatabase | None = None
 
-    def _open(self, storage: Storage) -> ContextDatabase:
+    def _open(self, storage: Storage, settings: Settings) -> ContextDatabase:
         if self._database is None:
             self._context.map_classes()
-            self._database = ContextDatabase.open(
-                self._context.name, self._context.metadata, storage
-            )
+            name = self._context.name
+            url = settings.database_for(name)
+            metadata, migrations = self._context.metadata, self._context.migrations
+            self._database = ContextDatabase.open(name, metadata, storage, url, migrations)
         return self._database
 
-    def _unit_of_work(self, storage: Storage) -> Any:
+    def _unit_of_work(self, storage: Storage, settings: Settings) -> Any:
         """A unit of work of its own for each user: the bus's handlers and the worker's
         consumer may run in different threads."""
-        database = self._open(storage)
+        database = self._open(storage, settings)
         return self._context.unit_of_work(database.engine, database.tables, self._context.publishes)
 
     @injector.multiprovider
-    def handlers(self, storage: Storage, ports: Ports) -> Handlers:
-        return self._context.handlers(self._unit_of_work(storage), ports)
+    def handlers(self, storage: Storage, ports: Ports, settings: Settings) -> Handlers:
+        return self._context.handlers(self._unit_of_work(storage, settings), ports)
 
     @injector.multiprovider
     def endpoints(
@@ -127,14 +129,14 @@ class ContextModule(injector.Module):
         settings: Settings,
         consumer_id: ConsumerId,
     ) -> list[ContextEndpoint]:
-        uow = self._unit_of_work(storage)
+        uow = self._unit_of_work(storage, settings)
         reactions = self._context.reactions_for(ports)
-        database = self._open(storage)
+        database = self._open(storage, settings)
         return [context_endpoint(database, uow, reactions, queue, settings, consumer_id)]
 
     @injector.multiprovider
-    def databases(self, storage: Storage) -> list[ContextDatabase]:
-        return [self._open(storage)]
+    def databases(self, storage: Storage, settings: Settings) -> list[ContextDatabase]:
+        return [self._open(storage, settings)]
 
 
 def installed_contexts() -> list[BoundedContext[Any, Any]]:
@@ -186,16 +188,32 @@ def setup(
     *,
     contexts: Sequence[BoundedContext[Any, Any]] = (),
     discover: bool = True,
-) -> None:
+) -> list[str]:
     """Prepare a shop, as `tessera db setup` does: create the data directory, every
-    context's database and the queue, and bind the subscriptions. Running it again on a
-    prepared shop changes nothing, and brings one written by an earlier Tessera up to date
-    where that only adds."""
+    context's database (a PostgreSQL server's roles and schemas first) and the queue, and
+    bind the subscriptions; returns the contexts' names. A context's empty database is
+    brought to its code's head revision; running it again on a prepared shop changes
+    nothing, and one behind its code is refused: `upgrade` moves it on."""
     chosen = settings or Settings.from_environment()
     if chosen.data_dir is not None:
         storage = Storage.create(chosen.data_dir)
         ports = _ports(storage, None, None, None)
-        _wire(chosen, storage, ports, None, all_contexts(contexts, discover)).close()
+        every = all_contexts(contexts, discover)
+        _provision(chosen, every)
+        _wire(chosen, storage, ports, None, every).close()
+        return [context.name for context in every]
+    return []
+
+
+def _provision(settings: Settings, contexts: Sequence[BoundedContext[Any, Any]]) -> None:
+    """Each server's roles and schemas, made by its administrator, before any context opens."""
+    by_server: dict[Any, list[str]] = {}
+    for context in contexts:
+        url = settings.database_for(context.name)
+        if url is not None:
+            by_server.setdefault(url, []).append(context.name)
+    for url, names in by_server.items():
+        postgres.provision(url, names)
 
 
 def _ports(
@@ -218,6 +236,9 @@ def _wire(
     queue: Queue | None,
     contexts: Sequence[BoundedContext[Any, Any]],
 ) -> Tessera:
+    unknown = set(settings.database_urls) - {context.name for context in contexts}
+    if unknown:
+        raise UnusableSettings(f"a database URL names no context: {', '.join(sorted(unknown))}")
     modules: list[injector.Module] = [CoreModule(settings, storage, ports), MessagingModule(queue)]
     modules += [ContextModule(context) for context in contexts]
     return injector.Injector(modules, auto_bind=False).get(Tessera)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from adapters.catalog.orm import metadata, start_mappers
 from adapters.catalog.unit_of_work import SqlAlchemyCatalogUnitOfWork
 from adapters.wiring import BoundedContext
@@ -19,4 +21,5 @@ catalog: BoundedContext[CatalogUnitOfWork, object] = BoundedContext(
     publishes=integration_events,
     handlers=lambda uow, ports: catalog_handlers(uow),
     reactions=lambda ports: catalog_reactions(),
+    migrations=Path(__file__).parent / "migrations",
 )

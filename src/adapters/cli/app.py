@@ -11,7 +11,14 @@ import click
 from adapters.bootstrap import Settings, Tessera, bootstrap
 from adapters.cli import logs
 from adapters.persistence.database import StorageUnavailable
-from adapters.persistence.settings import DATA_DIR_ENV, DEFAULT_DATA_DIR, TOPOLOGY_ENV, Topology
+from adapters.persistence.settings import (
+    DATA_DIR_ENV,
+    DATABASE_URL_ENV,
+    DEFAULT_DATA_DIR,
+    TOPOLOGY_ENV,
+    Topology,
+    UnusableSettings,
+)
 from application.shared.errors import ApplicationError
 from domain.shared.bounds import is_printable
 from domain.shared.errors import DomainError
@@ -48,6 +55,8 @@ class TesseraGroup(click.Group):
             fail(f"{error.format_message()}{hint}", USAGE)
         except click.ClickException as error:
             fail(error.format_message(), USAGE)
+        except UnusableSettings as error:
+            fail(str(error), USAGE)
         except click.Abort:
             fail("aborted", 130)
         except _REFUSALS as error:
@@ -95,13 +104,25 @@ pass_runtime = click.make_pass_decorator(Runtime)
     show_default=True,
     help=f"monolith: commands deliver their messages; split: only workers do (env {TOPOLOGY_ENV}).",
 )
+@click.option(
+    "--database-url",
+    default=None,
+    metavar="URL",
+    help=(
+        "postgresql://USER@HOST:PORT/DBNAME: every context in a schema of its own, as a role of"
+        f" its own (env {DATABASE_URL_ENV}, or {DATABASE_URL_ENV}_<CONTEXT> for one context);"
+        " default: a SQLite file per context in the data directory."
+    ),
+)
 @click.version_option(package_name="tessera", message="%(prog)s %(version)s")
 @click.pass_context
-def cli(ctx: click.Context, data_dir: str | None, topology: str) -> None:
+def cli(ctx: click.Context, data_dir: str | None, topology: str, database_url: str | None) -> None:
     """Tessera: an order-fulfilment core of independent bounded contexts."""
     logs.configure()  # a command shows only errors of the deliveries it makes; a worker more
     try:
-        settings = Settings.from_environment(data_dir=data_dir, topology=topology)
+        settings = Settings.from_environment(
+            data_dir=data_dir, topology=topology, database_url=database_url
+        )
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     runtime = Runtime(settings)

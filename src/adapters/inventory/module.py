@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from adapters.inventory.orm import metadata, start_mappers
 from adapters.inventory.unit_of_work import SqlAlchemyInventoryUnitOfWork
 from adapters.wiring import BoundedContext
@@ -19,4 +21,5 @@ inventory: BoundedContext[InventoryUnitOfWork, object] = BoundedContext(
     publishes=integration_events,
     handlers=lambda uow, ports: inventory_handlers(uow),
     reactions=lambda ports: inventory_reactions(),
+    migrations=Path(__file__).parent / "migrations",
 )

@@ -21,8 +21,10 @@ from application.shared.queue import MessageQueue
 
 
 def _unsent(outbox: Table) -> Select[Any]:
+    """Unsent rows, oldest first, claimed: on PostgreSQL, several relays of one context each
+    take rows no other one holds (SQLite has one writer at a time, and no such clause)."""
     query = select(outbox).where(outbox.c.sent_at.is_(None)).order_by(outbox.c.position)
-    return query.limit(bindparam("limit"))
+    return query.limit(bindparam("limit")).with_for_update(skip_locked=True)
 
 
 def _mark_sent(outbox: Table, size: int) -> Update:

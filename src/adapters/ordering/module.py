@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Protocol
 
 from adapters.ordering.orm import metadata, start_mappers
@@ -30,4 +31,5 @@ ordering: BoundedContext[OrderingUnitOfWork, OrderingPorts] = BoundedContext(
     publishes=integration_events,
     handlers=lambda uow, ports: ordering_handlers(uow, ports.clock),
     reactions=lambda ports: ordering_reactions(ports.clock),
+    migrations=Path(__file__).parent / "migrations",
 )

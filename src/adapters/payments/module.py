@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Protocol
 
 from adapters.payments.orm import metadata, start_mappers
@@ -30,4 +31,5 @@ payments: BoundedContext[PaymentsUnitOfWork, PaymentsPorts] = BoundedContext(
     publishes=integration_events,
     handlers=lambda uow, ports: payments_handlers(uow),
     reactions=lambda ports: payments_reactions(ports.gateway),
+    migrations=Path(__file__).parent / "migrations",
 )

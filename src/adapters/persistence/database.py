@@ -19,6 +19,18 @@ class StorageUnavailable(Exception):
     """The data directory or a database in it cannot be used; nothing was written."""
 
 
+class UnusableSettings(ValueError):
+    """Settings that no context of this deployment can take (a URL for a context that is
+    not there, a name PostgreSQL cannot hold): a usage error, found while wiring."""
+
+
+def first_line(error: object) -> str:
+    """A driver's error as one line: PostgreSQL's carry details and hints on lines of their
+    own."""
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
 def _configure_sqlite(dbapi_connection: sqlite3.Connection, _: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA busy_timeout=10000")  # first: switching to WAL itself may wait
@@ -64,11 +76,13 @@ class ChangeWatch:
 
     A poller reads and writes through `connection()`, which also gives the version as it
     stood before: having read everything, it need not read again until the version moves.
-    On a private in-memory database (one connection shared by all) there is no version."""
+    On a private in-memory database (one connection shared by all) there is no version, nor
+    on a server's database (PostgreSQL), where the version is always None."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        self._shared = engine.url.database in (None, "", ":memory:")
+        self._versioned = engine.dialect.name == "sqlite"
+        self._shared = self._versioned and engine.url.database in (None, "", ":memory:")
         self._connection: Connection | None = None
 
     @contextmanager
@@ -83,10 +97,7 @@ class ChangeWatch:
             self._connection = self._engine.connect()
         connection = self._connection
         try:
-            # Straight to the driver: this runs on every poll, and must cost next to nothing.
-            driver = connection.connection.dbapi_connection
-            assert driver is not None
-            version = int(driver.execute("PRAGMA data_version").fetchone()[0])
+            version = self._version(connection) if self._versioned else None
             yield connection, version
             if connection.in_transaction():
                 connection.commit()
@@ -94,6 +105,13 @@ class ChangeWatch:
             if connection.in_transaction():
                 connection.rollback()
             raise
+
+    @staticmethod
+    def _version(connection: Connection) -> int:
+        # Straight to the driver: this runs on every poll, and must cost next to nothing.
+        driver = connection.connection.dbapi_connection
+        assert driver is not None
+        return int(driver.execute("PRAGMA data_version").fetchone()[0])
 
     def close(self) -> None:
         if self._connection is not None:
@@ -112,7 +130,9 @@ def create_schema(engine: Engine, metadata: MetaData) -> None:
             # Processes starting together race to create the same table: look again.
             if "already exists" in str(error.orig) and attempt < 4:
                 continue
-            raise StorageUnavailable(f"cannot open database {engine.url}: {error.orig}") from None
+            raise StorageUnavailable(
+                f"cannot open {where(engine)}: {first_line(error.orig)}"
+            ) from None
     _add_missing_columns(engine, metadata)
     _check_columns(engine, metadata)
 
@@ -137,7 +157,23 @@ def check_schema(engine: Engine, metadata: MetaData) -> None:
     try:
         _check_columns(engine, metadata)
     except OperationalError as error:
-        raise StorageUnavailable(f"cannot open database {engine.url}: {error.orig}") from None
+        hint = (
+            ""
+            if engine.dialect.name == "sqlite"
+            else "; a new server is prepared by 'tessera db setup'"
+        )
+        raise StorageUnavailable(
+            f"cannot open {where(engine)}: {first_line(error.orig)}{hint}"
+        ) from None
+
+
+def where(engine: Engine) -> str:
+    """The database an engine opens, as a person names it: never with a password."""
+    url = engine.url
+    if engine.dialect.name == "sqlite":
+        return f"database {url.database or 'in memory'}"
+    shown = url.set(drivername=engine.dialect.name).render_as_string(hide_password=True)
+    return f"database {shown}"
 
 
 def _check_columns(engine: Engine, metadata: MetaData) -> None:
@@ -146,15 +182,14 @@ def _check_columns(engine: Engine, metadata: MetaData) -> None:
     for table in metadata.sorted_tables:
         if table.name not in tables:
             raise StorageUnavailable(
-                f"database {engine.url.database or 'in the data directory'} lacks table"
-                f" {table.name}; prepare the data directory with 'tessera db setup'"
+                f"{where(engine)} lacks table {table.name}; prepare it with 'tessera db setup'"
             )
         present = {column["name"] for column in found.get_columns(table.name)}
         missing = [column.name for column in table.columns if column.name not in present]
         if missing:
             raise StorageUnavailable(
-                f"database {engine.url.database} was written by another version of Tessera:"
-                f" table {table.name} lacks {', '.join(missing)}; 'tessera db setup' adds"
+                f"{where(engine)} was written by another version of Tessera:"
+                f" table {table.name} lacks {', '.join(missing)}; 'tessera db upgrade' adds"
                 " columns that may be empty, and for any other change the data directory must be"
                 " moved aside"
             )

@@ -33,23 +33,31 @@ class Prepared:
         """Positional parameters (SQLite's qmark) go straight to the driver; a driver that
         takes named ones (psycopg) runs the statement through SQLAlchemy as usual."""
         self.sql = str(compiled)
-        self._names = list(compiled.positiontup or ())
-        self._binds: list[Processor] = [
-            compiled.binds[name].type._cached_bind_processor(dialect) for name in self._names
-        ]
-        self._plan = list(zip(self._names, self._binds, strict=True))
-        self._fixed = {  # values the statement carries itself, as a literal LIMIT's
-            name: compiled.binds[name].effective_value
-            for name in self._names
-            if not compiled.binds[name].required and compiled.binds[name].value is not None
-        }
         selected = getattr(statement, "selected_columns", None)
         self.columns = [column.key for column in selected] if selected is not None else []
-        self._results: list[Processor] = [
-            column.type._cached_result_processor(dialect, None) for column in selected or ()
-        ]
-        self._result_plan = list(zip(self.columns, self._results, strict=True))
+        self._plan: list[tuple[str, Processor]] = []
+        self._fixed: dict[str, Any] = {}
+        self._result_plan: list[tuple[str, Processor]] = []
+        if self.direct:
+            self._prepare(compiled, dialect, list(selected or ()))
         self._dbapi = dialect.loaded_dbapi
+
+    def _prepare(self, compiled: SQLCompiler, dialect: Dialect, selected: list[Any]) -> None:
+        """The conversions the columns' types make, applied here as SQLAlchemy would."""
+        names = list(compiled.positiontup or ())
+        binds: list[Processor] = [
+            compiled.binds[name].type._cached_bind_processor(dialect) for name in names
+        ]
+        self._plan = list(zip(names, binds, strict=True))
+        self._fixed = {  # values the statement carries itself, as a literal LIMIT's
+            name: compiled.binds[name].effective_value
+            for name in names
+            if not compiled.binds[name].required and compiled.binds[name].value is not None
+        }
+        results: list[Processor] = [
+            column.type._cached_result_processor(dialect, None) for column in selected
+        ]
+        self._result_plan = list(zip(self.columns, results, strict=True))
 
     @classmethod
     def of(

@@ -4,20 +4,33 @@ from __future__ import annotations
 
 import enum
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Self
 
 import attrs
 from sqlalchemy import Engine, MetaData
+from sqlalchemy.engine import URL
 
-from adapters.persistence.database import check_schema, create_schema, sqlite_engine
+from adapters.persistence import postgres
+from adapters.persistence.database import (
+    UnusableSettings,
+    check_schema,
+    create_schema,
+    sqlite_engine,
+)
 from adapters.persistence.messaging_tables import MessagingTables, messaging_tables
+from adapters.persistence.migrations import Migrations
 from adapters.persistence.storage import Storage
 from application.shared.retry import RETRY_BOUNDS, RetryPolicy
 from application.shared.tunable import Bound
 
+__all__ = ["ContextDatabase", "Settings", "Topology", "UnusableSettings"]
+
 DATA_DIR_ENV = "TESSERA_DATA_DIR"
 TOPOLOGY_ENV = "TESSERA_TOPOLOGY"
+DATABASE_URL_ENV = "TESSERA_DATABASE_URL"
+"""Every context's database; `TESSERA_DATABASE_URL_<CONTEXT>` puts one context elsewhere."""
 DEFAULT_DATA_DIR = Path("var")
 
 
@@ -57,6 +70,32 @@ def _as_path(value: str | Path | None) -> Path | None:
     return None if value is None else Path(value)
 
 
+def _database_url(value: str | URL | None) -> URL | None:
+    if value is None or isinstance(value, URL):
+        return value
+    return postgres.parse_url(value, "the database URL")
+
+
+def _database_urls(value: Mapping[str, str | URL]) -> dict[str, URL]:
+    found = {}
+    for context, url in value.items():
+        if isinstance(url, URL):
+            found[context] = url
+        else:
+            variable = f"{DATABASE_URL_ENV}_{context.upper()}"
+            found[context] = postgres.parse_url(url, f"the database URL of {context} ({variable})")
+    return found
+
+
+def _database_urls_from_environment() -> dict[str, str]:
+    prefix = f"{DATABASE_URL_ENV}_"
+    return {
+        variable.removeprefix(prefix).lower(): value
+        for variable, value in os.environ.items()
+        if variable.startswith(prefix) and value.strip()
+    }
+
+
 def _retention_outlasts_retries(settings: Settings, attribute: Any, value: float) -> None:
     TUNABLE["retention_seconds"].validator(settings, attribute, value)
     needed = settings.retry.longest_schedule + settings.lease_seconds
@@ -81,16 +120,33 @@ class Settings:
     )
     deliver_inline: bool | None = None
     """Whether a command delivers what it caused before it returns; None: as the topology says."""
+    database_url: URL | None = attrs.field(default=None, converter=_database_url)
+    """PostgreSQL (`postgresql://USER@HOST:PORT/DBNAME`, USER an administrator) for every
+    context: a schema and a login role each. None: a SQLite file per context in `data_dir`."""
+    database_urls: Mapping[str, URL] = attrs.field(factory=dict, converter=_database_urls)
+    """Contexts on another PostgreSQL server than `database_url`'s, by context."""
 
     def __attrs_post_init__(self) -> None:
         if (self.data_dir is None) != (self.topology is Topology.MEMORY):
             raise ValueError("the memory topology, and only it, has no data directory")
+        if self.topology is Topology.MEMORY and (self.database_url or self.database_urls):
+            raise ValueError("the memory topology keeps every database in memory: it takes no URL")
+
+    def database_for(self, context: str) -> URL | None:
+        """Where `context` keeps its data: a PostgreSQL URL, or None for its SQLite file."""
+        return self.database_urls.get(context, self.database_url)
+
+    @property
+    def on_servers(self) -> bool:
+        """Whether any context keeps its data on a database server."""
+        return self.database_url is not None or bool(self.database_urls)
 
     @classmethod
     def from_environment(
         cls, data_dir: str | Path | None = None, topology: str | None = None, **options: Any
     ) -> Settings:
-        """Explicit values win over $TESSERA_DATA_DIR and $TESSERA_TOPOLOGY, then defaults."""
+        """Explicit values win over $TESSERA_DATA_DIR, $TESSERA_TOPOLOGY and
+        $TESSERA_DATABASE_URL(_<CONTEXT>), then defaults."""
         retry = _from_environment("TESSERA_RETRY_", RETRY_BOUNDS)
         if retry and "retry" not in options:
             options["retry"] = RetryPolicy(**retry)
@@ -98,6 +154,11 @@ class Settings:
         chosen = Topology(topology or os.environ.get(TOPOLOGY_ENV) or Topology.MONOLITH.value)
         if chosen is Topology.MEMORY:
             return cls(data_dir=None, topology=chosen, **options)
+        if options.get("database_url") is None:
+            options["database_url"] = os.environ.get(DATABASE_URL_ENV, "").strip() or None
+        options["database_urls"] = _database_urls_from_environment() | dict(
+            options.get("database_urls") or {}
+        )
         where = data_dir if data_dir is not None else os.environ.get(DATA_DIR_ENV)
         if where is not None and not str(where).strip():
             raise ValueError(f"the data directory is empty; name one (--data-dir, {DATA_DIR_ENV})")
@@ -122,14 +183,50 @@ class ContextDatabase:
     name: str
     engine: Engine
     tables: MessagingTables
+    migrations: Migrations | None = None
+    """Its revisions; None for a context that ships none, whose tables are made from its
+    metadata and checked column by column."""
 
     @classmethod
-    def open(cls, name: str, metadata: MetaData, storage: Storage) -> Self:
-        """Open the context's database; only a storage that creates makes what is missing."""
+    def connect(
+        cls,
+        name: str,
+        metadata: MetaData,
+        storage: Storage,
+        url: URL | None = None,
+        migrations: Path | None = None,
+    ) -> Self:
+        """The context's database as it is, neither checked nor changed: its SQLite file in
+        the storage, or its schema on the PostgreSQL server at `url`."""
         tables = messaging_tables(metadata)
-        engine = sqlite_engine(storage.require(name), read_only=not storage.writable)
-        if storage.creates:
-            create_schema(engine, metadata)
+        if url is None:
+            engine = sqlite_engine(storage.require(name), read_only=not storage.writable)
         else:
-            check_schema(engine, metadata)
-        return cls(name, engine, tables)
+            engine = postgres.context_engine(url, name)
+        found = None if migrations is None else Migrations(name, migrations, metadata)
+        return cls(name, engine, tables, found)
+
+    @classmethod
+    def open(
+        cls,
+        name: str,
+        metadata: MetaData,
+        storage: Storage,
+        url: URL | None = None,
+        migrations: Path | None = None,
+    ) -> Self:
+        """The context's database, refused unless its schema is the code's. Only a storage
+        that creates a shop makes what is missing: in memory straight from the metadata,
+        elsewhere by running the revisions on an empty database."""
+        database = cls.connect(name, metadata, storage, url, migrations)
+        engine, found = database.engine, database.migrations
+        if found is None or storage.data_dir is None:
+            if storage.creates:
+                create_schema(engine, metadata)
+            else:
+                check_schema(engine, metadata)
+        elif storage.creates:
+            found.prepare(engine)
+        else:
+            found.check(engine)
+        return database

@@ -16,7 +16,7 @@ from typing import Any, Self
 from sqlalchemy import Column, Connection, Engine, Select, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from adapters.persistence.database import StorageUnavailable
+from adapters.persistence.database import StorageUnavailable, first_line
 from adapters.persistence.mapping import StaleData, Store
 from adapters.persistence.messaging_tables import MessagingTables, outbox_row
 from adapters.persistence.prepared import insert_rows, key_list, rows_for_keys
@@ -28,6 +28,8 @@ from domain.shared.aggregate import AggregateRoot
 from domain.shared.events import DomainEvent
 
 Translator = Callable[[DomainEvent], Iterable[object]]
+TRANSACTION_ROLLBACK = "40"
+"""PostgreSQL's class of errors after which the same transaction may succeed if tried again."""
 
 
 def _seen(column: Column[str], size: int) -> Select[Any]:
@@ -129,7 +131,13 @@ class SqlAlchemyUnitOfWork:
             ) from None
         except OperationalError as error:
             self.connection.rollback()
-            raise StorageUnavailable(f"the database refused the change: {error.orig}") from None
+            if getattr(error.orig, "sqlstate", "").startswith(TRANSACTION_ROLLBACK):
+                raise ConcurrencyConflict(  # a deadlock or serialization failure: try again
+                    f"the change collided with one made at the same time: {first_line(error.orig)}"
+                ) from None
+            raise StorageUnavailable(
+                f"the database refused the change: {first_line(error.orig)}"
+            ) from None
 
     def rollback(self) -> None:
         self._outgoing.clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Protocol
 
 from adapters.shipping.orm import metadata, start_mappers
@@ -30,4 +31,5 @@ shipping: BoundedContext[ShippingUnitOfWork, ShippingPorts] = BoundedContext(
     publishes=integration_events,
     handlers=lambda uow, ports: shipping_handlers(uow),
     reactions=lambda ports: shipping_reactions(ports.carrier),
+    migrations=Path(__file__).parent / "migrations",
 )

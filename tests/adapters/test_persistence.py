@@ -1,14 +1,16 @@
-"""Aggregates survive a round trip through each context's own SQLite file, and a lost update
-is refused rather than silently applied."""
+"""Aggregates survive a round trip through each context's own database, and a lost update
+is refused rather than silently applied: on SQLite files and on PostgreSQL schemas alike."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from adapters.bootstrap import setup
 from adapters.catalog.unit_of_work import SqlAlchemyCatalogUnitOfWork
 from adapters.inventory.unit_of_work import SqlAlchemyInventoryUnitOfWork
 from adapters.persistence.settings import ContextDatabase, Settings
@@ -19,9 +21,22 @@ from domain.catalog.product import Product, ProductStatus
 from domain.inventory.stock_item import StockItem
 from domain.shared.identifiers import OrderId, Sku
 from domain.shared.money import Money
-from tests.databases import catalog_uow, inventory_uow, statements_run
+from tests.databases import catalog_uow, inventory_uow, open_catalog, open_inventory, statements_run
+from tests.servers import postgres_database
 
 SKU = Sku("MUG-1")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def data_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
+    """The contexts' own SQLite files, and again their schemas on PostgreSQL."""
+    if request.param == "sqlite":
+        yield Settings(data_dir=tmp_path / "data")
+        return
+    with postgres_database() as url:
+        settings = Settings(data_dir=tmp_path / "data", database_url=url)
+        setup(settings)
+        yield settings
 
 
 @pytest.fixture
@@ -34,11 +49,10 @@ def inventory(inventory_db: ContextDatabase) -> SqlAlchemyInventoryUnitOfWork:
     return inventory_uow(inventory_db)
 
 
-def test_each_context_has_its_own_database_file_in_wal_mode(
-    data_settings: Settings,
-    catalog: SqlAlchemyCatalogUnitOfWork,
-    inventory: SqlAlchemyInventoryUnitOfWork,
-) -> None:
+def test_each_context_has_its_own_database_file_in_wal_mode(tmp_path: Path) -> None:
+    data_settings = Settings(data_dir=tmp_path / "data")
+    open_catalog(data_settings)
+    open_inventory(data_settings)
     assert data_settings.data_dir is not None
     files = sorted(p.name for p in data_settings.data_dir.glob("*.db"))
     assert files == ["catalog.db", "inventory.db"]

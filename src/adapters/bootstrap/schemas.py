@@ -1,0 +1,139 @@
+"""Where each context's schema stands against its code, and moving it on: `tessera db
+status` and `tessera db upgrade`. Neither wires the contexts: a shop behind its code, which
+every other command refuses, is what they are for."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from adapters.bootstrap.root import all_contexts
+from adapters.persistence import postgres
+from adapters.persistence.database import StorageUnavailable, check_schema, create_schema
+from adapters.persistence.settings import ContextDatabase, Settings, UnusableSettings
+from adapters.persistence.storage import Storage
+from adapters.wiring import BoundedContext
+
+
+@attrs.frozen
+class SchemaStatus:
+    """One context's schema: where it lives, its revision and the code's."""
+
+    context: str
+    database: str
+    """Its SQLite file, or the PostgreSQL server and database it is on."""
+    schema: str | None
+    """Its PostgreSQL schema; None on SQLite (the file is the context's own)."""
+    role: str | None
+    """The PostgreSQL role it connects as; None on SQLite."""
+    revision: str | None
+    head: str | None
+    """None for a context that ships no revisions (its tables are checked by column)."""
+    up_to_date: bool
+
+
+@attrs.frozen
+class Upgraded:
+    context: str
+    before: str | None
+    after: str | None
+
+
+def status(
+    settings: Settings | None = None,
+    *,
+    only: Sequence[str] = (),
+    contexts: Sequence[BoundedContext[Any, Any]] = (),
+    discover: bool = True,
+) -> list[SchemaStatus]:
+    """Every context's schema against its code. Reads only: nothing is made or moved."""
+    chosen = settings or Settings.from_environment()
+    found = []
+    for context, database in _databases(chosen, only, contexts, discover):
+        try:
+            found.append(_status(chosen, context, database))
+        finally:
+            database.engine.dispose()
+    return found
+
+
+def upgrade(
+    settings: Settings | None = None,
+    *,
+    only: Sequence[str] = (),
+    contexts: Sequence[BoundedContext[Any, Any]] = (),
+    discover: bool = True,
+) -> list[Upgraded]:
+    """Run each context's revisions to head (only those named, if any), adopting a database
+    written before Tessera had migrations. Contexts are upgraded one by one, each in its own
+    transaction: each is a service of its own."""
+    chosen = settings or Settings.from_environment()
+    done = []
+    databases = _databases(chosen, only, contexts, discover)
+    if any(chosen.database_for(context.name) is None for context, _ in databases):
+        Storage.open(chosen.data_dir or Path()).require_writable()
+    for context, database in databases:
+        try:
+            migrations = database.migrations
+            if migrations is None:
+                create_schema(database.engine, context.metadata)
+                done.append(Upgraded(context.name, None, None))
+            else:
+                before, after = migrations.upgrade(database.engine)
+                done.append(Upgraded(context.name, before, after))
+        finally:
+            database.engine.dispose()
+    return done
+
+
+def _databases(
+    settings: Settings,
+    only: Sequence[str],
+    contexts: Sequence[BoundedContext[Any, Any]],
+    discover: bool,
+) -> list[tuple[BoundedContext[Any, Any], ContextDatabase]]:
+    if settings.data_dir is None:
+        raise UnusableSettings("the memory topology has no schema to show or upgrade")
+    every = all_contexts(contexts, discover)
+    unknown = sorted(set(only) - {context.name for context in every})
+    if unknown:
+        raise UnusableSettings(f"no such context: {', '.join(unknown)}")
+    chosen = [context for context in every if not only or context.name in only]
+    storage = Storage.open(settings.data_dir)
+    found = []
+    for context in chosen:
+        context.map_classes()
+        url = settings.database_for(context.name)
+        found.append((context, ContextDatabase.connect(
+            context.name, context.metadata, storage, url, context.migrations
+        )))  # fmt: skip
+    return found
+
+
+def _status(
+    settings: Settings, context: BoundedContext[Any, Any], database: ContextDatabase
+) -> SchemaStatus:
+    url = settings.database_for(context.name)
+    if url is None:
+        where, schema, role = str(database.engine.url.database), None, None
+    else:
+        where, schema, role = (
+            postgres.shown(url),
+            context.name,
+            postgres.role_name(url, context.name),
+        )
+    migrations = database.migrations
+    if migrations is None:
+        try:
+            check_schema(database.engine, context.metadata)
+            current = True
+        except StorageUnavailable:
+            current = False
+        return SchemaStatus(context.name, where, schema, role, None, None, current)
+    found = migrations.revisions(database.engine)
+    return SchemaStatus(
+        context.name, where, schema, role, found.revision, found.head, found.up_to_date
+    )

@@ -1,0 +1,1 @@
+"""Catalog's Alembic revisions (adapters.persistence.migrations)."""

@@ -1,0 +1,1 @@
+"""Inventory's Alembic revisions (adapters.persistence.migrations)."""

@@ -1,0 +1,1 @@
+"""Ordering's Alembic revisions (adapters.persistence.migrations)."""

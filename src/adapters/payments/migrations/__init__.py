@@ -1,0 +1,1 @@
+"""Payments's Alembic revisions (adapters.persistence.migrations)."""

@@ -1,0 +1,232 @@
+"""Each context's schema, evolved by its own Alembic revisions, in its own version table.
+
+A context ships its revisions in a directory of its package (`adapters/<context>/migrations`):
+contexts evolve independently, as services do, so each has its own history and its own
+`alembic_version` table, in its own database (SQLite) or schema (PostgreSQL). No `env.py`:
+Tessera runs Alembic's environment itself, on the context's own engine.
+
+A database is either at the code's head revision, or it is refused, changing nothing, with one
+line that names `tessera db upgrade`. Only that command (and the preparation of a fresh shop)
+changes a schema. A database written before Tessera had migrations holds the tables of the
+first revision and no version table: upgrading adopts it, keeping every row.
+"""
+
+from __future__ import annotations
+
+import threading
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import attrs
+from alembic.config import Config
+from alembic.runtime.environment import EnvironmentContext
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, MetaData, create_engine, inspect, text
+from sqlalchemy.exc import DBAPIError
+
+from adapters.persistence.database import StorageUnavailable, create_schema, first_line, where
+
+VERSION_TABLE = "alembic_version"
+BASELINE = "0001"
+"""The first revision of every context: the tables as Tessera made them before it had
+migrations, which a database without a version table is adopted at."""
+
+_scripts: dict[Path, ScriptDirectory] = {}
+_scripts_lock = threading.Lock()
+
+
+@attrs.frozen
+class Revisions:
+    """Where a database stands against its context's code."""
+
+    context: str
+    revision: str | None
+    """None: no version table (an empty database, or one written before migrations)."""
+    head: str
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.revision == self.head
+
+
+@attrs.frozen
+class Migrations:
+    """One context's revisions, and what they do to its database."""
+
+    context: str
+    location: Path
+    metadata: MetaData
+
+    def _script(self) -> ScriptDirectory:
+        with _scripts_lock:
+            found = _scripts.get(self.location)
+            if found is None:
+                found = _scripts[self.location] = ScriptDirectory(
+                    str(self.location), version_locations=[str(self.location)]
+                )
+            return found
+
+    @property
+    def head(self) -> str:
+        head = self._script().get_current_head()
+        assert head is not None, f"{self.location} holds no revision"
+        return head
+
+    def revisions(self, engine: Engine) -> Revisions:
+        """Where the database stands; reads only (a missing version table is not made)."""
+        try:
+            with engine.connect() as connection:
+                current = _current(connection)
+        except DBAPIError as error:
+            raise StorageUnavailable(
+                f"cannot open {where(engine)}: {first_line(error.orig)}{_hint(engine)}"
+            ) from None
+        return Revisions(self.context, current, self.head)
+
+    def check(self, engine: Engine) -> None:
+        """Refuse, changing nothing, a database that is not at the code's head."""
+        found = self.revisions(engine)
+        if found.up_to_date:
+            return
+        if found.revision is None:
+            if _has_tables(engine):
+                state = "was written before Tessera had migrations"
+            else:
+                raise StorageUnavailable(
+                    f"{where(engine)} holds no tables of {self.context}; prepare it with"
+                    " 'tessera db setup'"
+                )
+        else:
+            state = f"is at revision {found.revision}"
+        raise StorageUnavailable(
+            f"{where(engine)} of {self.context} {state} and the code needs {found.head}:"
+            " run 'tessera db upgrade'"
+        )
+
+    def prepare(self, engine: Engine) -> None:
+        """For a shop being created: an empty database is brought to head; one at head is
+        left as it is; any other is refused, as `check` refuses it."""
+        found = self.revisions(engine)
+        if found.revision is None and not _has_tables(engine):
+            self.upgrade(engine)
+        else:
+            self.check(engine)
+
+    def upgrade(self, engine: Engine) -> tuple[str | None, str]:
+        """Run the revisions from where the database stands to head, in one transaction;
+        returns (from, to). A database without a version table but with tables (written
+        before migrations) is adopted first: brought to the baseline's tables where that is
+        only adding (columns that may be empty, indexes), and stamped at the baseline."""
+        head = self.head
+        try:
+            if self.revisions(engine).revision is None and _has_tables(engine):
+                create_schema(engine, self._baseline())
+            with engine.connect() as connection, _exclusive(connection, self.context):
+                before = _current(connection)
+                if before == head:
+                    return before, head
+                if before is None and _has_tables_on(connection):
+                    self._stamp(connection, BASELINE)
+                self._run(connection, head)
+                connection.commit()
+                return before, head
+        except DBAPIError as error:
+            raise StorageUnavailable(
+                f"cannot upgrade {where(engine)}: {first_line(error.orig)}"
+            ) from None
+
+    def _baseline(self) -> MetaData:
+        """The baseline revision's tables, as running it on an empty database makes them."""
+        scratch = create_engine("sqlite://")
+        try:
+            with scratch.connect() as connection:
+                self._run(connection, BASELINE)
+                connection.commit()
+            tables = MetaData()
+            tables.reflect(scratch)
+            tables.remove(tables.tables[VERSION_TABLE])
+            return tables
+        finally:
+            scratch.dispose()
+
+    def _environment(self, connection: Connection, fn: Any) -> EnvironmentContext:
+        config = Config()
+        config.set_main_option("script_location", str(self.location))
+        environment = EnvironmentContext(config, self._script(), fn=fn)
+        environment.configure(
+            connection=connection,
+            target_metadata=self.metadata,
+            version_table=VERSION_TABLE,
+            render_as_batch=connection.dialect.name == "sqlite",
+        )
+        return environment
+
+    def _run(self, connection: Connection, destination: str) -> None:
+        script = self._script()
+
+        def upgrade(revision: Any, _: MigrationContext) -> Any:
+            return script._upgrade_revs(destination, revision)
+
+        with self._environment(connection, upgrade) as environment:
+            environment.run_migrations()
+
+    def _stamp(self, connection: Connection, revision: str) -> None:
+        script = self._script()
+
+        def stamp(current: Any, _: MigrationContext) -> Any:
+            return script._stamp_revs(revision, current)
+
+        with self._environment(connection, stamp) as environment:
+            environment.run_migrations()
+
+
+def _current(connection: Connection) -> str | None:
+    context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
+    return context.get_current_revision()
+
+
+def _has_tables(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        return _has_tables_on(connection)
+
+
+def _has_tables_on(connection: Connection) -> bool:
+    names = set(inspect(connection).get_table_names()) - {VERSION_TABLE}
+    return bool(names - {"sqlite_sequence"})
+
+
+def _hint(engine: Engine) -> str:
+    return (
+        ""
+        if engine.dialect.name == "sqlite"
+        else "; a new server is prepared by 'tessera db setup'"
+    )
+
+
+@contextmanager
+def _exclusive(connection: Connection, context: str) -> Iterator[None]:
+    """One upgrade of a context's database at a time, across processes: PostgreSQL's
+    transaction-scoped advisory lock; SQLite's write lock, taken at once."""
+    if connection.dialect.name == "postgresql":
+        key = zlib.crc32(f"tessera migrations {context}".encode())
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+        try:
+            yield
+        finally:
+            connection.rollback()  # what was not committed; a no-op after commit
+        return
+    # A batch migration copies a table and drops the old one: foreign keys stay unchecked
+    # until it is done (SQLite changes this only outside a transaction).
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    connection.commit()
+    try:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        yield
+    finally:
+        connection.rollback()
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()

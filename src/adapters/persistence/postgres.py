@@ -1,0 +1,126 @@
+"""A context's own schema and login role on PostgreSQL.
+
+Every context keeps its tables (aggregates, outbox, inbox) in a schema named after it, and
+connects as a login role of its own, `tessera_<database>_<context>`, which owns that schema
+and nothing else: it can neither read nor write another context's tables. The database's
+name is part of the role's, so that two deployments on one server never share a role.
+
+Only `tessera db setup` connects as the URL's own user (an administrator), to create the
+roles and schemas. Every other connection is made as the context's role, with the URL's host,
+port and database and without its password: the server authenticates the role as its
+pg_hba.conf says (trust, peer, or a password libpq finds in its password file).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
+
+from adapters.persistence.database import StorageUnavailable, UnusableSettings, first_line
+
+DRIVER = "postgresql+psycopg"
+SCHEMES = ("postgresql", "postgres", DRIVER)
+MAX_IDENTIFIER = 63
+"""PostgreSQL's longest name, in bytes; a longer one would be cut short without a word."""
+DUPLICATE_OBJECT = "42710"
+_CONTEXT_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
+
+
+def parse_url(text_url: str, where: str) -> URL:
+    """A PostgreSQL URL as an operator gives it (`where` names the option or variable)."""
+    shape = "postgresql://USER@HOST:PORT/DBNAME"
+    try:
+        url = make_url(text_url.strip())
+    except ArgumentError:
+        raise ValueError(f"{where} is not a URL; expected {shape}") from None
+    if url.drivername not in SCHEMES:
+        raise ValueError(
+            f"{where}: Tessera keeps data in SQLite files (leave it unset) or in PostgreSQL"
+            f" ({shape}), not {url.drivername}"
+        )
+    if not url.database:
+        raise ValueError(f"{where} names no database; expected {shape}")
+    if not url.username:
+        raise ValueError(f"{where} names no user (an administrator); expected {shape}")
+    return url.set(drivername=DRIVER)
+
+
+def shown(url: URL) -> str:
+    return url.set(drivername="postgresql").render_as_string(hide_password=True)
+
+
+def role_name(url: URL, context: str) -> str:
+    """The login role of `context` in the URL's database."""
+    if not _CONTEXT_NAME.match(context):
+        raise UnusableSettings(
+            f"context {context!r} cannot be a PostgreSQL schema: a name is lower-case letters,"
+            " digits and underscores, starting with a letter"
+        )
+    role = f"tessera_{url.database}_{context}"
+    if len(role.encode()) > MAX_IDENTIFIER:
+        raise UnusableSettings(
+            f"role {role} is longer than PostgreSQL's {MAX_IDENTIFIER} bytes: choose a shorter"
+            " database name"
+        )
+    return role
+
+
+def context_url(url: URL, context: str) -> URL:
+    """Where `context` connects: the URL's server and database, as the context's role."""
+    return url.set(username=role_name(url, context), password=None)
+
+
+def context_engine(url: URL, context: str) -> Engine:
+    """An engine that connects as the context's role, its schema first on the search path.
+
+    Connections are checked before use: a server that restarted, or a connection it closed,
+    costs a reconnect, not an error."""
+    return create_engine(
+        context_url(url, context),
+        connect_args={"options": f"-c search_path={context}"},
+        pool_pre_ping=True,
+        pool_size=2,
+        max_overflow=8,
+    )
+
+
+def provision(url: URL, contexts: Iterable[str]) -> None:
+    """As the URL's administrator: create each context's role and schema where missing, let
+    each role use and change only its own schema, and revoke what PostgreSQL grants to
+    PUBLIC. Running it again changes nothing."""
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    quote = admin.dialect.identifier_preparer.quote_identifier
+    database = quote(url.database or "")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f"REVOKE ALL ON DATABASE {database} FROM PUBLIC"))
+            connection.execute(text("REVOKE ALL ON SCHEMA public FROM PUBLIC"))
+            for context in contexts:
+                role = role_name(url, context)
+                exists = text("SELECT 1 FROM pg_roles WHERE rolname = :role")
+                if connection.execute(exists, {"role": role}).first() is None:
+                    _create_role(connection, quote(role))
+                schema, owner = quote(context), quote(role)
+                connection.execute(text(f"CREATE SCHEMA IF NOT EXISTS {schema}"))
+                connection.execute(text(f"ALTER SCHEMA {schema} OWNER TO {owner}"))
+                connection.execute(text(f"REVOKE ALL ON SCHEMA {schema} FROM PUBLIC"))
+                connection.execute(text(f"GRANT CONNECT ON DATABASE {database} TO {owner}"))
+                connection.execute(text(f"ALTER ROLE {owner} SET search_path = {schema}"))
+    except DBAPIError as error:
+        raise StorageUnavailable(
+            f"cannot prepare PostgreSQL database {shown(url)}: {first_line(error.orig)}"
+        ) from None
+    finally:
+        admin.dispose()
+
+
+def _create_role(connection: Connection, role: str) -> None:
+    try:
+        connection.execute(text(f"CREATE ROLE {role} LOGIN NOINHERIT"))
+    except DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) != DUPLICATE_OBJECT:
+            raise  # else two set-ups ran at once, and the other one made it first

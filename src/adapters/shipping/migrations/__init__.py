@@ -1,0 +1,1 @@
+"""Shipping's Alembic revisions (adapters.persistence.migrations)."""

@@ -1,0 +1,224 @@
+"""Every context's schema is made and evolved by its own migrations, in its own version
+table; a database behind its code is refused, changing nothing, until `tessera db upgrade`
+moves it on, and a data directory written before migrations is adopted with every row."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, MetaData, select, text
+
+from adapters.bootstrap.root import IN_TREE
+from adapters.persistence.database import StorageUnavailable
+from adapters.persistence.migrations import Migrations
+from adapters.persistence.settings import ContextDatabase, Settings
+from adapters.persistence.storage import Storage
+from adapters.wiring import BoundedContext
+from tests.cli.invoke import as_json, run, set_up
+from tests.servers import postgres_database
+from tests.snapshot import shop_state
+
+CONTEXTS = {context.name: context for context in IN_TREE}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
+    """An empty place for a shop: a data directory; and again with a PostgreSQL database whose
+    roles and schemas are made, but nothing in them."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    if request.param == "sqlite":
+        yield Settings(data_dir=data_dir)
+        return
+    from adapters.persistence import postgres
+
+    with postgres_database() as url:
+        chosen = Settings(data_dir=data_dir, database_url=url)
+        assert chosen.database_url is not None
+        postgres.provision(chosen.database_url, list(CONTEXTS))
+        yield chosen
+
+
+def connected(settings: Settings, context: BoundedContext[Any, Any]) -> ContextDatabase:
+    assert settings.data_dir is not None
+    context.map_classes()
+    storage = Storage(settings.data_dir, creates=True)
+    url = settings.database_for(context.name)
+    return ContextDatabase.connect(context.name, context.metadata, storage, url, context.migrations)
+
+
+def differences(engine: Engine, metadata: MetaData) -> list[Any]:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return list(compare_metadata(context, metadata))
+
+
+@pytest.mark.parametrize("name", sorted(CONTEXTS))
+def test_upgrading_an_empty_database_gives_exactly_the_tables_the_code_maps(
+    settings: Settings, name: str
+) -> None:
+    context = CONTEXTS[name]
+    database = connected(settings, context)
+    assert database.migrations is not None
+    try:
+        assert database.migrations.upgrade(database.engine) == (None, "0001")
+        assert differences(database.engine, context.metadata) == []
+        assert database.migrations.revisions(database.engine).up_to_date
+        assert database.migrations.upgrade(database.engine) == ("0001", "0001")  # again: nothing
+    finally:
+        database.engine.dispose()
+
+
+SECOND_REVISION = '''"""Catalog's second revision, in a test: a column and a table."""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("products") as batch:
+        batch.add_column(
+            sa.Column("origin", sa.String(length=40), nullable=False, server_default="unknown")
+        )
+        batch.alter_column("name", type_=sa.String(length=300))
+    op.create_table("suppliers", sa.Column("id", sa.String(length=64), primary_key=True))
+
+
+def downgrade() -> None:
+    raise NotImplementedError
+'''
+
+
+def test_a_new_revision_is_applied_to_a_database_holding_data_without_losing_any(
+    settings: Settings, tmp_path: Path
+) -> None:
+    catalog = CONTEXTS["catalog"]
+    database = connected(settings, catalog)
+    assert catalog.migrations is not None
+    first = Migrations("catalog", catalog.migrations, catalog.metadata)
+    first.upgrade(database.engine)
+    products, outbox = catalog.metadata.tables["products"], catalog.metadata.tables["outbox"]
+    with database.engine.begin() as connection:
+        for n in range(3):
+            connection.execute(products.insert().values(
+                sku=f"MUG-{n}", name="Mug", price_amount="12.50", price_currency="EUR",
+                status="listed", version=1,
+            ))  # fmt: skip
+        connection.execute(outbox.insert().values(
+            message_id="m-1", type="t", source="catalog", subject="MUG-0", correlation_id="c",
+            body="{}", written_at=1.0,
+        ))  # fmt: skip
+
+    evolved = tmp_path / "migrations"
+    shutil.copytree(catalog.migrations, evolved)
+    (evolved / "v0002_origin.py").write_text(SECOND_REVISION)
+    second = Migrations("catalog", evolved, catalog.metadata)
+    with pytest.raises(StorageUnavailable, match="is at revision 0001 and the code needs 0002"):
+        second.check(database.engine)
+    assert second.upgrade(database.engine) == ("0001", "0002")
+
+    with database.engine.connect() as connection:
+        rows = connection.execute(text("SELECT sku, name, origin FROM products ORDER BY sku"))
+        assert [tuple(row) for row in rows] == [(f"MUG-{n}", "Mug", "unknown") for n in range(3)]
+        assert connection.execute(select(outbox.c.message_id)).scalars().all() == ["m-1"]
+        assert connection.execute(text("SELECT count(*) FROM suppliers")).scalar() == 0
+    second.check(database.engine)
+    database.engine.dispose()
+
+
+def drop_version_tables(data_dir: Path) -> None:
+    """The data directory as Tessera left it before it had migrations."""
+    for name in CONTEXTS:
+        with sqlite3.connect(data_dir / f"{name}.db") as connection:
+            connection.execute("DROP TABLE alembic_version")
+
+
+def without_versions(state: dict[str, Any]) -> dict[str, Any]:
+    return {
+        database: {table: rows for table, rows in tables.items() if table != "alembic_version"}
+        for database, tables in state.items()
+    }
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> Path:
+    data = set_up(tmp_path / "data")
+    env = {"TESSERA_RETRY_FIRST_DELAY": "0.01"}
+    for args in (
+        ["catalog", "add", "MUG-1", "--name", "Mug", "--price", "12.50"],
+        ["inventory", "receive", "MUG-1", "10"],
+        ["orders", "place", "--customer", "c-1", "--line", "MUG-1:2", "--card", "tok_visa",
+         "--address", "1 Main St"],
+    ):  # fmt: skip
+        assert run(data, *args, env=env).exit_code == 0
+    return data
+
+
+def test_a_data_directory_written_before_migrations_is_refused_then_adopted_with_every_row(
+    shop: Path,
+) -> None:
+    drop_version_tables(shop)
+    with sqlite3.connect(shop / "ordering.db") as connection:  # an earlier release: no times
+        connection.execute("ALTER TABLE orders DROP COLUMN cancelled_at")
+    before = shop_state(shop)
+
+    refused = run(shop, "orders", "list")
+    assert refused.exit_code == 1
+    assert refused.stderr.count("\n") == 1
+    assert "was written before Tessera had migrations and the code needs 0001" in refused.stderr
+    assert "run 'tessera db upgrade'" in refused.stderr
+    statuses = as_json(shop, "db", "status")
+    assert {s["context"]: (s["revision"], s["up_to_date"]) for s in statuses} == {
+        name: (None, False) for name in CONTEXTS
+    }
+    assert shop_state(shop) == before  # neither the refusal nor the status changed a thing
+
+    upgraded = as_json(shop, "db", "upgrade")
+    assert upgraded == [{"context": name, "before": None, "after": "0001"} for name in CONTEXTS]
+    after = without_versions(shop_state(shop))
+    [order] = before["ordering.db"]["orders"]
+    [adopted] = after["ordering.db"].pop("orders")
+    assert adopted == (*order, None)  # the column an earlier release lacked, empty
+    before["ordering.db"].pop("orders")
+    assert after == before
+    assert [o["status"] for o in as_json(shop, "orders", "list")] == ["shipped"]
+
+
+def test_a_data_directory_whose_tables_cannot_be_adopted_is_refused_untouched(shop: Path) -> None:
+    drop_version_tables(shop)
+    with sqlite3.connect(shop / "inventory.db") as database:  # no counter of reserved units
+        database.execute("ALTER TABLE stock_items DROP COLUMN reserved")
+    before = shop_state(shop)
+    result = run(shop, "db", "upgrade", "--context", "inventory")
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1
+    assert "table stock_items lacks reserved" in result.stderr
+    assert "must be moved aside" in result.stderr
+    assert shop_state(shop) == before
+
+
+def test_an_upgrade_names_contexts_that_exist(shop: Path) -> None:
+    result = run(shop, "db", "upgrade", "--context", "billing")
+    assert result.exit_code == 2
+    assert "no such context: billing" in result.stderr
+
+
+def test_status_shows_each_context_at_its_head(shop: Path) -> None:
+    statuses = as_json(shop, "db", "status")
+    assert [(s["context"], s["revision"], s["head"], s["up_to_date"]) for s in statuses] == [
+        (name, "0001", "0001", True) for name in CONTEXTS
+    ]
+    assert statuses[0]["database"] == str(shop / "catalog.db")
+    assert (statuses[0]["schema"], statuses[0]["role"]) == (None, None)

@@ -1,0 +1,205 @@
+"""On PostgreSQL every context keeps its tables in a schema of its own and connects as a role
+of its own, which can neither read nor write another context's tables; several relays of one
+context share its outbox without sending a row twice."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+
+import attrs
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+
+from adapters.bootstrap import Settings, bootstrap, setup
+from adapters.messaging.memory_queue import InMemoryQueue
+from adapters.messaging.relay import OutboxRelay
+from adapters.persistence import postgres
+from application.catalog.commands import ListProduct
+from application.shared.queue import OutgoingMessage
+from tests.cli.invoke import as_json, run
+from tests.databases import open_catalog
+from tests.servers import postgres_database
+
+CONTEXTS = ["catalog", "inventory", "ordering", "payments", "shipping"]
+
+
+def connect_as(url: str, context: str) -> psycopg.Connection[tuple[object, ...]]:
+    """A connection as the context's own role, as its adapters connect."""
+    where = make_url(url)
+    role = postgres.role_name(where, context)
+    return psycopg.connect(
+        host=where.host, port=where.port, dbname=where.database, user=role, autocommit=True
+    )
+
+
+def test_setup_gives_every_context_a_schema_and_a_role_of_its_own_and_again_changes_nothing(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    data = tmp_path / "data"
+    first = as_json(data, "--database-url", postgres_url, "db", "setup")
+    database = make_url(postgres_url).database
+    assert first["schemas"] == [
+        {"context": name, "schema": name, "role": f"tessera_{database}_{name}",
+         "server": postgres_url}
+        for name in CONTEXTS
+    ]  # fmt: skip
+    assert first["databases"] == ["queue.db"]  # the contexts' data is on the server
+    with psycopg.connect(postgres_url) as admin:
+        owners = admin.execute(
+            "SELECT nspname, pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = ANY(%s)",
+            (CONTEXTS,),
+        ).fetchall()
+        tables = admin.execute(
+            "SELECT schemaname, tablename, tableowner FROM pg_tables WHERE schemaname = ANY(%s)",
+            (CONTEXTS,),
+        ).fetchall()
+    assert sorted(owners) == [(name, f"tessera_{database}_{name}") for name in CONTEXTS]
+    assert ("ordering", "orders", f"tessera_{database}_ordering") in tables
+    assert ("catalog", "outbox", f"tessera_{database}_catalog") in tables
+    assert {schema for schema, table, _ in tables if table == "inbox"} == set(CONTEXTS)
+    assert all(owner == f"tessera_{database}_{schema}" for schema, _, owner in tables)
+
+    again = as_json(data, "--database-url", postgres_url, "db", "setup")
+    assert again == first
+
+
+def test_a_contexts_role_can_neither_read_nor_write_another_contexts_tables(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    as_json(tmp_path / "data", "--database-url", postgres_url, "db", "setup")
+    with connect_as(postgres_url, "catalog") as catalog:
+        assert catalog.execute("SELECT count(*) FROM products").fetchone() == (0,)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="schema ordering"):
+            catalog.execute("SELECT count(*) FROM ordering.orders")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="schema payments"):
+            catalog.execute("DELETE FROM payments.payments")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="schema public"):
+            catalog.execute("CREATE TABLE public.side_door (id int)")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="database"):
+            catalog.execute("CREATE SCHEMA side_door")
+
+
+def test_two_deployments_on_one_server_never_share_a_role() -> None:
+    server = "postgresql://admin@db.example:5432"
+    shop, staging = make_url(f"{server}/shop"), make_url(f"{server}/staging")
+    assert postgres.role_name(shop, "payments") == "tessera_shop_payments"
+    assert postgres.role_name(staging, "payments") == "tessera_staging_payments"
+    with pytest.raises(ValueError, match="longer than PostgreSQL's 63 bytes"):
+        postgres.role_name(make_url(f"{server}/{'x' * 60}"), "payments")
+
+
+class HoldsFirstPublish(InMemoryQueue):
+    """A queue that keeps the first relay inside `publish` until a second one has published:
+    both relays are then between claiming their rows and marking them sent."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.published: list[list[str]] = []
+        self.second_published = threading.Event()
+
+    def publish(self, messages: Sequence[OutgoingMessage]) -> None:
+        self.published.append([message.id for message in messages])
+        if len(self.published) == 1:
+            assert self.second_published.wait(timeout=10), "the second relay never published"
+        else:
+            self.second_published.set()
+        super().publish(messages)
+
+
+def test_several_relays_of_one_context_claim_different_rows_and_send_each_once(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    settings = Settings(data_dir=tmp_path / "data", database_url=postgres_url)
+    setup(settings)
+    with bootstrap(attrs.evolve(settings, deliver_inline=False)) as app:
+        for n in range(10):
+            app.handle(ListProduct(sku=f"SKU-{n}", name="Thing", price=Decimal("1.00")))
+    database = open_catalog(settings)
+    queue = HoldsFirstPublish()
+    relays = [OutboxRelay(database, queue, batch_size=5) for _ in range(2)]
+    sent = [0, 0]
+
+    def relay(n: int) -> None:
+        sent[n] = relays[n].relay()
+
+    first = threading.Thread(target=relay, args=(0,))
+    first.start()
+    relay(1)  # runs while the first holds its rows, and must take the others
+    first.join(timeout=10)
+    assert sent == [5, 5]
+    [one, other] = queue.published
+    assert not set(one) & set(other)
+    assert len(set(one) | set(other)) == 10
+    assert relays[0].backlog() == 0
+    assert all(relay.relay() == 0 for relay in relays)  # nothing is left, nothing sent again
+    for each in relays:
+        each.close()
+    database.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("mysql://root@127.0.0.1/shop", "in PostgreSQL (postgresql://USER@HOST:PORT/DBNAME), not"),
+        ("postgresql://postgres@127.0.0.1:5432", "names no database"),
+        ("postgresql://127.0.0.1:5432/shop", "names no user (an administrator)"),
+        ("not a url", "is not a URL"),
+    ],
+)
+def test_a_database_url_tessera_cannot_use_is_a_usage_error(
+    tmp_path: Path, url: str, says: str
+) -> None:
+    result = run(tmp_path / "data", "--database-url", url, "db", "setup")
+    assert result.exit_code == 2
+    assert says in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert not (tmp_path / "data").exists()
+
+
+def test_a_server_that_cannot_be_reached_is_one_line_and_exit_code_1(tmp_path: Path) -> None:
+    result = run(
+        tmp_path / "data", "--database-url", "postgresql://postgres@127.0.0.1:1/shop", "db", "setup"
+    )
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "error: cannot prepare PostgreSQL database postgresql://postgres@127.0.0.1:1/shop:"
+    )
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_database_not_set_up_is_refused_naming_db_setup(tmp_path: Path) -> None:
+    with postgres_database() as url:
+        run(tmp_path / "data", "db", "setup")  # the data directory, but not the server
+        result = run(tmp_path / "data", "--database-url", url, "catalog", "list")
+    assert result.exit_code == 1
+    assert "tessera db setup" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_database_url_for_a_context_that_does_not_exist_is_refused(
+    tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TESSERA_DATABASE_URL_PAYMENT", postgres_url)  # payments, misspelt
+    result = run(tmp_path / "data", "db", "setup")
+    assert result.exit_code == 2
+    assert "a database URL names no context: payment" in result.stderr
+
+
+def test_one_context_on_another_server_keeps_its_data_there(
+    tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with postgres_database() as elsewhere:
+        monkeypatch.setenv("TESSERA_DATABASE_URL_PAYMENTS", elsewhere)
+        found = as_json(tmp_path / "data", "--database-url", postgres_url, "db", "setup")
+        servers = {schema["context"]: schema["server"] for schema in found["schemas"]}
+        assert servers.pop("payments") == elsewhere
+        assert set(servers.values()) == {postgres_url}
+        with psycopg.connect(elsewhere) as admin:
+            schemas = admin.execute(
+                "SELECT nspname FROM pg_namespace WHERE nspname = ANY(%s)", (CONTEXTS,)
+            ).fetchall()
+        assert schemas == [("payments",)]
