@@ -9,7 +9,7 @@ from hypothesis import settings as hypothesis_settings
 from adapters.bootstrap import Settings, Tessera, bootstrap
 from adapters.persistence.settings import ContextDatabase
 from tests.databases import open_catalog, open_inventory
-from tests.servers import postgres_database
+from tests.servers import postgres_database, rabbitmq_vhost
 
 # Specifications, not stopwatches: a slow machine must not fail a property.
 hypothesis_settings.register_profile("tessera", deadline=None)
@@ -59,3 +59,30 @@ def data_lives_in(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatc
     with postgres_database() as url:
         monkeypatch.setenv("TESSERA_DATABASE_URL", url)
         yield "postgresql"
+
+
+@pytest.fixture
+def broker_url() -> Iterator[str]:
+    """A RabbitMQ virtual host of the test's own, removed afterwards."""
+    with rabbitmq_vhost() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql", "scaled"])
+def deployment(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Runs a test three times: on SQLite files and the queue file; on PostgreSQL schemas and
+    the queue file; and scaled, on PostgreSQL and RabbitMQ (through $TESSERA_DATABASE_URL and
+    $TESSERA_BROKER_URL, which the CLI and child processes read), each of the test's own."""
+    monkeypatch.delenv("TESSERA_DATABASE_URL", raising=False)
+    monkeypatch.delenv("TESSERA_BROKER_URL", raising=False)
+    if request.param == "sqlite":
+        yield "sqlite"
+        return
+    with postgres_database() as url:
+        monkeypatch.setenv("TESSERA_DATABASE_URL", url)
+        if request.param == "postgresql":
+            yield "postgresql"
+            return
+        with rabbitmq_vhost() as broker:
+            monkeypatch.setenv("TESSERA_BROKER_URL", broker)
+            yield "scaled"

@@ -1,13 +1,17 @@
-"""The database servers the scaled topology's tests run on: a database of each test's own.
+"""The servers the scaled topology's tests run on: a PostgreSQL database and a RabbitMQ
+virtual host of each test's own, removed afterwards.
 
-The server is `TESSERA_TEST_POSTGRES` (an administrator's URL; default: the local server as
-`postgres`). Where it cannot be reached the tests skip, saying why; when `CI=true` they fail
-instead, so that CI proves them.
+PostgreSQL is `TESSERA_TEST_POSTGRES` (an administrator's URL; default: the local server as
+`postgres`); RabbitMQ is `TESSERA_TEST_RABBITMQ` (default: the local broker as `guest`), whose
+virtual hosts `rabbitmqctl` makes. Where one cannot be reached its tests skip, saying why;
+when `CI=true` they fail instead, so that CI proves them.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -63,3 +67,66 @@ def postgres_database() -> Iterator[str]:
             ).fetchall()
             for (role,) in roles:
                 admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(str(role))))
+
+
+def postgres_state(url: str) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table of every schema but the server's own, by schema and table,
+    read as the administrator: to prove that a command changed nothing."""
+    state: dict[str, list[tuple[object, ...]]] = {}
+    with psycopg.connect(url) as connection:
+        tables = connection.execute(
+            "SELECT schemaname, tablename FROM pg_tables"
+            " WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2"
+        ).fetchall()
+        for schema, table in tables:
+            query = sql.SQL("SELECT * FROM {}.{}").format(
+                sql.Identifier(str(schema)), sql.Identifier(str(table))
+            )
+            state[f"{schema}.{table}"] = sorted(connection.execute(query).fetchall(), key=repr)
+    return state
+
+
+BROKER = os.environ.get("TESSERA_TEST_RABBITMQ", "amqp://guest:guest@127.0.0.1:5672")
+"""The RabbitMQ server (no virtual host: each test makes its own with `rabbitmqctl`)."""
+
+
+@cache
+def _broker_unreachable() -> str | None:
+    from kombu.connection import Connection
+
+    try:
+        with Connection(f"{BROKER}/", connect_timeout=3) as connection:
+            connection.connect()
+    except Exception as error:
+        return f"RabbitMQ at {BROKER} is not reachable: {error}"
+    if shutil.which("rabbitmqctl") is None:
+        return "rabbitmqctl is not on this machine: the tests cannot make a virtual host"
+    return None
+
+
+def require_rabbitmq() -> None:
+    reason = _broker_unreachable()
+    if reason is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason} (CI=true: the scaled topology's tests must run)")
+        pytest.skip(reason)
+
+
+def rabbitmqctl(*args: str) -> None:
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+
+
+@contextmanager
+def rabbitmq_vhost() -> Iterator[str]:
+    """A virtual host of the test's own, as the broker URL in it; removed afterwards."""
+    require_rabbitmq()
+    name = f"tt_{uuid.uuid4().hex[:12]}"
+    rabbitmqctl("add_vhost", name)
+    try:
+        from kombu.connection import Connection
+
+        user = Connection(BROKER).userid or "guest"
+        rabbitmqctl("set_permissions", "-p", name, user, ".*", ".*", ".*")
+        yield f"{BROKER}/{name}"
+    finally:
+        rabbitmqctl("delete_vhost", name)

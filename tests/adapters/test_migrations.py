@@ -68,21 +68,21 @@ def test_upgrading_an_empty_database_gives_exactly_the_tables_the_code_maps(
     database = connected(settings, context)
     assert database.migrations is not None
     try:
-        assert database.migrations.upgrade(database.engine) == (None, "0001")
+        assert database.migrations.upgrade(database.engine) == (None, "0002")
         assert differences(database.engine, context.metadata) == []
         assert database.migrations.revisions(database.engine).up_to_date
-        assert database.migrations.upgrade(database.engine) == ("0001", "0001")  # again: nothing
+        assert database.migrations.upgrade(database.engine) == ("0002", "0002")  # again: nothing
     finally:
         database.engine.dispose()
 
 
-SECOND_REVISION = '''"""Catalog's second revision, in a test: a column and a table."""
+NEXT_REVISION = '''"""Catalog's next revision, in a test: a column and a table."""
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "9999"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -108,6 +108,7 @@ def test_a_new_revision_is_applied_to_a_database_holding_data_without_losing_any
     database = connected(settings, catalog)
     assert catalog.migrations is not None
     first = Migrations("catalog", catalog.migrations, catalog.metadata)
+    head = first.head
     first.upgrade(database.engine)
     products, outbox = catalog.metadata.tables["products"], catalog.metadata.tables["outbox"]
     with database.engine.begin() as connection:
@@ -123,11 +124,11 @@ def test_a_new_revision_is_applied_to_a_database_holding_data_without_losing_any
 
     evolved = tmp_path / "migrations"
     shutil.copytree(catalog.migrations, evolved)
-    (evolved / "v0002_origin.py").write_text(SECOND_REVISION)
+    (evolved / "v9999_origin.py").write_text(NEXT_REVISION.replace("{head}", head))
     second = Migrations("catalog", evolved, catalog.metadata)
-    with pytest.raises(StorageUnavailable, match="is at revision 0001 and the code needs 0002"):
+    with pytest.raises(StorageUnavailable, match=f"is at revision {head} and the code needs 9999"):
         second.check(database.engine)
-    assert second.upgrade(database.engine) == ("0001", "0002")
+    assert second.upgrade(database.engine) == (head, "9999")
 
     with database.engine.connect() as connection:
         rows = connection.execute(text("SELECT sku, name, origin FROM products ORDER BY sku"))
@@ -177,7 +178,7 @@ def test_a_data_directory_written_before_migrations_is_refused_then_adopted_with
     refused = run(shop, "orders", "list")
     assert refused.exit_code == 1
     assert refused.stderr.count("\n") == 1
-    assert "was written before Tessera had migrations and the code needs 0001" in refused.stderr
+    assert "was written before Tessera had migrations and the code needs 0002" in refused.stderr
     assert "run 'tessera db upgrade'" in refused.stderr
     statuses = as_json(shop, "db", "status")
     assert {s["context"]: (s["revision"], s["up_to_date"]) for s in statuses} == {
@@ -186,7 +187,7 @@ def test_a_data_directory_written_before_migrations_is_refused_then_adopted_with
     assert shop_state(shop) == before  # neither the refusal nor the status changed a thing
 
     upgraded = as_json(shop, "db", "upgrade")
-    assert upgraded == [{"context": name, "before": None, "after": "0001"} for name in CONTEXTS]
+    assert upgraded == [{"context": name, "before": None, "after": "0002"} for name in CONTEXTS]
     after = without_versions(shop_state(shop))
     [order] = before["ordering.db"]["orders"]
     [adopted] = after["ordering.db"].pop("orders")
@@ -218,7 +219,7 @@ def test_an_upgrade_names_contexts_that_exist(shop: Path) -> None:
 def test_status_shows_each_context_at_its_head(shop: Path) -> None:
     statuses = as_json(shop, "db", "status")
     assert [(s["context"], s["revision"], s["head"], s["up_to_date"]) for s in statuses] == [
-        (name, "0001", "0001", True) for name in CONTEXTS
+        (name, "0002", "0002", True) for name in CONTEXTS
     ]
     assert statuses[0]["database"] == str(shop / "catalog.db")
     assert (statuses[0]["schema"], statuses[0]["role"]) == (None, None)

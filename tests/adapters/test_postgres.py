@@ -5,6 +5,7 @@ context share its outbox without sending a row twice."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -20,9 +21,10 @@ from adapters.messaging.relay import OutboxRelay
 from adapters.persistence import postgres
 from application.catalog.commands import ListProduct
 from application.shared.queue import OutgoingMessage
-from tests.cli.invoke import as_json, run
+from tests.cli.invoke import as_json, run, set_up
+from tests.cli.test_reads_and_the_data_directory import READS, place_in_split
 from tests.databases import open_catalog
-from tests.servers import postgres_database
+from tests.servers import postgres_database, postgres_state
 
 CONTEXTS = ["catalog", "inventory", "ordering", "payments", "shipping"]
 
@@ -203,3 +205,43 @@ def test_one_context_on_another_server_keeps_its_data_there(
                 "SELECT nspname FROM pg_namespace WHERE nspname = ANY(%s)", (CONTEXTS,)
             ).fetchall()
         assert schemas == [("payments",)]
+
+
+def test_a_worker_relays_what_its_context_writes_at_once_not_at_its_next_poll(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    settings = Settings(
+        data_dir=tmp_path / "data", database_url=postgres_url, topology="split", poll_seconds=60
+    )
+    setup(settings)
+    with bootstrap(settings) as app:
+        worker = app.worker(["catalog"])
+        working = threading.Thread(target=worker.run, daemon=True)
+        working.start()
+        try:
+            for n in range(3):
+                app.handle(ListProduct(sku=f"SKU-{n}", name="Thing", price=Decimal("1.00")))
+                began = time.monotonic()
+                while app.outbox_backlog()["catalog"]:
+                    assert time.monotonic() - began < 10, "the relay waited for its poll"
+                    time.sleep(0.01)
+        finally:
+            worker.stop()
+            working.join(timeout=10)
+        assert worker.report.relayed == 3
+
+
+def test_a_read_changes_nothing_on_the_server(
+    tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TESSERA_DATABASE_URL", postgres_url)
+    data = set_up(tmp_path / "data")
+    assert run(data, "catalog", "add", "MUG-1", "--name", "Mug", "--price", "3").exit_code == 0
+    assert run(data, "inventory", "receive", "MUG-1", "50").exit_code == 0
+    place_in_split(data, 2)  # a backlog in ordering's outbox, which no read may deliver
+    before = postgres_state(postgres_url)
+    assert before["ordering.outbox"]
+    for read in [*READS, ["db", "status"]]:
+        result = run(data, *read)
+        assert result.exit_code in (0, 1), result.output
+        assert postgres_state(postgres_url) == before, read

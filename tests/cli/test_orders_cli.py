@@ -42,16 +42,27 @@ def work(data_dir: Path, *contexts: str) -> None:
     split(data_dir, "worker", *names, "--until-idle")
 
 
-@pytest.fixture
-def shop(tmp_path: Path, data_lives_in: str) -> Path:
-    """A shop with two products in stock: its contexts' data in SQLite files, and again in
-    PostgreSQL schemas."""
-    data = invoke.set_up(tmp_path / "data")
+def stocked(data_dir: Path) -> Path:
+    data = invoke.set_up(data_dir)
     ok(data, "catalog", "add", "MUG-1", "--name", "Mug", "--price", "12.50")
     ok(data, "catalog", "add", "TEE-1", "--name", "Tee", "--price", "20.00")
     ok(data, "inventory", "receive", "MUG-1", "10")
     ok(data, "inventory", "receive", "TEE-1", "3")
     return data
+
+
+@pytest.fixture
+def shop(tmp_path: Path, deployment: str) -> Path:
+    """A shop with two products in stock, in every deployment: SQLite and the queue file,
+    PostgreSQL and the queue file, PostgreSQL and RabbitMQ. For the saga's every path."""
+    return stocked(tmp_path / "data")
+
+
+@pytest.fixture
+def kept_shop(tmp_path: Path, data_lives_in: str) -> Path:
+    """The same shop, its data in SQLite files and again in PostgreSQL schemas: for what
+    concerns where data is kept (bounds, listings), and not how messages travel."""
+    return stocked(tmp_path / "data")
 
 
 def place(data_dir: Path, *lines: str, card: str = "tok_visa", topology: str = "monolith") -> str:
@@ -243,32 +254,33 @@ PLACE = ["orders", "place", "--customer", "c-1", "--card", "tok_visa", "--addres
     ],
 )  # fmt: skip
 def test_bad_order_input_is_one_line_and_changes_nothing(
-    shop: Path, args: list[str], code: int, says: str
+    kept_shop: Path, args: list[str], code: int, says: str
 ) -> None:
-    before = everything(shop)
-    result = run(shop, *args)
+    before = everything(kept_shop)
+    result = run(kept_shop, *args)
     assert result.exit_code == code
     assert result.stderr.count("\n") == 1
     assert says in result.stderr
     assert "Traceback" not in result.output
     assert "\x1b" not in result.output
-    assert everything(shop) == before
+    assert everything(kept_shop) == before
 
 
-def test_what_had_already_happened_is_said_so_and_changes_nothing(shop: Path) -> None:
-    order_id = place(shop, "MUG-1:1")
-    [shipment] = as_json(shop, "shipping", "list")
-    first = ok(shop, "shipping", "deliver", shipment["id"])
+def test_what_had_already_happened_is_said_so_and_changes_nothing(kept_shop: Path) -> None:
+    order_id = place(kept_shop, "MUG-1:1")
+    [shipment] = as_json(kept_shop, "shipping", "list")
+    first = ok(kept_shop, "shipping", "deliver", shipment["id"])
     assert first.stdout.strip().endswith(f"order {order_id} delivered")
-    again = ok(shop, "shipping", "deliver", shipment["id"])
+    again = ok(kept_shop, "shipping", "deliver", shipment["id"])
     assert "was already delivered" in again.stdout
 
-    cancelled = place(shop, "MUG-1:1", card="tok_chargeDeclined")
-    before = everything(shop)
+    cancelled = place(kept_shop, "MUG-1:1", card="tok_chargeDeclined")
+    before = everything(kept_shop)
     assert (
-        "was already cancelled (payment_declined)" in ok(shop, "orders", "cancel", cancelled).stdout
+        "was already cancelled (payment_declined)"
+        in ok(kept_shop, "orders", "cancel", cancelled).stdout
     )
-    assert everything(shop) == before
+    assert everything(kept_shop) == before
 
 
 def test_the_readme_shows_the_context_map_as_the_code_generates_it(tmp_path: Path) -> None:
@@ -288,43 +300,49 @@ def test_the_context_map_says_who_publishes_and_who_reacts(tmp_path: Path) -> No
 
 
 def test_orders_are_listed_newest_first_and_narrowed_by_customer_time_and_count(
-    shop: Path,
+    kept_shop: Path,
 ) -> None:
-    first = place(shop, "MUG-1:1")
-    second = place(shop, "MUG-1:1")
-    listed = as_json(shop, "orders", "list")
+    first = place(kept_shop, "MUG-1:1")
+    second = place(kept_shop, "MUG-1:1")
+    listed = as_json(kept_shop, "orders", "list")
     assert [o["id"] for o in listed] == [second, first]
     placed = [datetime.fromisoformat(o["placed_at"]) for o in listed]
     assert placed[0] >= placed[1]
     assert all(p.utcoffset() == timedelta(0) for p in placed)
-    assert as_json(shop, "orders", "list", "--customer", "someone-else") == []
-    assert len(as_json(shop, "orders", "list", "--customer", "c-1")) == 2
+    assert as_json(kept_shop, "orders", "list", "--customer", "someone-else") == []
+    assert len(as_json(kept_shop, "orders", "list", "--customer", "c-1")) == 2
     after_first = (placed[1] + timedelta(microseconds=1000)).isoformat()
-    assert [o["id"] for o in as_json(shop, "orders", "list", "--since", after_first)] == [second]
-    assert [o["id"] for o in as_json(shop, "orders", "list", "--until", after_first)] == [first]
-    assert as_json(shop, "orders", "list", "--since", "2020-01-01", "--until", "2020-01-02") == []
-    limited = run(shop, "orders", "list", "--limit", "1")
+    assert [o["id"] for o in as_json(kept_shop, "orders", "list", "--since", after_first)] == [
+        second
+    ]
+    assert [o["id"] for o in as_json(kept_shop, "orders", "list", "--until", after_first)] == [
+        first
+    ]
+    assert (
+        as_json(kept_shop, "orders", "list", "--since", "2020-01-01", "--until", "2020-01-02") == []
+    )
+    limited = run(kept_shop, "orders", "list", "--limit", "1")
     assert limited.stdout.splitlines()[1].startswith(second)
     assert limited.stderr == "1 more order(s) not shown; see them with --limit\n"
 
 
-def test_a_default_listing_is_a_screenful_and_says_how_many_more_there_are(shop: Path) -> None:
+def test_a_default_listing_is_a_screenful_and_says_how_many_more_there_are(kept_shop: Path) -> None:
     from adapters.bootstrap import Settings, bootstrap
 
-    with bootstrap(Settings.from_environment(shop)) as app:
+    with bootstrap(Settings.from_environment(kept_shop)) as app:
         for n in range(25):
             app.handle(
                 PlaceOrder(f"c-{n}", [OrderLineRequest("MUG-1", 1)], "tok_visa", "1 Main St")
             )
-    table = run(shop, "orders", "list")
+    table = run(kept_shop, "orders", "list")
     assert len(table.stdout.splitlines()) == 1 + 20
     assert "5 more order(s) not shown" in table.stderr
-    assert len(as_json(shop, "orders", "list")) == 25  # a program gets them all
+    assert len(as_json(kept_shop, "orders", "list")) == 25  # a program gets them all
 
 
 @pytest.mark.parametrize("when", ["yesterday", "2026-13-01", "\uff12\uff10\uff12\uff16-01-01"])
-def test_a_time_that_is_not_iso_8601_is_a_usage_error(shop: Path, when: str) -> None:
-    result = run(shop, "orders", "list", "--since", when)
+def test_a_time_that_is_not_iso_8601_is_a_usage_error(kept_shop: Path, when: str) -> None:
+    result = run(kept_shop, "orders", "list", "--since", when)
     assert result.exit_code == 2
     assert "is not a date or time (write it like 2026-11-25T14:30)" in result.stderr
 
@@ -358,34 +376,43 @@ def test_an_order_shows_its_payment_its_parcel_and_who_cancelled_it_when(shop: P
     )
 
 
-def test_an_order_is_found_by_a_unique_beginning_of_its_id(shop: Path) -> None:
+def test_an_order_is_found_by_a_unique_beginning_of_its_id(kept_shop: Path) -> None:
     from adapters.bootstrap import Settings, bootstrap
 
-    with bootstrap(Settings.from_environment(shop)) as app:
+    with bootstrap(Settings.from_environment(kept_shop)) as app:
         for suffix in ("1", "2"):
             line = [OrderLineRequest("MUG-1", 1)]
             app.handle(PlaceOrder("c-1", line, "tok_visa", "1 Main St", f"abcdefgh-{suffix}"))
-    assert order(shop, "abcdefgh-2")["id"] == "abcdefgh-2"
-    ambiguous = run(shop, "orders", "show", "abcdefgh")
+    assert order(kept_shop, "abcdefgh-2")["id"] == "abcdefgh-2"
+    ambiguous = run(kept_shop, "orders", "show", "abcdefgh")
     assert ambiguous.exit_code == 1
     assert "2 orders begin with abcdefgh: abcdefgh-1, abcdefgh-2; give more of the id" in (
         ambiguous.stderr
     )
     # '_' is a literal in a prefix, not LIKE's any-character wildcard.
-    assert run(shop, "orders", "show", "abcdefg_").stderr == "error: no order with id abcdefg_\n"
-    unique = place(shop, "MUG-1:1")
-    assert order(shop, unique[:8])["id"] == unique
-    too_short = run(shop, "orders", "show", unique[:7])
+    assert (
+        run(kept_shop, "orders", "show", "abcdefg_").stderr == "error: no order with id abcdefg_\n"
+    )
+    unique = place(kept_shop, "MUG-1:1")
+    assert order(kept_shop, unique[:8])["id"] == unique
+    too_short = run(kept_shop, "orders", "show", unique[:7])
     assert too_short.exit_code == 1
     assert f"no order with id {unique[:7]}" in too_short.stderr
 
 
-def test_which_card_tokens_are_valid_is_the_gateways_business(shop: Path) -> None:
+def test_which_card_tokens_are_valid_is_the_gateways_business(kept_shop: Path) -> None:
     result = run(
-        shop, *PLACE[:-4], "--card", "tok_stolen", "--address", "1 Main St", "--line", "MUG-1:1"
+        kept_shop,
+        *PLACE[:-4],
+        "--card",
+        "tok_stolen",
+        "--address",
+        "1 Main St",
+        "--line",
+        "MUG-1:1",
     )
     assert result.exit_code == 0, result.output
     assert result.stdout.endswith(
         ": cancelled (payment_declined): the gateway said unknown card token tok_stolen\n"
     )
-    assert stock(shop, "MUG-1")["reserved"] == 0
+    assert stock(kept_shop, "MUG-1")["reserved"] == 0

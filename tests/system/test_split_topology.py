@@ -1,4 +1,6 @@
-"""Orders fulfilled by five worker processes, one per context, over the shared SQLite queue."""
+"""Orders fulfilled by five worker processes, one per context: over the shared SQLite queue
+with the contexts' data in SQLite files or on PostgreSQL, and scaled, on PostgreSQL and
+RabbitMQ."""
 
 from __future__ import annotations
 
@@ -48,7 +50,10 @@ def eventually(check: Any, timeout: float = 30.0) -> Any:
 
 
 @pytest.fixture
-def workers(tmp_path: Path) -> Iterator[Path]:
+def workers(tmp_path: Path, deployment: str) -> Iterator[Path]:
+    """A worker process per context, in every deployment: SQLite files and the queue file;
+    PostgreSQL schemas (each worker connecting as its context's role) and the queue file;
+    PostgreSQL and RabbitMQ."""
     ok(tmp_path, "db", "setup")
     processes = [
         subprocess.Popen(

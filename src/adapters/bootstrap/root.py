@@ -24,6 +24,8 @@ from adapters.bootstrap.tessera import Tessera
 from adapters.catalog.module import catalog
 from adapters.inventory.module import inventory
 from adapters.messaging.module import ConsumerId, MessagingModule, context_endpoint
+from adapters.messaging.rabbitmq_queue import RabbitQueue
+from adapters.messaging.recorded_trace import RecordedTrace
 from adapters.messaging.worker import ContextEndpoint, WorkerSettings
 from adapters.ordering.module import ordering
 from adapters.payments.module import payments
@@ -89,6 +91,8 @@ class CoreModule(injector.Module):
         queue: Queue,
         worker_settings: WorkerSettings,
     ) -> Tessera:
+        if isinstance(queue, RabbitQueue):  # a broker keeps no history: the contexts do
+            queue.trace_from = RecordedTrace(databases, queue.bindings, queue.ignored)
         return Tessera(
             self._settings, self._storage, bus, databases, endpoints, queue, worker_settings
         )
@@ -200,7 +204,8 @@ def setup(
         ports = _ports(storage, None, None, None)
         every = all_contexts(contexts, discover)
         _provision(chosen, every)
-        _wire(chosen, storage, ports, None, every).close()
+        with _wire(chosen, storage, ports, None, every) as prepared:
+            prepared.prepare_queue()
         return [context.name for context in every]
     return []
 

@@ -10,6 +10,7 @@ from typing import Any, Self
 import attrs
 
 from adapters.messaging.module import worker_for
+from adapters.messaging.rabbitmq_queue import RabbitQueue
 from adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
 from adapters.persistence.settings import ContextDatabase, Settings
 from adapters.persistence.storage import Storage
@@ -104,6 +105,12 @@ class Tessera:
             )
             entries.append(ContextMapEntry(cls.source, event_type, subscribers))
         return entries
+
+    def prepare_queue(self) -> None:
+        """Reach the queue and make every subscription bound so far (a broker's queues and
+        bindings, declared when it is reached); the queue file is made when it is opened."""
+        if isinstance(self._queue, RabbitQueue):
+            self._queue.declare()
 
     @property
     def operations(self) -> QueueOperations:

@@ -12,6 +12,7 @@ from adapters.bootstrap import Settings, Tessera, bootstrap
 from adapters.cli import logs
 from adapters.persistence.database import StorageUnavailable
 from adapters.persistence.settings import (
+    BROKER_URL_ENV,
     DATA_DIR_ENV,
     DATABASE_URL_ENV,
     DEFAULT_DATA_DIR,
@@ -114,14 +115,29 @@ pass_runtime = click.make_pass_decorator(Runtime)
         " default: a SQLite file per context in the data directory."
     ),
 )
+@click.option(
+    "--broker-url",
+    default=None,
+    metavar="URL",
+    help=(
+        f"amqp://USER:PASS@HOST:PORT/VHOST: RabbitMQ carries the messages (env {BROKER_URL_ENV});"
+        " default: the queue file in the data directory."
+    ),
+)
 @click.version_option(package_name="tessera", message="%(prog)s %(version)s")
 @click.pass_context
-def cli(ctx: click.Context, data_dir: str | None, topology: str, database_url: str | None) -> None:
+def cli(
+    ctx: click.Context,
+    data_dir: str | None,
+    topology: str,
+    database_url: str | None,
+    broker_url: str | None,
+) -> None:
     """Tessera: an order-fulfilment core of independent bounded contexts."""
     logs.configure()  # a command shows only errors of the deliveries it makes; a worker more
     try:
         settings = Settings.from_environment(
-            data_dir=data_dir, topology=topology, database_url=database_url
+            data_dir=data_dir, topology=topology, database_url=database_url, broker_url=broker_url
         )
     except ValueError as error:
         raise click.UsageError(str(error)) from None

@@ -6,6 +6,7 @@ import getpass
 import json
 import signal
 import socket
+import threading
 from datetime import UTC, datetime
 from types import FrameType
 
@@ -57,7 +58,11 @@ def worker(
         fail(str(error), 2)
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        running.stop()
+        # Not `running.stop()` here: a handler runs in the main thread between any two of its
+        # steps, perhaps while that thread holds the lock of the event the worker waits on,
+        # and setting that event would wait for the lock for ever. A thread of its own waits
+        # its turn.
+        threading.Thread(target=running.stop, name="stop", daemon=True).start()
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
@@ -99,7 +104,8 @@ def status(runtime: Runtime, as_json: bool) -> None:
     queue = Listing("Subscriptions", "Subscription", *(Column(c, "number") for c in counts))
     for s in subscriptions:
         oldest = "-" if s.oldest_age_seconds is None else f"{s.oldest_age_seconds:.1f}"
-        queue.add(s.subscription, s.ready, s.waiting_to_retry, s.in_flight, s.dead, oldest)
+        in_flight = "-" if s.in_flight is None else s.in_flight
+        queue.add(s.subscription, s.ready, s.waiting_to_retry, in_flight, s.dead, oldest)
     queue.show(after=True)
 
 

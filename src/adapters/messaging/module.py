@@ -10,6 +10,7 @@ import injector
 
 from adapters.messaging.consumer import Consumer
 from adapters.messaging.memory_queue import InMemoryQueue
+from adapters.messaging.rabbitmq_queue import RabbitQueue
 from adapters.messaging.relay import OutboxRelay
 from adapters.messaging.sqlite_queue import SqliteQueue
 from adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
@@ -28,9 +29,13 @@ class MessagingModule(injector.Module):
 
     @injector.singleton
     @injector.provider
-    def queue(self, storage: Storage) -> Queue:
+    def queue(self, storage: Storage, settings: Settings) -> Queue:
         if self._queue is not None:
             return self._queue
+        if settings.broker_url is not None:
+            retry = settings.retry
+            delays = [retry.delay_after(n) for n in range(1, retry.max_attempts)]
+            return RabbitQueue(settings.broker_url, delays)
         path = storage.require("queue")
         if path is None:
             return InMemoryQueue()

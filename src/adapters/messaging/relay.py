@@ -9,15 +9,20 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Select, Table, Update, bindparam, delete, func, select, update
 
 from adapters.persistence.database import ChangeWatch
 from adapters.persistence.messaging_tables import outgoing_message
+from adapters.persistence.postgres import OutboxListener
 from adapters.persistence.prepared import Prepared, bucket, key_list, padded
 from adapters.persistence.settings import ContextDatabase
 from application.shared.queue import MessageQueue
+
+
+class Closeable(Protocol):
+    def close(self) -> None: ...
 
 
 def _unsent(outbox: Table) -> Select[Any]:
@@ -71,6 +76,13 @@ class OutboxRelay:
             if len(rows) < self._batch_size:
                 self._read_all_at = mark
             return len(rows)
+
+    def listen(self, wake: Callable[[], None]) -> Closeable | None:
+        """Have `wake` called as soon as the context writes its outbox, where its database
+        can say so (PostgreSQL's notifications); None where the relay must poll (SQLite)."""
+        if self._database.engine.dialect.name != "postgresql":
+            return None
+        return OutboxListener(self._database.engine, self._database.name, wake)
 
     def close(self) -> None:
         self._watch.close()

@@ -56,12 +56,16 @@ class Worker:
         self._settings = settings
         self._clock = clock
         self._stop = threading.Event()
+        self._wake = threading.Event()
+        """Set by `stop` and by the outboxes that say when they are written: the wait
+        between rounds ends early."""
         self._next_purge = 0.0
         self.report = WorkerReport()
 
     def stop(self) -> None:
         """Finish the message in hand, give back the rest, and return from `run`."""
         self._stop.set()
+        self._wake.set()
 
     def run_once(self) -> int:
         """One round: relay every outbox, then let every consumer take one batch and relay at
@@ -110,8 +114,28 @@ class Worker:
             extra=logged(self.contexts, "start", queue=repr(self._queue),
                          batch_size=settings.batch_size, poll_seconds=settings.poll_seconds),
         )  # fmt: skip
+        # A run until idle is over before a notification would matter.
+        listeners = [] if until_idle else [e.relay.listen(self._wake.set) for e in self.endpoints]
+        try:
+            self._run(until_idle)
+        finally:
+            for listener in listeners:
+                if listener is not None:
+                    listener.close()
+        report = self.report
+        log.info(
+            "stopped: relayed %d, handled %d, retried %d, dead-lettered %d", report.relayed,
+            report.consumed.handled, report.consumed.retried, report.consumed.dead_lettered,
+            extra=logged(self.contexts, "stop", relayed=report.relayed,
+                         **attrs.asdict(report.consumed), purged=report.purged),
+        )  # fmt: skip
+        return report
+
+    def _run(self, until_idle: bool) -> None:
+        settings = self._settings
         lost: str | None = None
         while not self._stop.is_set():
+            self._wake.clear()
             try:
                 self._purge_when_due()
                 worked = self.run_once()
@@ -137,15 +161,7 @@ class Worker:
                 continue
             if idle:
                 break
-            self._stop.wait(settings.poll_seconds)
-        report = self.report
-        log.info(
-            "stopped: relayed %d, handled %d, retried %d, dead-lettered %d", report.relayed,
-            report.consumed.handled, report.consumed.retried, report.consumed.dead_lettered,
-            extra=logged(self.contexts, "stop", relayed=report.relayed,
-                         **attrs.asdict(report.consumed), purged=report.purged),
-        )  # fmt: skip
-        return report
+            self._wake.wait(settings.poll_seconds)
 
     def _purge_when_due(self) -> None:
         now = self._clock()

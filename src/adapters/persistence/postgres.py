@@ -14,8 +14,10 @@ pg_hba.conf says (trust, peer, or a password libpq finds in its password file).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 
+import psycopg
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
@@ -124,3 +126,40 @@ def _create_role(connection: Connection, role: str) -> None:
     except DBAPIError as error:
         if getattr(error.orig, "sqlstate", None) != DUPLICATE_OBJECT:
             raise  # else two set-ups ran at once, and the other one made it first
+
+
+class OutboxListener:
+    """Calls `wake` whenever a transaction that wrote the context's outbox commits (its
+    outbox's trigger notifies `tessera_outbox_<context>`), from a thread of its own on a
+    connection of its own, as the context's role. A lost connection is opened again after a
+    second; `wake` is called on every (re)connection too, for what was written meanwhile.
+
+    `engine` is the context's own (`context_engine`): the listener connects as it does."""
+
+    def __init__(self, engine: Engine, context: str, wake: Callable[[], None]) -> None:
+        where = engine.url
+        self._conninfo = psycopg.conninfo.make_conninfo(
+            host=where.host or "", port=where.port or 5432, dbname=where.database or "",
+            user=where.username or "", connect_timeout=5,
+        )  # fmt: skip
+        self._channel = f"tessera_outbox_{context}"
+        self._wake = wake
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._listen, name=f"listen-{context}", daemon=True)
+        self._thread.start()
+
+    def _listen(self) -> None:
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(self._conninfo, autocommit=True) as connection:
+                    connection.execute(f'LISTEN "{self._channel}"')
+                    self._wake()
+                    while not self._stop.is_set():
+                        for _ in connection.notifies(timeout=0.5, stop_after=1):
+                            self._wake()
+            except psycopg.Error:
+                self._stop.wait(1.0)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)

@@ -36,3 +36,25 @@ def create_outbox_and_inbox_v1() -> None:
         sa.UniqueConstraint("message_id"),
     )
     op.create_index(op.f("ix_outbox_sent_at"), "outbox", ["sent_at"], unique=False)
+
+
+def notify_outbox_writes_v1() -> None:
+    """On PostgreSQL, a transaction that writes the outbox notifies channel
+    `tessera_outbox_<schema>` as it commits, so that a relay listening there need not wait for
+    its next poll. SQLite has no notifications: its relays poll."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(
+        """
+        CREATE FUNCTION notify_outbox_written() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM pg_notify('tessera_outbox_' || TG_TABLE_SCHEMA, '');
+            RETURN NULL;
+        END
+        $$
+        """
+    )
+    op.execute(
+        "CREATE TRIGGER outbox_written AFTER INSERT ON outbox"
+        " FOR EACH STATEMENT EXECUTE FUNCTION notify_outbox_written()"
+    )

@@ -29,6 +29,7 @@ __all__ = ["ContextDatabase", "Settings", "Topology", "UnusableSettings"]
 
 DATA_DIR_ENV = "TESSERA_DATA_DIR"
 TOPOLOGY_ENV = "TESSERA_TOPOLOGY"
+BROKER_URL_ENV = "TESSERA_BROKER_URL"
 DATABASE_URL_ENV = "TESSERA_DATABASE_URL"
 """Every context's database; `TESSERA_DATABASE_URL_<CONTEXT>` puts one context elsewhere."""
 DEFAULT_DATA_DIR = Path("var")
@@ -74,6 +75,19 @@ def _database_url(value: str | URL | None) -> URL | None:
     if value is None or isinstance(value, URL):
         return value
     return postgres.parse_url(value, "the database URL")
+
+
+def _broker_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    text = value.strip()
+    shape = "amqp://USER:PASS@HOST:PORT/VHOST"
+    scheme, separator, rest = text.partition("://")
+    if not separator or scheme not in ("amqp", "amqps") or not rest.strip("/"):
+        raise ValueError(
+            f"the broker URL must name RabbitMQ as {shape}; leave it unset for the queue file"
+        )
+    return text
 
 
 def _database_urls(value: Mapping[str, str | URL]) -> dict[str, URL]:
@@ -125,12 +139,17 @@ class Settings:
     context: a schema and a login role each. None: a SQLite file per context in `data_dir`."""
     database_urls: Mapping[str, URL] = attrs.field(factory=dict, converter=_database_urls)
     """Contexts on another PostgreSQL server than `database_url`'s, by context."""
+    broker_url: str | None = attrs.field(default=None, converter=_broker_url)
+    """RabbitMQ (`amqp://USER:PASS@HOST:PORT/VHOST`) carries the messages; None: the queue
+    file in `data_dir`."""
 
     def __attrs_post_init__(self) -> None:
         if (self.data_dir is None) != (self.topology is Topology.MEMORY):
             raise ValueError("the memory topology, and only it, has no data directory")
-        if self.topology is Topology.MEMORY and (self.database_url or self.database_urls):
-            raise ValueError("the memory topology keeps every database in memory: it takes no URL")
+        if self.topology is Topology.MEMORY and (
+            self.database_url or self.database_urls or self.broker_url
+        ):
+            raise ValueError("the memory topology keeps everything in memory: it takes no URL")
 
     def database_for(self, context: str) -> URL | None:
         """Where `context` keeps its data: a PostgreSQL URL, or None for its SQLite file."""
@@ -156,6 +175,8 @@ class Settings:
             return cls(data_dir=None, topology=chosen, **options)
         if options.get("database_url") is None:
             options["database_url"] = os.environ.get(DATABASE_URL_ENV, "").strip() or None
+        if options.get("broker_url") is None:
+            options["broker_url"] = os.environ.get(BROKER_URL_ENV, "").strip() or None
         options["database_urls"] = _database_urls_from_environment() | dict(
             options.get("database_urls") or {}
         )

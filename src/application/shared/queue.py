@@ -75,7 +75,8 @@ class SubscriptionStatus:
     subscription: str
     ready: int
     waiting_to_retry: int
-    in_flight: int
+    in_flight: int | None
+    """Handed out and not yet acknowledged; None where the broker does not tell (AMQP)."""
     dead: int
     oldest_age_seconds: float | None
 
@@ -132,7 +133,9 @@ class MessageQueue(Protocol):
         """
 
     def publish(self, messages: Sequence[OutgoingMessage]) -> None:
-        """Store messages durably, once each, however often they are published."""
+        """Store messages durably, and return only once they are. An embedded queue stores
+        each once however often it is published; a broker may deliver one published twice
+        twice, which the consumer's inbox makes harmless."""
 
     def receive(
         self, subscription: str, limit: int, lease_seconds: float, consumer: str

@@ -1,0 +1,525 @@
+"""RabbitMQ behind the queue port, through kombu (py-amqp): the scaled topology's broker.
+
+Topology, all durable, in the URL's virtual host:
+- `tessera`, a topic exchange; a message is published with routing key `<source>.<type>`.
+- `tessera.<subscription>`, a quorum queue bound to `<source>.#` for every context the
+  subscription listens to, with an explicit delivery limit: a message the broker handed out
+  that often (consumers that died holding it) goes to the subscription's dead-letter queue.
+- `tessera.<subscription>.retry.<ms>`, one per delay of the retry policy: a message waits
+  there for its delay (message TTL) and is dead-lettered back to the subscription's queue.
+- `tessera.<subscription>.dead`, the dead letters, with their reason in their headers;
+  `tessera.<subscription>.discarded`, those an operator closed for good, with who, when, why.
+
+Publishing is persistent, mandatory and confirmed: `publish` returns only once the broker
+has every message, and a message no queue was bound for is an error (the relay keeps it
+unsent). A consumer holds what it received until it acknowledges, after its commit; the
+broker gives back what a lost connection held. A lost connection is opened again by the next
+call, and every subscription this process bound is declared again.
+
+What the broker does not keep, the contexts do: a trace is read from their outboxes and
+inboxes (`trace_from`), never from the broker's history.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import socket
+import threading
+import time
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from typing import Any
+
+import attrs
+from amqp import exceptions as amqp_errors
+from kombu import exceptions as kombu_errors
+from kombu.connection import Connection
+from kombu.entity import Exchange
+from kombu.messaging import Producer
+
+from adapters.persistence.database import StorageUnavailable
+from application.shared.queue import (
+    DeadLetter,
+    Delivery,
+    OutgoingMessage,
+    SubscriptionStatus,
+    TraceHop,
+    discard_record,
+)
+
+log = logging.getLogger(__name__)
+
+EXCHANGE = "tessera"
+DELIVERY_LIMIT = 20
+"""How often the broker hands out one message before it dead-letters it: a consumer that
+dies on a message over and over must not stop its subscription for good. Stated here, never
+the broker's default."""
+ATTEMPTS = "x-tessera-attempts"
+LIMIT_REACHED = "handed out too often: the broker's delivery limit was reached"
+_LOST = (
+    OSError,
+    socket.timeout,
+    amqp_errors.ConnectionError,
+    amqp_errors.ChannelError,
+    kombu_errors.OperationalError,
+    amqp_errors.RecoverableConnectionError,
+)
+
+
+class Unroutable(StorageUnavailable):
+    """The broker could route a message to no queue: no subscription listens to its source."""
+
+
+def main_queue(subscription: str) -> str:
+    return f"tessera.{subscription}"
+
+
+def dead_queue(subscription: str) -> str:
+    return f"tessera.{subscription}.dead"
+
+
+def discarded_queue(subscription: str) -> str:
+    return f"tessera.{subscription}.discarded"
+
+
+def retry_queue(subscription: str, delay_seconds: float) -> str:
+    return f"tessera.{subscription}.retry.{round(delay_seconds * 1000)}"
+
+
+@attrs.define
+class _Held:
+    """A message this process took and has not settled, on the channel it came on."""
+
+    generation: int
+    channel: Any
+    tag: int
+    subscription: str
+    headers: dict[str, Any]
+    correlation_id: str | None
+
+
+@attrs.define
+class _Browsed:
+    headers: dict[str, Any]
+    properties: dict[str, Any]
+    body: str
+    delivery_tag: int
+
+
+class RabbitQueue:
+    """The queue port on a RabbitMQ virtual host (`amqp://USER:PASS@HOST:PORT/VHOST`)."""
+
+    def __init__(
+        self,
+        url: str,
+        delays: Collection[float] = (),
+        *,
+        clock: Callable[[], float] = time.time,
+        delivery_limit: int = DELIVERY_LIMIT,
+        connect_timeout: float = 5.0,
+    ) -> None:
+        """`delays` are the retry policy's: a delay queue is declared for each."""
+        self._url = url
+        self._delays = sorted({round(delay, 3) for delay in delays})
+        self._clock = clock
+        self._delivery_limit = delivery_limit
+        self._connect_timeout = connect_timeout
+        self._lock = threading.RLock()
+        self._connection: Connection | None = None
+        self._publisher: Any = None
+        self._returned: list[str] = []
+        self._generation = 0
+        self._bound: dict[str, set[str]] = {}
+        self._ignoring: dict[str, set[str]] = {}
+        self._channels: dict[str, Any] = {}
+        self._held: dict[int, _Held] = {}
+        self._ids = itertools.count(1)
+        self.trace_from: Callable[[str], list[TraceHop]] | None = None
+        """What the contexts recorded of a conversation (their outboxes and inboxes), as
+        trace hops without the broker's part: the composition root sets it."""
+
+    def __repr__(self) -> str:
+        shown = Connection(self._url).as_uri(include_password=False)
+        return f"RabbitQueue({shown!r})"
+
+    # -- the connection ---------------------------------------------------------------------
+
+    @contextmanager
+    def _broker(self) -> Iterator[Connection]:
+        """The connection, opened (and the topology declared) if it was not; a connection
+        lost meanwhile is dropped, with everything it held, and reported in one line."""
+        with self._lock:
+            try:
+                yield self._connected()
+            except _LOST as error:
+                self._drop()
+                raise StorageUnavailable(f"lost the broker {self!r}: {error}") from None
+
+    def _connected(self) -> Connection:
+        if self._connection is not None:
+            try:  # take in what has come: a broker that closed the connection has said so
+                self._pump(self._connection)
+                return self._connection
+            except _LOST:
+                self._drop()
+        connection = Connection(
+            self._url,
+            connect_timeout=self._connect_timeout,
+            transport_options={"confirm_publish": True},
+        )
+        connection.connect()
+        self._connection = connection
+        self._generation += 1
+        channel = connection.channel()
+        self._publisher = Producer(channel, on_return=self._on_return)
+        Exchange(EXCHANGE, "topic", durable=True)(channel).declare()
+        for subscription, sources in self._bound.items():
+            self._declare(channel, subscription, sources)
+        return connection
+
+    def _drop(self) -> None:
+        connection, self._connection = self._connection, None
+        self._channels.clear()
+        self._held.clear()  # the broker gives back what the lost connection held
+        if connection is not None:
+            with suppress(Exception):  # it is lost already; nothing to tell
+                connection.release()
+
+    def close(self) -> None:
+        with self._lock:
+            self._drop()
+
+    def _on_return(self, exception: Exception, _exchange: str, key: str, _message: Any) -> None:
+        self._returned.append(f"{key} ({exception})")
+
+    def _declare(self, channel: Any, subscription: str, sources: Collection[str]) -> None:
+        arguments = {
+            "x-queue-type": "quorum",
+            "x-delivery-limit": self._delivery_limit,
+            "x-dead-letter-exchange": "",
+            "x-dead-letter-routing-key": dead_queue(subscription),
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish",
+        }
+        channel.queue_declare(main_queue(subscription), durable=True, auto_delete=False,
+                              arguments=arguments)  # fmt: skip
+        for kept in (dead_queue(subscription), discarded_queue(subscription)):
+            channel.queue_declare(kept, durable=True, auto_delete=False)
+        for delay in self._delays:
+            channel.queue_declare(
+                retry_queue(subscription, delay), durable=True, auto_delete=False,
+                arguments={
+                    "x-queue-type": "quorum",
+                    "x-message-ttl": round(delay * 1000),
+                    "x-dead-letter-exchange": "",
+                    "x-dead-letter-routing-key": main_queue(subscription),
+                    "x-dead-letter-strategy": "at-least-once",
+                    "x-overflow": "reject-publish",
+                },
+            )  # fmt: skip
+        for source in sources:
+            channel.queue_bind(main_queue(subscription), EXCHANGE, routing_key=f"{source}.#")
+
+    # -- the port ---------------------------------------------------------------------------
+
+    def bind(
+        self, subscription: str, sources: Collection[str], ignoring: Collection[str] = ()
+    ) -> None:
+        """Declared now if the broker is there, else when it is next reached. The types the
+        subscription ignores are acknowledged as they arrive and never handed out: a topic
+        exchange cannot leave them out, and a type unknown to the consumer must arrive."""
+        with self._lock:
+            self._bound.setdefault(subscription, set()).update(sources)
+            self._ignoring[subscription] = set(ignoring)
+            if self._connection is not None:
+                with self._broker() as connection:
+                    self._declare(connection.default_channel, subscription, sources)
+
+    def bindings(self) -> dict[str, set[str]]:
+        """Each subscription this process bound, and the sources it listens to."""
+        return {subscription: set(sources) for subscription, sources in self._bound.items()}
+
+    def ignored(self) -> dict[str, set[str]]:
+        return {subscription: set(types) for subscription, types in self._ignoring.items()}
+
+    def declare(self) -> None:
+        """Reach the broker and declare everything bound so far (`tessera db setup`)."""
+        with self._broker():
+            pass
+
+    def publish(self, messages: Sequence[OutgoingMessage]) -> None:
+        if not messages:
+            return
+        with self._broker():
+            for message in messages:
+                self._send(EXCHANGE, f"{message.source}.{message.type}", message.body, {
+                    "message_id": message.id,
+                    "correlation_id": message.correlation_id,
+                    "headers": {
+                        "type": message.type, "source": message.source,
+                        "subject": message.subject, "causation_id": message.causation_id or "",
+                        "written_at": message.written_at, ATTEMPTS: 0,
+                    },
+                })  # fmt: skip
+
+    def _send(self, exchange: str, routing_key: str, body: str, properties: dict[str, Any]) -> None:
+        """One persistent message, confirmed by the broker before this returns."""
+        self._returned.clear()
+        self._publisher.publish(
+            body, exchange=exchange, routing_key=routing_key, mandatory=True, delivery_mode=2,
+            content_type="application/json", content_encoding="utf-8", retry=False,
+            **properties,
+        )  # fmt: skip
+        if self._returned:
+            raise Unroutable(
+                f"the broker routed message {properties.get('message_id')} to no queue:"
+                f" {self._returned[0]}; no subscription listens to it (is every context's"
+                " subscription bound? 'tessera db setup' binds them)"
+            )
+
+    def receive(
+        self, subscription: str, limit: int, lease_seconds: float, consumer: str
+    ) -> list[Delivery]:
+        """Up to `limit` messages, each asked for (`basic.get`) on the subscription's own
+        channel: this process holds only what it took, at most a batch, and nothing while it
+        does not ask (a consumer's prefetch would hold messages for a process that has stopped
+        asking). The lease is the connection's: what it held when lost is handed out again."""
+        with self._broker() as connection:
+            channel = self._channel(connection, subscription)
+            deliveries: list[Delivery] = []
+            while len(deliveries) < limit:
+                message = channel.basic_get(main_queue(subscription), no_ack=False)
+                if message is None:
+                    break
+                headers = dict(message.headers or {})
+                tag = int(message.delivery_info["delivery_tag"])
+                if headers.get("type") in self._ignoring.get(subscription, ()):
+                    channel.basic_ack(tag)
+                    continue
+                delivery_id = next(self._ids)
+                self._held[delivery_id] = _Held(
+                    self._generation, channel, tag, subscription, headers,
+                    message.properties.get("correlation_id"),
+                )  # fmt: skip
+                body = message.body
+                deliveries.append(Delivery(
+                    subscription, delivery_id, str(message.properties.get("message_id")),
+                    str(headers.get("type", "")),
+                    body.decode("utf-8") if isinstance(body, bytes) else str(body),
+                    int(headers.get(ATTEMPTS, 0)) + int(headers.get("x-delivery-count", 0)) + 1,
+                ))  # fmt: skip
+            return deliveries
+
+    def _channel(self, connection: Connection, subscription: str) -> Any:
+        if subscription not in self._bound:
+            raise StorageUnavailable(f"no subscription {subscription} is bound")
+        if subscription not in self._channels:
+            self._channels[subscription] = connection.channel()
+        return self._channels[subscription]
+
+    @staticmethod
+    def _pump(connection: Connection) -> None:
+        """Take in what the broker has sent, without waiting for more."""
+        while True:
+            try:
+                connection.drain_events(timeout=0)
+            except TimeoutError:
+                return
+
+    def _settle(self, deliveries: Sequence[Delivery], then: Callable[[_Held], None]) -> None:
+        for delivery in deliveries:
+            held = self._held.pop(delivery.delivery_id, None)
+            if held is not None and held.generation == self._generation:
+                then(held)
+            # else: the connection that held it is gone, and the broker hands it out again
+
+    def ack(self, deliveries: Sequence[Delivery]) -> None:
+        with self._broker():
+            self._settle(deliveries, lambda held: held.channel.basic_ack(held.tag))
+
+    def ignore(self, deliveries: Sequence[Delivery]) -> None:
+        self.ack(deliveries)
+
+    def release(self, deliveries: Sequence[Delivery]) -> None:
+        """Put back untried: sent again to the end of its queue with its attempts as they
+        were (the broker's own requeue would count one more), then acknowledged."""
+        with self._broker():
+            for delivery in deliveries:
+                self._resend(delivery, main_queue(delivery.subscription), delivery.attempts - 1)
+
+    def retry_later(self, delivery: Delivery, delay_seconds: float, error: str) -> None:
+        with self._broker() as connection:
+            delay = round(delay_seconds, 3)
+            if delay not in self._delays:  # a delay the policy given at start did not have
+                self._delays = sorted({*self._delays, delay})
+                channel = connection.default_channel
+                self._declare(channel, delivery.subscription, self._bound[delivery.subscription])
+            queue = retry_queue(delivery.subscription, delay)
+            self._resend(delivery, queue, delivery.attempts, {"error": error[:1000]})
+
+    def dead_letter(self, delivery: Delivery, error: str) -> None:
+        with self._broker():
+            extra = {
+                "error": error[:1000], "dead_at": self._clock(),
+                "subscription": delivery.subscription, "attempts": delivery.attempts,
+            }  # fmt: skip
+            self._resend(delivery, dead_queue(delivery.subscription), delivery.attempts, extra)
+
+    def _resend(
+        self, delivery: Delivery, queue: str, attempts: int, extra: dict[str, Any] | None = None
+    ) -> None:
+        """A copy to `queue` (confirmed), then the original acknowledged: a crash between the
+        two delivers it twice, which the consumer's inbox makes harmless."""
+        held = self._held.get(delivery.delivery_id)
+        if held is None or held.generation != self._generation:
+            self._held.pop(delivery.delivery_id, None)
+            return  # the broker hands it out again anyway
+        headers = {k: v for k, v in held.headers.items() if not k.startswith("x-")}
+        headers |= (extra or {}) | {ATTEMPTS: attempts}
+        self._send("", queue, delivery.body, {
+            "message_id": delivery.message_id,
+            "correlation_id": held.correlation_id,
+            "headers": headers,
+        })  # fmt: skip
+        self._settle([delivery], lambda original: original.channel.basic_ack(original.tag))
+
+    def pending(self, subscriptions: Collection[str]) -> int:
+        """Ready in the broker, waiting for a retry, or taken by this process and not yet
+        acknowledged; not what other processes hold (the protocol does not tell)."""
+        with self._broker() as connection:
+            channel = connection.default_channel
+            total = 0
+            for subscription in subscriptions:
+                queues = [main_queue(subscription)]
+                queues += [retry_queue(subscription, delay) for delay in self._delays]
+                total += sum(self._count(channel, queue) for queue in queues)
+            total += sum(1 for held in self._held.values() if held.subscription in subscriptions)
+            return total
+
+    def unsettled(self, correlation_id: str) -> int:
+        """The broker cannot say which messages belong to a conversation: every message not
+        yet handled in a subscription this process bound counts. In one process, the only
+        one delivering, that is the conversation and more; a command waits for all of it."""
+        return self.pending(list(self._bound))
+
+    @staticmethod
+    def _count(channel: Any, queue: str) -> int:
+        _, count, _ = channel.queue_declare(queue, passive=True)
+        return int(count)
+
+    # -- operations -------------------------------------------------------------------------
+
+    def status(self) -> list[SubscriptionStatus]:
+        """Per subscription: ready, waiting for a retry, dead. What consumers hold unacknowledged
+        (in flight) and the oldest message's age are the broker's to know, not the protocol's:
+        they show as unknown."""
+        with self._broker() as connection:
+            channel = connection.default_channel
+            found = []
+            for subscription in sorted(self._bound):
+                ready = self._count(channel, main_queue(subscription))
+                waiting = sum(
+                    self._count(channel, retry_queue(subscription, delay)) for delay in self._delays
+                )
+                dead = self._count(channel, dead_queue(subscription))
+                found.append(SubscriptionStatus(subscription, ready, waiting, None, dead, None))
+            return found
+
+    @contextmanager
+    def _browsing(self, queue: str) -> Iterator[tuple[Any, list[_Browsed]]]:
+        """Every message of a (classic) queue, taken unacknowledged on a channel of its own;
+        whatever was not acknowledged goes back, in its place, when the channel closes."""
+        with self._broker() as connection:
+            channel = connection.channel()
+            try:
+                found = []
+                while (message := channel.basic_get(queue, no_ack=False)) is not None:
+                    body = message.body
+                    found.append(_Browsed(
+                        dict(message.headers or {}), dict(message.properties),
+                        body.decode("utf-8") if isinstance(body, bytes) else str(body),
+                        int(message.delivery_info["delivery_tag"]),
+                    ))  # fmt: skip
+                yield channel, found
+            finally:
+                channel.close()
+
+    def _dead(self, subscriptions: Collection[str]) -> Iterator[tuple[str, Any, list[_Browsed]]]:
+        for subscription in sorted(subscriptions):
+            with self._browsing(dead_queue(subscription)) as (channel, found):
+                yield subscription, channel, found
+
+    def dead_letters(self) -> list[DeadLetter]:
+        letters = []
+        for subscription, _, found in self._dead(self._bound):
+            for each in found:
+                headers = each.headers
+                letters.append(DeadLetter(
+                    subscription, str(each.properties.get("message_id")),
+                    str(headers.get("type", "")),
+                    str(headers.get("error") or LIMIT_REACHED),
+                    int(headers.get("attempts", headers.get(ATTEMPTS, 0))),
+                    float(headers.get("dead_at", 0.0)), str(headers.get("subject", "")),
+                ))  # fmt: skip
+        return sorted(letters, key=lambda letter: letter.dead_at)
+
+    def replay(self, message_id: str, subscription: str | None = None) -> int:
+        chosen = [s for s in self._bound if subscription in (None, s)]
+        replayed = 0
+        for name, channel, found in self._dead(chosen):
+            for each in found:
+                if each.properties.get("message_id") != message_id:
+                    continue
+                headers = {k: v for k, v in each.headers.items() if not k.startswith("x-")}
+                headers |= {ATTEMPTS: 0, "replays": int(headers.get("replays", 0)) + 1}
+                for gone in ("error", "dead_at", "attempts"):
+                    headers.pop(gone, None)
+                self._send("", main_queue(name), each.body, {
+                    "message_id": message_id,
+                    "correlation_id": each.properties.get("correlation_id"),
+                    "headers": headers,
+                })  # fmt: skip
+                channel.basic_ack(each.delivery_tag)
+                replayed += 1
+        return replayed
+
+    def discard(
+        self, message_id: str, reason: str, by: str, subscription: str | None = None
+    ) -> int:
+        chosen = [s for s in self._bound if subscription in (None, s)]
+        closed = 0
+        for name, channel, found in self._dead(chosen):
+            for each in found:
+                if each.properties.get("message_id") != message_id:
+                    continue
+                headers = each.headers | {"discarded": discard_record(by, self._clock(), reason)}
+                self._send("", discarded_queue(name), each.body, {
+                    "message_id": message_id,
+                    "correlation_id": each.properties.get("correlation_id"),
+                    "headers": {k: v for k, v in headers.items() if not k.startswith("x-")},
+                })  # fmt: skip
+                channel.basic_ack(each.delivery_tag)
+                closed += 1
+        return closed
+
+    def trace(self, identifier: str) -> list[TraceHop]:
+        """What the contexts recorded of the conversation, with the broker's dead letters."""
+        if self.trace_from is None:
+            return []
+        hops = self.trace_from(identifier)
+        ids = {hop.message_id for hop in hops}
+        dead: dict[tuple[str, str], DeadLetter] = {}
+        for letter in self.dead_letters():
+            if letter.message_id in ids:
+                dead[(letter.message_id, letter.subscription)] = letter
+        return [
+            attrs.evolve(hop, state="dead", attempts=dead[key].attempts)
+            if (key := (hop.message_id, hop.subscription or "")) in dead and hop.state != "done"
+            else hop
+            for hop in hops
+        ]
+
+    def purge(self, handled_before: float) -> int:
+        """The broker keeps nothing once it is acknowledged: the contexts purge their own."""
+        return 0

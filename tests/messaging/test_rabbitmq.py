@@ -1,0 +1,228 @@
+"""The RabbitMQ adapter keeps the queue port's promises on a real broker, in a virtual host of
+the test's own: routing by publishing context, acknowledgement after handling, retries that
+wait in delay queues, dead letters with their reasons, and nothing lost with a connection."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import attrs
+import pytest
+
+from adapters.messaging.rabbitmq_queue import (
+    LIMIT_REACHED,
+    RabbitQueue,
+    Unroutable,
+    discarded_queue,
+)
+from adapters.persistence.database import StorageUnavailable
+from application.shared.queue import Delivery, OutgoingMessage
+from tests.servers import rabbitmqctl
+
+DELAYS = (0.2, 0.4)
+
+
+@pytest.fixture
+def queue(broker_url: str) -> Iterator[RabbitQueue]:
+    opened = RabbitQueue(broker_url, DELAYS)
+    opened.bind("inventory", ["catalog"], ignoring=["tessera.catalog.Ignored.v1"])
+    opened.bind("ordering", ["catalog", "inventory"])
+    opened.declare()
+    yield opened
+    opened.close()
+
+
+def another(queue: RabbitQueue, broker_url: str) -> RabbitQueue:
+    """A second process's queue on the same virtual host, bound the same way."""
+    other = RabbitQueue(broker_url, DELAYS)
+    for subscription, sources in queue.bindings().items():
+        other.bind(subscription, sources, queue.ignored()[subscription])
+    return other
+
+
+def message(n: int, source: str = "catalog", name: str = "Happened") -> OutgoingMessage:
+    return OutgoingMessage(
+        id=f"m-{n}", type=f"tessera.{source}.{name}.v1", source=source, subject=f"subject-{n}",
+        correlation_id="c-1", causation_id=None, body=f'{{"n": {n}}}', written_at=1.0 + n,
+    )  # fmt: skip
+
+
+def take(
+    queue: RabbitQueue, subscription: str = "inventory", want: int = 1, wait: float = 5.0
+) -> list[Delivery]:
+    """What the broker hands this process, waiting up to `wait` seconds for `want` of them."""
+    deadline = time.monotonic() + wait
+    taken: list[Delivery] = []
+    while len(taken) < want and time.monotonic() < deadline:
+        taken += queue.receive(subscription, 10, 30.0, "test")
+        if len(taken) < want:
+            time.sleep(0.02)
+    return taken
+
+
+def ids(deliveries: list[Delivery]) -> list[str]:
+    return [delivery.message_id for delivery in deliveries]
+
+
+def test_a_subscription_gets_the_messages_of_the_contexts_it_is_bound_to_in_order(
+    queue: RabbitQueue,
+) -> None:
+    queue.publish([message(1), message(2, "inventory"), message(3)])
+    assert ids(take(queue, "inventory", 2)) == ["m-1", "m-3"]
+    assert ids(take(queue, "ordering", 3)) == ["m-1", "m-2", "m-3"]
+
+
+def test_ignored_types_are_never_handed_out_but_unknown_ones_are(queue: RabbitQueue) -> None:
+    queue.publish([message(1, name="Ignored"), message(2), message(3, name="Brandnew")])
+    assert ids(take(queue, "inventory", 2)) == ["m-2", "m-3"]
+
+
+def test_a_message_no_subscription_listens_to_is_an_error_not_a_loss(queue: RabbitQueue) -> None:
+    with pytest.raises(Unroutable, match="routed message m-1 to no queue"):
+        queue.publish([message(1, source="nobody")])
+
+
+def test_an_acknowledged_message_is_never_handed_out_again(
+    queue: RabbitQueue, broker_url: str
+) -> None:
+    queue.publish([message(1)])
+    queue.ack(take(queue))
+    queue.close()
+    later = another(queue, broker_url)
+    assert later.pending(["inventory"]) == 0
+    assert take(later, wait=0.5) == []
+    later.close()
+
+
+def test_what_a_lost_connection_held_is_handed_out_again_counting_the_attempt(
+    queue: RabbitQueue, broker_url: str
+) -> None:
+    queue.publish([message(1)])
+    [first] = take(queue)
+    assert first.attempts == 1
+    queue.close()  # the consumer dies holding it, unacknowledged
+    other = another(queue, broker_url)
+    [again] = take(other)
+    assert (again.message_id, again.attempts) == ("m-1", 2)
+    queue.ack([first])  # too late, from a connection that is gone: changes nothing
+    other.ack([again])
+    other.close()
+
+
+def test_a_released_message_comes_back_without_counting_an_attempt(queue: RabbitQueue) -> None:
+    queue.publish([message(1)])
+    queue.release(take(queue))
+    [again] = take(queue)
+    assert (again.message_id, again.attempts) == ("m-1", 1)
+
+
+def test_a_retry_waits_for_its_delay_in_a_delay_queue(queue: RabbitQueue) -> None:
+    queue.publish([message(1)])
+    [first] = take(queue)
+    began = time.monotonic()
+    queue.retry_later(first, 0.4, "boom")
+    assert queue.status()[0].waiting_to_retry == 1
+    [again] = take(queue)
+    assert time.monotonic() - began >= 0.35
+    assert (again.message_id, again.attempts) == ("m-1", 2)
+    assert queue.pending(["inventory"]) == 1  # held, until acknowledged
+    queue.ack([again])
+    assert queue.pending(["inventory"]) == 0
+
+
+def test_a_retry_of_a_delay_the_policy_did_not_name_still_waits(queue: RabbitQueue) -> None:
+    queue.publish([message(1)])
+    queue.retry_later(take(queue)[0], 0.3, "boom")
+    [again] = take(queue)
+    assert again.attempts == 2
+
+
+def test_a_dead_letter_keeps_its_reason_until_replayed_or_discarded(
+    queue: RabbitQueue, broker_url: str
+) -> None:
+    queue.publish([message(1), message(2)])
+    one, two = take(queue, want=2)
+    queue.dead_letter(one, "ValueError: no such SKU")
+    queue.dead_letter(two, "unreadable: not JSON")
+    letters = queue.dead_letters()
+    assert [(d.message_id, d.error, d.attempts, d.subject) for d in letters] == [
+        ("m-1", "ValueError: no such SKU", 1, "subject-1"),
+        ("m-2", "unreadable: not JSON", 1, "subject-2"),
+    ]
+    assert queue.dead_letters() == letters  # reading them changes nothing
+    assert queue.status()[0].dead == 2
+
+    assert queue.replay("m-1") == 1
+    [replayed] = take(queue)
+    assert (replayed.message_id, replayed.attempts) == ("m-1", 1)
+    queue.ack([replayed])
+
+    assert queue.discard("m-2", "the SKU never existed", "ops@example") == 1
+    assert queue.dead_letters() == []
+    assert queue.replay("m-2") == 0  # closed for good, and kept
+    kept = RabbitQueue(broker_url)
+    with kept._broker() as connection:
+        found = connection.default_channel.basic_get(discarded_queue("inventory"), no_ack=True)
+    kept.close()
+    assert "by ops@example at " in found.headers["discarded"]
+    assert found.headers["discarded"].endswith(": the SKU never existed")
+
+
+def test_a_message_handed_out_too_often_is_dead_lettered_by_the_broker(broker_url: str) -> None:
+    def limited() -> RabbitQueue:
+        opened = RabbitQueue(broker_url, DELAYS, delivery_limit=2)
+        opened.bind("shipping", ["catalog"])
+        return opened
+
+    publisher = limited()
+    publisher.publish([message(1)])
+    for _ in range(4):  # a consumer that dies holding it, again and again
+        dying = limited()
+        taken = take(dying, "shipping", wait=1.0)
+        dying.close()
+        if not taken:
+            break
+    [letter] = publisher.dead_letters()
+    assert (letter.subscription, letter.message_id, letter.error) == (
+        "shipping", "m-1", LIMIT_REACHED,
+    )  # fmt: skip
+    assert publisher.pending(["shipping"]) == 0
+    publisher.close()
+
+
+def test_status_counts_ready_waiting_and_dead_and_says_what_it_cannot_know(
+    queue: RabbitQueue,
+) -> None:
+    queue.publish([message(1), message(2), message(3)])
+    deliveries = take(queue, want=3)
+    queue.retry_later(deliveries[0], 0.4, "boom")
+    queue.dead_letter(deliveries[1], "bad")
+    queue.close()  # the third goes back to ready
+    inventory = next(s for s in queue.status() if s.subscription == "inventory")
+    assert attrs.astuple(inventory) == ("inventory", 1, 1, None, 1, None)
+
+
+def test_a_broker_that_drops_every_connection_loses_nothing(
+    queue: RabbitQueue, broker_url: str
+) -> None:
+    queue.publish([message(1)])
+    [held] = take(queue)
+    vhost = broker_url.rsplit("/", 1)[1]
+    rabbitmqctl("close_all_connections", "--vhost", vhost, "a test closes every connection")
+    queue.publish([message(2)])  # a new connection, and the topology declared again
+    again = take(queue, want=2)
+    assert sorted(ids(again)) == ["m-1", "m-2"]
+    assert next(d for d in again if d.message_id == "m-1").attempts == 2
+    queue.ack(again)
+    queue.ack([held])  # from the lost connection: nothing
+    assert queue.pending(["inventory"]) == 0
+
+
+def test_a_broker_that_cannot_be_reached_is_one_line_and_binding_waits_for_it() -> None:
+    queue = RabbitQueue("amqp://guest:guest@127.0.0.1:1/nowhere", connect_timeout=1)
+    queue.bind("inventory", ["catalog"])  # no broker yet: declared when it is reached
+    with pytest.raises(StorageUnavailable, match="lost the broker") as refused:
+        queue.publish([message(1)])
+    assert "\n" not in str(refused.value)
+    assert "guest:guest" not in str(refused.value)

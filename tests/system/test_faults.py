@@ -1,0 +1,157 @@
+"""The scaled topology under faults, with real processes: a worker per context on PostgreSQL
+and RabbitMQ while orders flow, and then the broker drops every connection, or stops for a
+few seconds, or a worker is killed mid-batch. Each ends with every order settled, stock
+conserved, no order charged twice and no message lost."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+from adapters.bootstrap import Settings, Tessera, bootstrap, setup
+from application.catalog.commands import ListProduct
+from application.inventory.commands import ReceiveStock
+from application.inventory.queries import ListStockItems
+from application.ordering.commands import OrderLineRequest, PlaceOrder
+from application.ordering.queries import ListOrders
+from application.payments.queries import ListPayments
+from application.shipping.commands import DeliverShipment
+from application.shipping.queries import ListShipments
+from tests.servers import postgres_database, rabbitmq_vhost, rabbitmqctl
+from tests.system.test_split_topology import CONTEXTS, eventually, stop, worker_process
+
+FAST = {"TESSERA_RETRY_FIRST_DELAY": "0.05", "TESSERA_RETRY_MAX_ATTEMPTS": "8"}
+STOCK = 60
+
+
+@attrs.frozen
+class Shop:
+    data: Path
+    vhost: str
+    app: Tessera
+    """The shop as a program uses it, beside the workers: commands only write their context's
+    outbox (split), and queries read."""
+
+
+@pytest.fixture
+def shop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Shop]:
+    """A shop on a PostgreSQL database and a RabbitMQ virtual host of the test's own, stocked."""
+    with postgres_database() as database, rabbitmq_vhost() as broker:
+        monkeypatch.setenv("TESSERA_DATABASE_URL", database)
+        monkeypatch.setenv("TESSERA_BROKER_URL", broker)
+        for name, value in FAST.items():
+            monkeypatch.setenv(name, value)
+        settings = Settings.from_environment(tmp_path, topology="split")
+        setup(settings)
+        with bootstrap(settings) as app:
+            app.handle(ListProduct(sku="MUG-1", name="Mug", price="12.50"))
+            app.deliver()
+            app.handle(ReceiveStock(sku="MUG-1", quantity=STOCK))
+            yield Shop(tmp_path, broker.rsplit("/", 1)[1], app)
+
+
+def place(shop: Shop, n: int) -> str:
+    card = ("tok_visa", "tok_gatewayError", "tok_chargeDeclined")[n % 3]
+    lines = [OrderLineRequest("MUG-1", 1 + n % 2)]
+    placed = shop.app.handle(PlaceOrder(f"c-{n}", lines, card, "1 Main St"))
+    return str(placed.id)
+
+
+def flow(shop: Shop, count: int, fault: Callable[[], None], at: int) -> list[str]:
+    """Place `count` orders, one at a time, with the fault after the `at`-th."""
+    placed = []
+    for n in range(count):
+        placed.append(place(shop, n))
+        time.sleep(0.05)  # a stream, not a burst: the fault falls while orders are under way
+        if n == at:
+            fault()
+    return placed
+
+
+def settle_and_check(shop: Shop, placed: list[str]) -> None:
+    """Every order settled and delivered; stock conserved; money kept exactly once."""
+    app = shop.app
+
+    def orders() -> dict[str, Any]:
+        return {order.id: order for order in app.handle(ListOrders())}
+
+    eventually(lambda: all(orders()[o].status in {"shipped", "cancelled"} for o in placed), 120)
+    for shipment in app.handle(ListShipments("dispatched")):
+        app.handle(DeliverShipment(shipment.id))
+    eventually(lambda: all(orders()[o].status in {"completed", "cancelled"} for o in placed))
+
+    def stock() -> Any:
+        [mug] = app.handle(ListStockItems())
+        return mug if mug.reserved == 0 else None
+
+    mug = eventually(stock)
+    assert mug.received == mug.on_hand + mug.shipped == STOCK
+    found = orders()
+    completed = [found[o] for o in placed if found[o].status == "completed"]
+    assert mug.shipped == sum(line.quantity for order in completed for line in order.lines)
+    assert app.operations.dead_letters() == []
+
+    payments = {payment.order_id: payment for payment in app.handle(ListPayments())}
+    for order in found.values():
+        payment = payments.get(order.id)
+        if order.status == "completed":
+            assert payment is not None
+            assert (payment.captured, payment.refunded) == (order.total, 0)  # once, not twice
+        elif payment is not None:
+            assert payment.captured == payment.refunded
+
+
+@pytest.fixture
+def workers(shop: Shop) -> Iterator[list[subprocess.Popen[str]]]:
+    running = [worker_process(shop.data, context, env={}) for context in CONTEXTS]
+    yield running
+    stop(*[process for process in running if process.poll() is None])
+
+
+def test_the_broker_closing_every_connection_while_orders_flow_loses_nothing(
+    shop: Shop, workers: list[subprocess.Popen[str]]
+) -> None:
+    def drop_connections() -> None:
+        reason = "a test drops every connection"
+        rabbitmqctl("close_all_connections", "--vhost", shop.vhost, reason)
+
+    placed = flow(shop, 24, drop_connections, at=8)
+    settle_and_check(shop, placed)
+
+
+def test_the_broker_stopping_for_seconds_while_orders_flow_loses_nothing(
+    shop: Shop, workers: list[subprocess.Popen[str]]
+) -> None:
+    placed = [place(shop, n) for n in range(8)]
+    rabbitmqctl("stop_app")
+    try:
+        # Commands only write their context's outbox: they succeed with the broker away.
+        placed += [place(shop, n) for n in range(8, 16)]
+        time.sleep(3)
+    finally:
+        rabbitmqctl("start_app")
+        rabbitmqctl("await_startup")
+    placed += [place(shop, n) for n in range(16, 20)]
+    settle_and_check(shop, placed)
+
+
+def test_a_worker_killed_mid_batch_loses_nothing_and_charges_no_one_twice(
+    shop: Shop, workers: list[subprocess.Popen[str]]
+) -> None:
+    payments = workers[CONTEXTS.index("payments")]
+
+    def kill_payments() -> None:
+        payments.send_signal(signal.SIGKILL)
+        payments.wait(timeout=10)
+
+    placed = flow(shop, 24, kill_payments, at=10)
+    workers[CONTEXTS.index("payments")] = worker_process(shop.data, "payments", env={})
+    settle_and_check(shop, placed)
+    assert payments.returncode == -signal.SIGKILL
