@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 EXAMPLE := examples/loyalty
 EXAMPLE_VENV := $(EXAMPLE)/.venv
 
-.PHONY: demo test check example clean
+.PHONY: demo demo-scaled test check example clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,21 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed
 	rm -rf var/demo
 	$(BIN)/tessera --data-dir var/demo demo
+
+# The same demo scaled out: every context in its own PostgreSQL schema as its own role, RabbitMQ
+# between them, a worker process per context. A fresh database and virtual host each time.
+POSTGRES ?= postgresql://postgres@127.0.0.1:5432
+RABBITMQ ?= amqp://guest:guest@127.0.0.1:5672
+SCALED ?= tessera_demo
+
+demo-scaled: $(VENV)/.installed
+	psql "$(POSTGRES)/postgres" -qc 'DROP DATABASE IF EXISTS $(SCALED) WITH (FORCE)' -c 'CREATE DATABASE $(SCALED)'
+	rabbitmqctl -q delete_vhost $(SCALED) 2>/dev/null || true
+	rabbitmqctl -q add_vhost $(SCALED)
+	rabbitmqctl -q set_permissions -p $(SCALED) guest '.*' '.*' '.*'
+	rm -rf var/demo-scaled
+	$(BIN)/tessera --data-dir var/demo-scaled --database-url $(POSTGRES)/$(SCALED) \
+		--broker-url $(RABBITMQ)/$(SCALED) demo --worker-processes
 
 check: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests benchmarks examples

@@ -1,4 +1,4 @@
-"""Orders end to end, placed -> shipped, on the SQLite adapters, in three deployments.
+"""Orders end to end, placed -> shipped, in four deployments: three on SQLite, one scaled.
 
 Run: .venv/bin/python benchmarks/orders.py [--orders 2000] [--rate 100] [--history-orders 50000]
 
@@ -6,7 +6,12 @@ The same code and the same SQLite files in each deployment:
 - one process: the monolith, whose worker thread delivers beside the code that places orders;
 - app + 1 worker: the placing process, and one `tessera worker` process for every context;
 - app + 2 workers: two `tessera worker` processes, ordering and payments in one, the rest in
-  the other (the split topology, with contexts grouped two ways for this 2-core machine).
+  the other (the split topology, with contexts grouped two ways for this 2-core machine);
+- scaled: a `tessera worker` process per context, each context in its own schema of a
+  PostgreSQL database made for the run, RabbitMQ between them in a virtual host made for the
+  run (skipped, saying why, where the servers cannot be reached). Its CPU per order is given
+  twice: Tessera's processes alone, and with the servers' (the database's backends for the
+  run's database and the whole broker, which nothing else here uses meanwhile).
 
 Prints, for each deployment:
 - throughput: orders placed as fast as one caller can, fulfilled orders per second until the
@@ -42,6 +47,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -56,12 +62,17 @@ from application.inventory.commands import ReceiveStock
 from application.ordering.commands import OrderLineRequest, PlaceOrder
 from application.ordering.queries import CountOrders, GetOrder
 
-POLL_SECONDS = 0.002
+POLL_SECONDS = float(os.environ.get("BENCH_POLL", "0.002"))
+CONTEXTS = ("catalog", "inventory", "ordering", "payments", "shipping")
+SCALED = "scaled"
 DEPLOYMENTS: dict[str, list[list[str]] | None] = {
     "one process": None,
     "app + 1 worker": [[]],
     "app + 2 workers": [["ordering", "payments"], ["inventory", "shipping", "catalog"]],
+    SCALED: [[context] for context in CONTEXTS],
 }
+POSTGRES = os.environ.get("TESSERA_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+RABBITMQ = os.environ.get("TESSERA_TEST_RABBITMQ", "amqp://guest:guest@127.0.0.1:5672")
 SKUS = ("MUG-1", "MUG-2", "TEE-1", "TEE-2", "CAP-1")
 BLOCK = 10_000
 """Orders per block when comparing the cost of the first orders with the last."""
@@ -74,8 +85,77 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else 0.0
 
 
-def open_shop(data_dir: Path, orders: int) -> Tessera:
-    settings = Settings(data_dir=data_dir, topology=Topology.SPLIT, poll_seconds=POLL_SECONDS)
+@contextmanager
+def servers(scaled: bool) -> Iterator[dict[str, str]]:
+    """For the scaled deployment, a PostgreSQL database and a RabbitMQ virtual host of the
+    run's own, as the environment variables that name them; removed afterwards."""
+    if not scaled:
+        yield {}
+        return
+    import psycopg
+    from psycopg import sql
+    from sqlalchemy.engine import make_url
+
+    name = f"tessera_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(POSTGRES, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    rabbitmqctl("add_vhost", name)
+    try:
+        rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")
+        database = make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
+        yield {"TESSERA_DATABASE_URL": database, "TESSERA_BROKER_URL": f"{RABBITMQ}/{name}"}
+    finally:
+        rabbitmqctl("delete_vhost", name)
+        with psycopg.connect(POSTGRES, autocommit=True) as admin:
+            drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+            admin.execute(drop.format(sql.Identifier(name)))
+            for (role,) in admin.execute(
+                "SELECT rolname FROM pg_roles WHERE rolname LIKE %s", (f"tessera\\_{name}\\_%",)
+            ).fetchall():
+                admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(str(role))))
+
+
+def rabbitmqctl(*args: str) -> None:
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+
+
+def unreachable_servers() -> str | None:
+    """Why the scaled deployment cannot run here, or None."""
+    try:
+        import psycopg
+        from kombu.connection import Connection
+
+        with psycopg.connect(POSTGRES, connect_timeout=3):
+            pass
+        with Connection(f"{RABBITMQ}/", connect_timeout=3) as connection:  # type: ignore[no-untyped-call]
+            connection.connect()
+    except Exception as error:
+        return str(error).strip().splitlines()[0]
+    return None if shutil.which("rabbitmqctl") else "rabbitmqctl is not on this machine"
+
+
+def server_pids(urls: dict[str, str]) -> list[int]:
+    """The database's backends for the run's database, and the broker's processes."""
+    if not urls:
+        return []
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    database = make_url(urls["TESSERA_DATABASE_URL"]).database
+    with psycopg.connect(POSTGRES) as admin:
+        rows = admin.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", (database,)
+        ).fetchall()
+    found = subprocess.run(["pgrep", "-f", "beam.smp"], capture_output=True, text=True).stdout
+    return [int(pid) for (pid,) in rows] + [int(pid) for pid in found.split()]
+
+
+def open_shop(data_dir: Path, orders: int, urls: dict[str, str] | None = None) -> Tessera:
+    urls = urls or {}
+    settings = Settings(
+        data_dir=data_dir, topology=Topology.SPLIT, poll_seconds=POLL_SECONDS,
+        database_url=urls.get("TESSERA_DATABASE_URL"), broker_url=urls.get("TESSERA_BROKER_URL"),
+    )  # fmt: skip
     setup(settings)
     app = bootstrap(settings)
     for sku in SKUS:
@@ -106,19 +186,25 @@ def wait_until_shipped(app: Tessera, last_order_id: str, orders: int) -> None:
         time.sleep(0.01)
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time of this process (every thread) and of the processes `pids`."""
+def cpu_seconds(pids: list[int], this: bool = True) -> float:
+    """User + system CPU time of this process (every thread, unless not `this`) and of the
+    processes `pids` (a process gone meanwhile counts nothing)."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = time.process_time()
+    total = time.process_time() if this else 0.0
     for pid in pids:
-        stat = Path(f"/proc/{pid}/stat").read_text()
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except FileNotFoundError:
+            continue
         fields = stat[stat.rfind(")") + 2 :].split()
         total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
     return total
 
 
 @contextmanager
-def delivering(app: Tessera, workers: list[list[str]] | None) -> Iterator[list[int]]:
+def delivering(
+    app: Tessera, workers: list[list[str]] | None, urls: dict[str, str] | None = None
+) -> Iterator[list[int]]:
     """Deliver while the block runs: in a thread of this process, or in worker processes,
     whose ids the block is given."""
     if workers is None:
@@ -132,7 +218,7 @@ def delivering(app: Tessera, workers: list[list[str]] | None) -> Iterator[list[i
             thread.join()
         return
     data_dir = str(app.settings.data_dir)
-    environment = {**os.environ, "TESSERA_POLL_SECONDS": str(POLL_SECONDS)}
+    environment = {**os.environ, "TESSERA_POLL_SECONDS": str(POLL_SECONDS), **(urls or {})}
     command = [sys.executable, "-m", "adapters.cli", "--data-dir", data_dir]
     command += ["--topology", "split", "worker", "-q"]
     processes = [
@@ -153,16 +239,18 @@ def delivering(app: Tessera, workers: list[list[str]] | None) -> Iterator[list[i
 
 
 def run(
-    app: Tessera, pids: list[int], orders: int, rate: float | None
-) -> tuple[float, float, dict[str, float]]:
+    app: Tessera, pids: list[int], orders: int, rate: float | None, urls: dict[str, str]
+) -> tuple[float, float, dict[str, float], float]:
     """Place orders (at `rate` per second, or as fast as possible) while the workers deliver;
-    returns the seconds and the CPU seconds until all shipped, and each order's placing time.
-    A first order, not counted, is shipped before the clock starts, so that every worker is
-    up."""
+    returns the seconds and the CPU seconds until all shipped, each order's placing time, and
+    the servers' CPU seconds meanwhile. A first order, not counted, is shipped before the
+    clock starts, so that every worker is up (and connected)."""
     first = app.handle(order(0))
     wait_until_shipped(app, first.id, 1)
     placed_at: dict[str, float] = {}
+    serving = server_pids(urls)
     began, cpu_began = time.perf_counter(), cpu_seconds(pids)
+    servers_began = cpu_seconds(serving, this=False)
     last = first
     for n in range(1, orders + 1):
         last = app.handle(order(n))
@@ -170,7 +258,8 @@ def run(
         if rate:
             time.sleep(max(0.0, began + n / rate - time.perf_counter()))
     wait_until_shipped(app, last.id, orders + 1)
-    return time.perf_counter() - began, cpu_seconds(pids) - cpu_began, placed_at
+    elapsed, cpu = time.perf_counter() - began, cpu_seconds(pids) - cpu_began
+    return elapsed, cpu, placed_at, cpu_seconds(serving, this=False) - servers_began
 
 
 def latencies(app: Tessera, placed_at: dict[str, float]) -> list[float]:
@@ -186,21 +275,32 @@ def latencies(app: Tessera, placed_at: dict[str, float]) -> list[float]:
 def deployment(root: Path, name: str, args: argparse.Namespace, floor: float) -> None:
     workers = DEPLOYMENTS[name]
     orders = args.orders
-    throughput = open_shop(root / f"{name}-throughput", orders + 1)
-    with throughput as app, delivering(app, workers) as pids:
-        elapsed, cpu, _ = run(app, pids, orders, rate=None)
-    with open_shop(root / f"{name}-latency", args.latency_orders + 1) as app:
-        with delivering(app, workers) as pids:
-            _, cpu_at_rate, placed_at = run(app, pids, args.latency_orders, args.rate)
+    scaled = name == SCALED
+    if scaled and (reason := unreachable_servers()):
+        print(f"{name:<16} skipped: {reason}")
+        return
+    with servers(scaled) as urls:
+        throughput = open_shop(root / f"{name}-throughput", orders + 1, urls)
+        with throughput as app, delivering(app, workers, urls) as pids:
+            elapsed, cpu, _, served = run(app, pids, orders, None, urls)
+    with (
+        servers(scaled) as urls,
+        open_shop(root / f"{name}-latency", args.latency_orders + 1, urls) as app,
+    ):
+        with delivering(app, workers, urls) as pids:
+            _, cpu_at_rate, placed_at, _ = run(app, pids, args.latency_orders, args.rate, urls)
         found = latencies(app, placed_at)
     per_order = cpu / orders * 1000
-    print(
+    line = (
         f"{name:<16} {orders / elapsed:>5,.0f} orders/s"
         f"   CPU {per_order:>5.2f} ms/order ({per_order / floor:>4.1f}x floor)"
         f"   at {args.rate:.0f}/s: p50 {percentile(found, 0.5) * 1000:>4,.0f} ms,"
         f" p99 {percentile(found, 0.99) * 1000:>4,.0f} ms,"
         f" CPU {cpu_at_rate / args.latency_orders * 1000:.2f} ms/order"
     )
+    if scaled:
+        line += f"\n{'':<16} with the servers' CPU: {(cpu + served) / orders * 1000:.2f} ms/order"
+    print(line)
 
 
 # -- the floor -------------------------------------------------------------------------------

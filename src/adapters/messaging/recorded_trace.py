@@ -39,17 +39,16 @@ class RecordedTrace:
         bindings, ignoring = self._bindings(), self._ignoring()
         hops = []
         for row in written:
-            listeners = sorted(s for s, sources in bindings.items() if row["source"] in sources)
-            if not listeners:
+            listeners = sorted(
+                subscription
+                for subscription, sources in bindings.items()
+                if row["source"] in sources and row["type"] not in ignoring.get(subscription, ())
+            )
+            if not listeners:  # published to no one that reacts, as the queue file shows it
                 hops.append(self._hop(row, None, None, None))
             for subscription in listeners:
                 handled_at = handled.get(subscription, {}).get(row["message_id"])
-                if handled_at is not None:
-                    state = "done"
-                elif row["type"] in ignoring.get(subscription, ()):
-                    state = "ignored"
-                else:
-                    state = "ready"
+                state = "ready" if handled_at is None else "done"
                 hops.append(self._hop(row, subscription, state, handled_at))
         return in_causal_order(hops)
 

@@ -25,6 +25,10 @@ class Closeable(Protocol):
     def close(self) -> None: ...
 
 
+UNHEARD_SECONDS = 1.0
+"""While listening, the outbox is read at least this often, in case a notification was lost."""
+
+
 def _unsent(outbox: Table) -> Select[Any]:
     """Unsent rows, oldest first, claimed: on PostgreSQL, several relays of one context each
     take rows no other one holds (SQLite has one writer at a time, and no such clause)."""
@@ -52,7 +56,8 @@ class OutboxRelay:
         self._clock = clock
         self._watch = ChangeWatch(database.engine)
         self._lock = threading.Lock()
-        self._read_all_at: int | None = None
+        self._read_all_at: object = None
+        self._listener: OutboxListener | None = None
 
     def relay(self) -> int:
         """Send one batch of unsent messages; returns how many were sent.
@@ -60,7 +65,8 @@ class OutboxRelay:
         The outbox is not read again, once read to its end, until another connection
         commits to the context's database: the relay reads and marks on the watch's own
         connection, whose commits do not count."""
-        with self._lock, self._watch.connection() as (connection, mark):
+        with self._lock, self._watch.connection() as (connection, version):
+            mark = self._mark(version)
             if mark is not None and mark == self._read_all_at:
                 return 0
             dialect = connection.dialect
@@ -77,14 +83,28 @@ class OutboxRelay:
                 self._read_all_at = mark
             return len(rows)
 
+    def _mark(self, version: int | None) -> object:
+        """What says whether the outbox may have changed since it was read to its end: SQLite's
+        data_version; on PostgreSQL, while listening, the notifications heard so far (and,
+        in case one was missed, the second on the clock); otherwise nothing (always read)."""
+        if version is not None:
+            return version
+        if self._listener is None or self._listener.closed:
+            return None
+        return (self._listener.heard, int(time.monotonic() // UNHEARD_SECONDS))
+
     def listen(self, wake: Callable[[], None]) -> Closeable | None:
         """Have `wake` called as soon as the context writes its outbox, where its database
-        can say so (PostgreSQL's notifications); None where the relay must poll (SQLite)."""
+        can say so (PostgreSQL's notifications), and read the outbox only when it was
+        written; None where the relay must poll (SQLite, whose data_version gates it)."""
         if self._database.engine.dialect.name != "postgresql":
             return None
-        return OutboxListener(self._database.engine, self._database.name, wake)
+        self._listener = OutboxListener(self._database.engine, self._database.name, wake)
+        return self._listener
 
     def close(self) -> None:
+        if self._listener is not None:
+            self._listener.close()
         self._watch.close()
 
     def backlog(self) -> int:

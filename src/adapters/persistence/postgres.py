@@ -144,6 +144,8 @@ class OutboxListener:
         )  # fmt: skip
         self._channel = f"tessera_outbox_{context}"
         self._wake = wake
+        self.heard = 0
+        """Notifications heard, and connections made (after which anything may be new)."""
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._listen, name=f"listen-{context}", daemon=True)
         self._thread.start()
@@ -153,13 +155,22 @@ class OutboxListener:
             try:
                 with psycopg.connect(self._conninfo, autocommit=True) as connection:
                     connection.execute(f'LISTEN "{self._channel}"')
-                    self._wake()
+                    self._heard()
                     while not self._stop.is_set():
                         for _ in connection.notifies(timeout=0.5, stop_after=1):
-                            self._wake()
+                            self._heard()
             except psycopg.Error:
                 self._stop.wait(1.0)
 
+    @property
+    def closed(self) -> bool:
+        return self._stop.is_set()
+
+    def _heard(self) -> None:
+        self.heard += 1  # before waking: the relay compares it with what it last read at
+        self._wake()
+
     def close(self) -> None:
         self._stop.set()
-        self._thread.join(timeout=5)
+        if self._thread is not threading.current_thread():
+            self._thread.join(timeout=5)

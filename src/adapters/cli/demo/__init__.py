@@ -7,8 +7,13 @@ the money and of the stock, and traces one order through all five contexts.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import attrs
 import click
@@ -48,34 +53,78 @@ SETTLED = {"shipped", "completed", "cancelled"}
 @click.option(
     "--seed", type=WholeNumber(0, 2**32), default=7, show_default=True, help="Seed of the stream."
 )
+@click.option(
+    "--worker-processes",
+    is_flag=True,
+    help="Deliver with a `tessera worker` process per context, as a split or scaled"
+    " deployment runs, instead of a thread of this process.",
+)
 @pass_runtime
-def demo(runtime: Runtime, count: int, seed: int) -> None:
+def demo(runtime: Runtime, count: int, seed: int, worker_processes: bool) -> None:
     """Create a shop in a fresh data directory, run it for a while and report what happened."""
     data_dir = runtime.settings.data_dir
     if data_dir is not None and data_dir.exists() and any(data_dir.iterdir()):
         fail(f"the demo needs a fresh data directory, and {data_dir} is not empty")
-    # Commands are placed from here while a worker thread delivers, as separate processes would.
+    # Commands are placed from here while workers deliver, as separate processes would.
     settings = attrs.evolve(runtime.settings, topology=Topology.SPLIT, poll_seconds=0.005)
     console = Console()
     setup(settings)
     plans = order_stream(count, seed)
     with bootstrap(settings) as app:
+        if sum(app.handle(CountOrders()).values()):
+            fail("the demo needs an empty shop, and its databases already hold orders")
         stock_up(app)
         refunded = [plan for plan in plans if plan.cancel_during_capture]
         cancel_during_capture(app, refunded)
-        worker = app.worker()
-        delivering = threading.Thread(target=worker.run, name="worker", daemon=True)
-        delivering.start()
-        try:
+        deliverer = processes(app) if worker_processes else in_a_thread(app)
+        with deliverer:
             began = time.perf_counter()
             outcome = place_orders(app, [p for p in plans if p not in refunded], console)
             elapsed = time.perf_counter() - began
             deliver_parcels(app)
             wait_until_idle(app)
-        finally:
-            worker.stop()
-            delivering.join(timeout=30)
         report(app, outcome, count, elapsed)
+
+
+@contextmanager
+def in_a_thread(app: Tessera) -> Iterator[None]:
+    worker = app.worker()
+    delivering = threading.Thread(target=worker.run, name="worker", daemon=True)
+    delivering.start()
+    try:
+        yield
+    finally:
+        worker.stop()
+        delivering.join(timeout=30)
+
+
+@contextmanager
+def processes(app: Tessera) -> Iterator[None]:
+    """A `tessera worker` process per context, with this process's settings; stopped (as
+    an operator stops them, SIGTERM) when the block ends."""
+    settings = app.settings
+    command = [sys.executable, "-m", "adapters.cli", "--data-dir", str(settings.data_dir)]
+    command += ["--topology", "split"]
+    if settings.database_url is not None:
+        command += ["--database-url", settings.database_url.render_as_string(False)]
+    if settings.broker_url is not None:
+        command += ["--broker-url", settings.broker_url]
+    environment = {**os.environ, "TESSERA_POLL_SECONDS": str(settings.poll_seconds)}
+    running = [
+        subprocess.Popen([*command, "worker", "--context", name, "-q"], env=environment)
+        for name in app.contexts
+    ]
+    try:
+        yield
+    finally:
+        for process in running:
+            process.terminate()
+        for process in running:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def place_orders(app: Tessera, plans: list[OrderPlan], console: Console) -> Outcome:
@@ -123,8 +172,10 @@ def deliver_parcels(app: Tessera) -> None:
 
 
 def wait_until_idle(app: Tessera, timeout: float = 60.0) -> None:
+    """Every parcel's delivery has reached its order, and nothing is left to deliver (a
+    worker process may hold a message the queue no longer counts: the orders tell)."""
     deadline = time.monotonic() + timeout
-    while not app.worker().idle():
+    while app.handle(CountOrders())["shipped"] or not app.worker().idle():
         if time.monotonic() > deadline:
             raise ApplicationError("the demo's messages were not all delivered in time")
         time.sleep(0.05)
