@@ -554,43 +554,47 @@ class RabbitQueue:
         return sorted(letters, key=lambda letter: letter.dead_at)
 
     def replay(self, message_id: str, subscription: str | None = None) -> int:
-        chosen = [s for s in self._bound if subscription in (None, s)]
-        replayed = 0
-        for name, channel, found in self._dead(chosen):
-            for each in found:
-                if each.properties.get("message_id") != message_id:
-                    continue
-                headers = {k: v for k, v in each.headers.items() if not k.startswith("x-")}
-                headers |= {ATTEMPTS: 0, "replays": int(headers.get("replays", 0)) + 1}
-                for gone in ("error", "dead_at", "attempts"):
-                    headers.pop(gone, None)
-                self._send_one("", main_queue(name), each.body, {
-                    "message_id": message_id,
-                    "correlation_id": each.properties.get("correlation_id"),
-                    "headers": headers,
-                })  # fmt: skip
-                channel.basic_ack(each.delivery_tag)
-                replayed += 1
-        return replayed
+        def again(headers: dict[str, Any]) -> dict[str, Any]:
+            kept = {k: v for k, v in headers.items() if k not in ("error", "dead_at", "attempts")}
+            return kept | {ATTEMPTS: 0, "replays": int(headers.get("replays", 0)) + 1}
+
+        return self._move_dead(message_id, subscription, main_queue, again)
 
     def discard(
         self, message_id: str, reason: str, by: str, subscription: str | None = None
     ) -> int:
+        record = discard_record(by, self._clock(), reason)
+        return self._move_dead(
+            message_id,
+            subscription,
+            discarded_queue,
+            lambda headers: headers | {"discarded": record},
+        )
+
+    def _move_dead(
+        self,
+        message_id: str,
+        subscription: str | None,
+        to: Callable[[str], str],
+        headers: Callable[[dict[str, Any]], dict[str, Any]],
+    ) -> int:
+        """Move a dead letter, in each subscription it died in (or the one named), to the
+        queue `to(subscription)`, its headers as `headers` makes them; how many moved."""
         chosen = [s for s in self._bound if subscription in (None, s)]
-        closed = 0
+        moved = 0
         for name, channel, found in self._dead(chosen):
             for each in found:
                 if each.properties.get("message_id") != message_id:
                     continue
-                headers = each.headers | {"discarded": discard_record(by, self._clock(), reason)}
-                self._send_one("", discarded_queue(name), each.body, {
+                own = {k: v for k, v in each.headers.items() if not k.startswith("x-")}
+                self._send_one("", to(name), each.body, {
                     "message_id": message_id,
                     "correlation_id": each.properties.get("correlation_id"),
-                    "headers": {k: v for k, v in headers.items() if not k.startswith("x-")},
+                    "headers": headers(own),
                 })  # fmt: skip
                 channel.basic_ack(each.delivery_tag)
-                closed += 1
-        return closed
+                moved += 1
+        return moved
 
     def trace(self, identifier: str) -> list[TraceHop]:
         """What the contexts recorded of the conversation, with the broker's dead letters."""
