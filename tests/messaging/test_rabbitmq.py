@@ -261,3 +261,20 @@ def test_a_trace_read_from_the_contexts_is_the_trace_the_queue_file_keeps(
     assert on_servers == on_files
     assert ("tessera.ordering.OrderCompleted.v1", None, None) in on_servers
     assert ("tessera.payments.PaymentCaptured.v1", "ordering", "done") in on_servers
+
+
+def test_a_read_creates_nothing_on_a_broker_that_was_not_set_up(broker_url: str) -> None:
+    reader = RabbitQueue(broker_url, DELAYS)
+    reader.bind("inventory", ["catalog"])
+    with pytest.raises(StorageUnavailable, match="'tessera db setup' declares its queues"):
+        reader.status()
+    with pytest.raises(StorageUnavailable, match="is the shop set up"):
+        reader.dead_letters()
+    reader.close()
+    probe = RabbitQueue(broker_url)
+    with probe._broker(reading=True) as connection:
+        from amqp import exceptions
+
+        with pytest.raises(exceptions.NotFound):
+            connection.channel().queue_declare("tessera.inventory", passive=True)
+    probe.close()

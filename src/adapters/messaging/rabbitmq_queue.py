@@ -141,6 +141,8 @@ class RabbitQueue:
         self._refused: list[str] = []
         self._returned: list[str] = []
         self._generation = 0
+        self._declared = -1
+        """The connection (generation) the topology was last declared on."""
         self._bound: dict[str, set[str]] = {}
         self._ignoring: dict[str, set[str]] = {}
         self._channels: dict[str, Any] = {}
@@ -157,15 +159,33 @@ class RabbitQueue:
     # -- the connection ---------------------------------------------------------------------
 
     @contextmanager
-    def _broker(self) -> Iterator[Connection]:
-        """The connection, opened (and the topology declared) if it was not; a connection
-        lost meanwhile is dropped, with everything it held, and reported in one line."""
+    def _broker(self, reading: bool = False) -> Iterator[Connection]:
+        """The connection, opened if it was not, and the topology declared on it before the
+        first change (`reading` declares nothing: a query creates nothing, on the broker
+        either); a connection lost meanwhile is dropped, with everything it held, and
+        reported in one line."""
         with self._lock:
             try:
-                yield self._connected()
+                connection = self._connected()
+                if not reading and self._declared != self._generation:
+                    self._declare_all(connection)
+                yield connection
+            except amqp_errors.NotFound as error:
+                self._drop()
+                raise StorageUnavailable(
+                    f"the broker {self!r} lacks what Tessera declares ({error}); is the shop"
+                    " set up? 'tessera db setup' declares its queues"
+                ) from None
             except _LOST as error:
                 self._drop()
                 raise StorageUnavailable(f"lost the broker {self!r}: {error}") from None
+
+    def _declare_all(self, connection: Connection) -> None:
+        channel = connection.default_channel
+        Exchange(EXCHANGE, "topic", durable=True)(channel).declare()
+        for subscription, sources in self._bound.items():
+            self._declare(channel, subscription, sources)
+        self._declared = self._generation
 
     def _connected(self) -> Connection:
         if self._connection is not None:
@@ -181,7 +201,6 @@ class RabbitQueue:
         connection.connect()
         self._connection = connection
         self._generation += 1
-        channel = connection.channel()
         publisher = connection.channel()
         publisher.confirm_select()
         publisher.events["basic_ack"].add(self._on_ack)
@@ -189,9 +208,6 @@ class RabbitQueue:
         publisher.events["basic_return"].add(self._on_return)
         self._publisher, self._published = publisher, 0
         self._unconfirmed.clear()
-        Exchange(EXCHANGE, "topic", durable=True)(channel).declare()
-        for subscription, sources in self._bound.items():
-            self._declare(channel, subscription, sources)
         return connection
 
     def _drop(self) -> None:
@@ -259,7 +275,7 @@ class RabbitQueue:
         with self._lock:
             self._bound.setdefault(subscription, set()).update(sources)
             self._ignoring[subscription] = set(ignoring)
-            if self._connection is not None:
+            if self._connection is not None and self._declared == self._generation:
                 with self._broker() as connection:
                     self._declare(connection.default_channel, subscription, sources)
 
@@ -476,7 +492,7 @@ class RabbitQueue:
     def pending(self, subscriptions: Collection[str]) -> int:
         """Ready in the broker, waiting for a retry, or taken by this process and not yet
         acknowledged; not what other processes hold (the protocol does not tell)."""
-        with self._broker() as connection:
+        with self._broker(reading=True) as connection:
             channel = connection.default_channel
             total = 0
             for subscription in subscriptions:
@@ -487,10 +503,16 @@ class RabbitQueue:
             return total
 
     def unsettled(self, correlation_id: str) -> int:
-        """The broker cannot say which messages belong to a conversation: every message not
-        yet handled in a subscription this process bound counts. In one process, the only
-        one delivering, that is the conversation and more; a command waits for all of it."""
-        return self.pending(list(self._bound))
+        """The conversation's messages not yet handled in a subscription that reacts to them,
+        nor dead there: read from what the contexts recorded (the broker cannot count one
+        conversation's messages, nor see one passing from a delay queue back to its queue).
+        Without the contexts' records, everything not yet handled in the subscriptions this
+        process bound counts."""
+        if self.trace_from is None:
+            return self.pending(list(self._bound))
+        if not any(hop.state == "ready" for hop in self.trace_from(correlation_id)):
+            return 0
+        return sum(hop.state == "ready" for hop in self.trace(correlation_id))
 
     @staticmethod
     def _count(channel: Any, queue: str) -> int:
@@ -503,7 +525,7 @@ class RabbitQueue:
         """Per subscription: ready, waiting for a retry, dead. What consumers hold unacknowledged
         (in flight) and the oldest message's age are the broker's to know, not the protocol's:
         they show as unknown."""
-        with self._broker() as connection:
+        with self._broker(reading=True) as connection:
             channel = connection.default_channel
             found = []
             for subscription in sorted(self._bound):
@@ -519,7 +541,7 @@ class RabbitQueue:
     def _browsing(self, queue: str) -> Iterator[tuple[Any, list[_Browsed]]]:
         """Every message of a (classic) queue, taken unacknowledged on a channel of its own;
         whatever was not acknowledged goes back, in its place, when the channel closes."""
-        with self._broker() as connection:
+        with self._broker(reading=True) as connection:
             channel = connection.channel()
             try:
                 found = []
