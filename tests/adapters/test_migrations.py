@@ -68,10 +68,10 @@ def test_upgrading_an_empty_database_gives_exactly_the_tables_the_code_maps(
     database = connected(settings, context)
     assert database.migrations is not None
     try:
-        assert database.migrations.upgrade(database.engine) == (None, "0002")
+        assert database.migrations.upgrade(database.engine) == (None, "0003")
         assert differences(database.engine, context.metadata) == []
         assert database.migrations.revisions(database.engine).up_to_date
-        assert database.migrations.upgrade(database.engine) == ("0002", "0002")  # again: nothing
+        assert database.migrations.upgrade(database.engine) == ("0003", "0003")  # again: nothing
     finally:
         database.engine.dispose()
 
@@ -140,10 +140,13 @@ def test_a_new_revision_is_applied_to_a_database_holding_data_without_losing_any
 
 
 def drop_version_tables(data_dir: Path) -> None:
-    """The data directory as Tessera left it before it had migrations."""
+    """The data directory as Tessera left it before it had migrations: no version table, and
+    nothing that a revision after the baseline added (on SQLite, the outbox's indexes)."""
     for name in CONTEXTS:
         with sqlite3.connect(data_dir / f"{name}.db") as connection:
             connection.execute("DROP TABLE alembic_version")
+            connection.execute("DROP INDEX ix_outbox_correlation_id")
+            connection.execute("DROP INDEX ix_outbox_subject")
 
 
 def without_versions(state: dict[str, Any]) -> dict[str, Any]:
@@ -178,7 +181,7 @@ def test_a_data_directory_written_before_migrations_is_refused_then_adopted_with
     refused = run(shop, "orders", "list")
     assert refused.exit_code == 1
     assert refused.stderr.count("\n") == 1
-    assert "was written before Tessera had migrations and the code needs 0002" in refused.stderr
+    assert "was written before Tessera had migrations and the code needs 0003" in refused.stderr
     assert "run 'tessera db upgrade'" in refused.stderr
     statuses = as_json(shop, "db", "status")
     assert {s["context"]: (s["revision"], s["up_to_date"]) for s in statuses} == {
@@ -187,7 +190,7 @@ def test_a_data_directory_written_before_migrations_is_refused_then_adopted_with
     assert shop_state(shop) == before  # neither the refusal nor the status changed a thing
 
     upgraded = as_json(shop, "db", "upgrade")
-    assert upgraded == [{"context": name, "before": None, "after": "0002"} for name in CONTEXTS]
+    assert upgraded == [{"context": name, "before": None, "after": "0003"} for name in CONTEXTS]
     after = without_versions(shop_state(shop))
     [order] = before["ordering.db"]["orders"]
     [adopted] = after["ordering.db"].pop("orders")
@@ -219,7 +222,7 @@ def test_an_upgrade_names_contexts_that_exist(shop: Path) -> None:
 def test_status_shows_each_context_at_its_head(shop: Path) -> None:
     statuses = as_json(shop, "db", "status")
     assert [(s["context"], s["revision"], s["head"], s["up_to_date"]) for s in statuses] == [
-        (name, "0002", "0002", True) for name in CONTEXTS
+        (name, "0003", "0003", True) for name in CONTEXTS
     ]
     assert statuses[0]["database"] == str(shop / "catalog.db")
     assert (statuses[0]["schema"], statuses[0]["role"]) == (None, None)

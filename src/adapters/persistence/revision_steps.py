@@ -58,3 +58,10 @@ def notify_outbox_writes_v1() -> None:
         "CREATE TRIGGER outbox_written AFTER INSERT ON outbox"
         " FOR EACH STATEMENT EXECUTE FUNCTION notify_outbox_written()"
     )
+
+
+def index_outbox_by_conversation_v1() -> None:
+    """The outbox found by conversation and by subject: a command's settling and a trace
+    ask it so, and would otherwise read every row the retention keeps."""
+    op.create_index(op.f("ix_outbox_correlation_id"), "outbox", ["correlation_id"])
+    op.create_index(op.f("ix_outbox_subject"), "outbox", ["subject"])
