@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -166,21 +166,23 @@ class Migrations:
         return environment
 
     def _run(self, connection: Connection, destination: str) -> None:
+        """Run the revisions from where the database stands to `destination`."""
         script = self._script()
-
-        def upgrade(revision: Any, _: MigrationContext) -> Any:
-            return script._upgrade_revs(destination, revision)
-
-        with self._environment(connection, upgrade) as environment:
-            environment.run_migrations()
+        self._apply(connection, lambda current: script._upgrade_revs(destination, current))
 
     def _stamp(self, connection: Connection, revision: str) -> None:
+        """Record `revision` as where the database stands, running nothing."""
         script = self._script()
+        self._apply(connection, lambda current: script._stamp_revs(revision, current))
 
-        def stamp(current: Any, _: MigrationContext) -> Any:
-            return script._stamp_revs(revision, current)
+    def _apply(self, connection: Connection, steps: Callable[[Any], Any]) -> None:
+        """Alembic's environment on the connection, doing the `steps` it is given for the
+        revision the database stands at."""
 
-        with self._environment(connection, stamp) as environment:
+        def work(current: Any, _: MigrationContext) -> Any:
+            return steps(current)
+
+        with self._environment(connection, work) as environment:
             environment.run_migrations()
 
 
