@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any, Self
+
+import psycopg
 import sqlalchemy
 
 from adapters.catalog.orm import metadata as catalog_metadata
@@ -43,20 +46,31 @@ def inventory_uow(database: ContextDatabase) -> SqlAlchemyInventoryUnitOfWork:
 
 
 def statements_run(database: ContextDatabase) -> list[str]:
-    """Every statement the database runs from now on, whichever path in Tessera issued it:
-    on SQLite as it ran it (sqlite3's trace callback, on every connection opened from now
-    on); on a server as it was sent (every statement Tessera sends there goes through
-    SQLAlchemy)."""
+    """Every statement the database runs from now on, whichever path in Tessera issued it
+    (SQLAlchemy, or the prepared statements run on the driver's cursor), on every connection
+    opened from now on: on SQLite as it ran it (sqlite3's trace callback); on PostgreSQL as
+    it was sent (every cursor psycopg makes records what it executes)."""
     statements: list[str] = []
     database.engine.dispose()
-    if database.engine.dialect.name != "sqlite":
+    if database.engine.dialect.name == "sqlite":
         sqlalchemy.event.listen(
             database.engine,
-            "before_cursor_execute",
-            lambda _c, _cur, statement, *_: statements.append(statement),
+            "connect",
+            lambda driver, _: driver.set_trace_callback(statements.append),
         )
         return statements
-    sqlalchemy.event.listen(
-        database.engine, "connect", lambda driver, _: driver.set_trace_callback(statements.append)
-    )
+
+    class Recording(psycopg.Cursor[Any]):
+        def execute(self, query: Any, *args: Any, **kwargs: Any) -> Self:
+            statements.append(str(query))
+            return super().execute(query, *args, **kwargs)
+
+        def executemany(self, query: Any, *args: Any, **kwargs: Any) -> None:
+            statements.append(str(query))
+            super().executemany(query, *args, **kwargs)
+
+    def recording(driver: Any, _: Any) -> None:
+        driver.cursor_factory = Recording
+
+    sqlalchemy.event.listen(database.engine, "connect", recording)
     return statements

@@ -103,6 +103,11 @@ def test_a_stock_item_round_trips_with_what_it_has_reserved_and_shipped(
         assert loaded.version == 4
 
 
+def table_reads(statements: list[str]) -> list[str]:
+    """The queries that read a table (not a check that a pooled connection is alive)."""
+    return [s for s in statements if s.startswith("SELECT") and "FROM" in s.split()]
+
+
 def test_a_preloaded_batch_is_looked_up_without_further_queries(
     inventory_db: ContextDatabase, inventory: SqlAlchemyInventoryUnitOfWork
 ) -> None:
@@ -116,11 +121,11 @@ def test_a_preloaded_batch_is_looked_up_without_further_queries(
     with inventory:
         # Subjects of a batch: SKUs, order ids, and a text that is no key of some repositories.
         inventory.preload(["MUG-1", "MUG-2", "MUG-3", "9f0c2a", ""])
-        preloading = len([s for s in statements if s.startswith("SELECT")])
+        preloading = len(table_reads(statements))
         found = [inventory.stock.get(Sku(s)) for s in ("MUG-1", "MUG-2", "MUG-3")]
         assert inventory.allocations.get(OrderId("9f0c2a")) is None
         assert (
-            len([s for s in statements if s.startswith("SELECT")]) == preloading
+            len(table_reads(statements)) == preloading
         )  # found or not, no query after the preload
         assert [item.available if item else None for item in found] == [5, 5, None]
         assert preloading == 3  # one query per repository: stock, catalogue, allocations

@@ -13,12 +13,15 @@ from pathlib import Path
 import attrs
 import psycopg
 import pytest
+from sqlalchemy import Connection, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from adapters.bootstrap import Settings, bootstrap, setup
 from adapters.messaging.memory_queue import InMemoryQueue
 from adapters.messaging.relay import OutboxRelay
 from adapters.persistence import postgres
+from adapters.persistence.prepared import Prepared
 from application.catalog.commands import ListProduct
 from application.shared.queue import OutgoingMessage
 from tests.cli.invoke import as_json, run, set_up
@@ -245,3 +248,43 @@ def test_a_read_changes_nothing_on_the_server(
         result = run(data, *read)
         assert result.exit_code in (0, 1), result.output
         assert postgres_state(postgres_url) == before, read
+
+
+def _backend_of(connection: Connection) -> int:
+    return int(connection.execute(text("SELECT pg_backend_pid()")).scalar_one())
+
+
+def test_a_pooled_connection_the_server_closed_is_replaced_once_it_lay_idle(
+    tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(data_dir=tmp_path / "data", database_url=postgres_url)
+    setup(settings)
+    database = open_catalog(settings)
+    with database.engine.connect() as connection:
+        closed = _backend_of(connection)
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (closed,))
+    monkeypatch.setattr(postgres, "IDLE_SECONDS", 0.0)  # as if it lay in the pool a while
+    with database.engine.connect() as connection:
+        assert _backend_of(connection) != closed  # checked, found closed, and replaced
+    database.engine.dispose()
+
+
+def test_a_connection_lost_while_in_use_is_an_error_once_and_not_handed_out_again(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    settings = Settings(data_dir=tmp_path / "data", database_url=postgres_url)
+    setup(settings)
+    database = open_catalog(settings)
+    outbox = database.tables.outbox
+    with database.engine.connect() as connection:
+        closed = _backend_of(connection)
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (closed,))
+        query = Prepared.of(("test-lost", outbox), connection.dialect, select, outbox.c.position)
+        with pytest.raises(DBAPIError) as lost:
+            query.rows(connection, {})
+        assert lost.value.connection_invalidated
+    with database.engine.connect() as connection:  # a moment later: no check, a new one
+        assert _backend_of(connection) != closed
+    database.engine.dispose()

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import psycopg
-from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError
 
 from adapters.persistence.database import StorageUnavailable, UnusableSettings, first_line
 
@@ -79,15 +81,37 @@ def context_url(url: URL, context: str) -> URL:
 def context_engine(url: URL, context: str) -> Engine:
     """An engine that connects as the context's role, its schema first on the search path.
 
-    Connections are checked before use: a server that restarted, or a connection it closed,
-    costs a reconnect, not an error."""
-    return create_engine(
+    A connection that lay unused in the pool for a while is checked before use: a server that
+    restarted, or a connection it closed, costs a reconnect, not an error. One in use a
+    moment ago is not (a round trip for every unit of work); if the server went meanwhile,
+    the statement fails, the connection is dropped, and the work is tried again."""
+    engine = create_engine(
         context_url(url, context),
         connect_args={"options": f"-c search_path={context}"},
-        pool_pre_ping=True,
         pool_size=2,
         max_overflow=8,
     )
+    event.listen(engine, "checkout", _ping_if_idle)
+    event.listen(engine, "checkin", _checked_in)
+    return engine
+
+
+IDLE_SECONDS = 1.0
+"""A pooled connection unused longer than this is checked before it is handed out."""
+
+
+def _checked_in(driver: Any, record: Any) -> None:
+    record.info["checked_in"] = time.monotonic()
+
+
+def _ping_if_idle(driver: Any, record: Any, _proxy: Any) -> None:
+    if time.monotonic() - record.info.get("checked_in", 0.0) < IDLE_SECONDS:
+        return
+    try:
+        driver.execute("SELECT 1")
+        driver.rollback()
+    except psycopg.Error:
+        raise DisconnectionError() from None  # the pool connects anew and tries again
 
 
 def provision(url: URL, contexts: Iterable[str]) -> None:
