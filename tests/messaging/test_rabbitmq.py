@@ -4,6 +4,7 @@ wait in delay queues, dead letters with their reasons, and nothing lost with a c
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,8 +21,10 @@ from adapters.messaging.rabbitmq_queue import (
 )
 from adapters.persistence.database import StorageUnavailable
 from application.catalog.commands import ListProduct
+from application.contracts.catalog import ProductListed
 from application.inventory.commands import ReceiveStock
 from application.ordering.commands import OrderLineRequest, PlaceOrder
+from application.shared.integration import event_class
 from application.shared.queue import Delivery, OutgoingMessage
 from application.shipping.commands import DeliverShipment
 from application.shipping.queries import ListShipments
@@ -83,6 +86,87 @@ def test_a_subscription_gets_the_messages_of_the_contexts_it_is_bound_to_in_orde
 def test_ignored_types_are_never_handed_out_but_unknown_ones_are(queue: RabbitQueue) -> None:
     queue.publish([message(1, name="Ignored"), message(2), message(3, name="Brandnew")])
     assert ids(take(queue, "inventory", 2)) == ["m-2", "m-3"]
+
+
+def test_the_broker_does_not_even_keep_a_type_the_subscription_ignores(
+    queue: RabbitQueue,
+) -> None:
+    queue.publish([message(1, name="Ignored"), message(2, name="Brandnew")])
+    assert queue.pending(["inventory"]) == 1  # the unknown one, not the ignored one
+    assert ids(take(queue, "ordering", 2)) == ["m-1", "m-2"]  # which ignores neither
+
+
+def test_a_type_one_process_ignores_reaches_the_subscription_if_another_reacts_to_it(
+    broker_url: str,
+) -> None:
+    # An older and a newer process of one subscription, during a rolling deployment: the
+    # newer one reacts to ProductListed, which the older one ignores.
+    listed_type = "tessera.catalog.ProductListed.v1"
+    assert event_class(listed_type) is ProductListed  # a type these processes know
+    listed = attrs.evolve(message(1), type=listed_type)
+    older, newer = RabbitQueue(broker_url), RabbitQueue(broker_url)
+    older.bind("inventory", ["catalog"], ignoring=[listed_type])
+    older.declare()
+    older.publish([listed])
+    assert older.pending(["inventory"]) == 0
+    newer.bind("inventory", ["catalog"])
+    newer.declare()
+    older.publish([attrs.evolve(listed, id="m-2")])
+    assert ids(take(newer)) == ["m-2"]
+    older.close()
+    newer.close()
+
+
+def test_a_listening_worker_is_sent_messages_as_they_come_and_woken(queue: RabbitQueue) -> None:
+    woken = threading.Event()
+    listening = queue.listen(["inventory"], woken.set, limit=10)
+    assert listening is not None
+    try:
+        assert take(queue, wait=0.2) == []  # starts the consumer; nothing is there yet
+        queue.publish([message(1), message(2)])
+        assert woken.wait(5.0)
+        assert queue.pending(["inventory"]) == 2  # sent to this process, not yet taken
+        assert ids(queue.receive("inventory", 1, 30.0, "test")) == ["m-1"]
+        assert ids(queue.receive("inventory", 10, 30.0, "test")) == ["m-2"]
+        woken.clear()
+        queue.publish([message(3)])  # while the worker waits: only the socket tells it
+        assert woken.wait(5.0)
+        assert ids(take(queue)) == ["m-3"]
+    finally:
+        listening.close()
+
+
+def test_what_a_listening_worker_was_sent_and_did_not_take_goes_back_untried(
+    queue: RabbitQueue, broker_url: str
+) -> None:
+    woken = threading.Event()
+    listening = queue.listen(["inventory"], woken.set, limit=10)
+    assert listening is not None
+    take(queue, wait=0.2)
+    queue.publish([message(1), message(2), message(3)])
+    assert woken.wait(5.0)
+    [first] = queue.receive("inventory", 1, 30.0, "test")
+    queue.ack([first])
+    listening.close()
+    other = another(queue, broker_url)
+    back = take(other, want=2)
+    assert [(d.message_id, d.attempts) for d in back] == [("m-2", 1), ("m-3", 1)]
+    other.close()
+
+
+def test_a_listening_worker_holds_no_more_than_its_limit(
+    queue: RabbitQueue, broker_url: str
+) -> None:
+    queue.publish([message(n) for n in range(1, 6)])
+    listening = queue.listen(["inventory"], lambda: None, limit=2)
+    assert listening is not None
+    try:
+        assert ids(take(queue, want=2)) == ["m-1", "m-2"]
+        other = another(queue, broker_url)
+        assert ids(take(other, want=3)) == ["m-3", "m-4", "m-5"]  # not held by the first
+        other.close()
+    finally:
+        listening.close()
 
 
 def test_a_message_no_subscription_listens_to_is_an_error_not_a_loss(queue: RabbitQueue) -> None:

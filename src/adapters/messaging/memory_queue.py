@@ -11,6 +11,7 @@ import attrs
 
 from adapters.messaging.causal_order import in_causal_order
 from application.shared.queue import (
+    Closeable,
     DeadLetter,
     Delivery,
     OutgoingMessage,
@@ -134,6 +135,12 @@ class InMemoryQueue:
                         self._keys.add(key)
                         slot = _Slot(next(self._next_id), subscription, message, now)
                         self._slots[slot.id] = slot
+
+    def listen(
+        self, subscriptions: Collection[str], wake: Callable[[], None], limit: int
+    ) -> Closeable | None:
+        """Nothing is sent: a worker asks."""
+        return None
 
     def receive(
         self, subscription: str, limit: int, lease_seconds: float, consumer: str

@@ -2,9 +2,14 @@
 
 Topology, all durable, in the URL's virtual host:
 - `tessera`, a topic exchange; a message is published with routing key `<source>.<type>`.
-- `tessera.<subscription>`, a quorum queue bound to `<source>.#` for every context the
-  subscription listens to, with an explicit delivery limit: a message the broker handed out
-  that often (consumers that died holding it) goes to the subscription's dead-letter queue.
+- `tessera.<subscription>.in`, a direct exchange bound to `tessera` by `<source>.#` for
+  every context the subscription listens to. It routes each type the subscription reacts to
+  to its queue, each type it ignores to `tessera.ignored` (a queue that keeps nothing), and
+  every other type, one this process does not know, through its alternate exchange
+  `tessera.<subscription>.unknown` to its queue too: there the consumer dead-letters it.
+- `tessera.<subscription>`, a quorum queue with an explicit delivery limit: a message the
+  broker handed out that often (consumers that died holding it) goes to the subscription's
+  dead-letter queue.
 - `tessera.<subscription>.retry.<ms>`, one per delay of the retry policy: a message waits
   there for its delay (message TTL) and is dead-lettered back to the subscription's queue.
 - `tessera.<subscription>.dead`, the dead letters, with their reason in their headers;
@@ -24,6 +29,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import select
 import socket
 import threading
 import time
@@ -39,7 +45,9 @@ from kombu.connection import Connection
 from kombu.entity import Exchange
 
 from adapters.persistence.database import StorageUnavailable
+from application.shared.integration import registered_events
 from application.shared.queue import (
+    Closeable,
     DeadLetter,
     Delivery,
     OutgoingMessage,
@@ -51,6 +59,8 @@ from application.shared.queue import (
 log = logging.getLogger(__name__)
 
 EXCHANGE = "tessera"
+IGNORED = "tessera.ignored"
+"""The queue that keeps nothing: where each subscription's ignored types are routed."""
 DELIVERY_LIMIT = 20
 """How often the broker hands out one message before it dead-letters it: a consumer that
 dies on a message over and over must not stop its subscription for good. Stated here, never
@@ -60,6 +70,9 @@ GET_AT_MOST = 2
 """Up to this many ready messages are asked for one by one; more are streamed."""
 STREAM_SECONDS = 0.05
 """How long a batch waits for the ready messages it was told of (others may take some)."""
+WATCH_SECONDS = 0.5
+"""How long the watcher waits on the socket at a time, before it looks again whether it
+should stop or the connection changed."""
 CONFIRM_SECONDS = 30.0
 """How long the broker has to confirm what it was sent, before the relay tries again."""
 LIMIT_REACHED = "handed out too often: the broker's delivery limit was reached"
@@ -79,6 +92,14 @@ class Unroutable(StorageUnavailable):
 
 def main_queue(subscription: str) -> str:
     return f"tessera.{subscription}"
+
+
+def ingress_exchange(subscription: str) -> str:
+    return f"tessera.{subscription}.in"
+
+
+def unknown_exchange(subscription: str) -> str:
+    return f"tessera.{subscription}.unknown"
 
 
 def dead_queue(subscription: str) -> str:
@@ -111,6 +132,57 @@ class _Browsed:
     properties: dict[str, Any]
     body: str
     delivery_tag: int
+
+
+class _Listening:
+    """A worker's standing consumers, and the thread that wakes it when the broker sends
+    something: armed when the worker has taken everything it was sent, it waits for the
+    connection's socket to become readable, calls `wake` once and waits to be armed again."""
+
+    def __init__(self, queue: RabbitQueue, wake: Callable[[], None], limit: int) -> None:
+        self.limit = limit
+        self._queue = queue
+        self._wake = wake
+        self._armed = threading.Event()
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="broker-watch", daemon=True)
+        self._thread.start()
+
+    def arm(self) -> None:
+        self._armed.set()
+
+    def keep(self, sent: list[Any]) -> Callable[[Any], None]:
+        """What the consumer calls with each message sent to it: kept for `receive`, and the
+        worker woken, since the message may arrive while the process does something else
+        (awaits a confirmation, acknowledges) and leave nothing on the socket to watch."""
+
+        def kept(message: Any) -> None:
+            sent.append(message)
+            self._wake()
+
+        return kept
+
+    def _watch(self) -> None:
+        while not self._stopped.is_set():
+            if not self._armed.wait(WATCH_SECONDS):
+                continue
+            watched = self._queue._socket
+            try:
+                readable = (
+                    watched is not None and select.select([watched], [], [], WATCH_SECONDS)[0]
+                )
+            except (OSError, ValueError):  # the connection was closed meanwhile
+                readable = False
+            if readable and not self._stopped.is_set():
+                self._armed.clear()
+                self._wake()
+            elif watched is None:
+                self._stopped.wait(WATCH_SECONDS)
+
+    def close(self) -> None:
+        self._stopped.set()
+        self._thread.join(timeout=5)
+        self._queue._stop_listening()
 
 
 class RabbitQueue:
@@ -148,6 +220,12 @@ class RabbitQueue:
         self._channels: dict[str, Any] = {}
         self._held: dict[int, _Held] = {}
         self._ids = itertools.count(1)
+        self._listening: _Listening | None = None
+        self._sent: dict[str, list[Any]] = {}
+        """What the broker sent each subscription listened to, not yet taken by `receive`."""
+        self._consuming: dict[str, str] = {}
+        """The consumer tag of each subscription with a consumer on the connection as it is."""
+        self._socket: socket.socket | None = None
         self.trace_from: Callable[[str], list[TraceHop]] | None = None
         """What the contexts recorded of a conversation (their outboxes and inboxes), as
         trace hops without the broker's part: the composition root sets it."""
@@ -183,6 +261,9 @@ class RabbitQueue:
     def _declare_all(self, connection: Connection) -> None:
         channel = connection.default_channel
         Exchange(EXCHANGE, "topic", durable=True)(channel).declare()
+        # A queue that keeps nothing: what a subscription ignores is routed here and dropped.
+        channel.queue_declare(IGNORED, durable=True, auto_delete=False,
+                              arguments={"x-max-length": 0})  # fmt: skip
         for subscription, sources in self._bound.items():
             self._declare(channel, subscription, sources)
         self._declared = self._generation
@@ -200,6 +281,7 @@ class RabbitQueue:
         )
         connection.connect()
         self._connection = connection
+        self._socket = connection.connection.sock
         self._generation += 1
         publisher = connection.channel()
         publisher.confirm_select()
@@ -212,8 +294,12 @@ class RabbitQueue:
 
     def _drop(self) -> None:
         connection, self._connection = self._connection, None
+        self._socket = None
         self._channels.clear()
         self._held.clear()  # the broker gives back what the lost connection held
+        self._consuming.clear()
+        for sent in self._sent.values():
+            sent.clear()
         if connection is not None:
             with suppress(Exception):  # it is lost already; nothing to tell
                 connection.release()
@@ -245,8 +331,8 @@ class RabbitQueue:
             "x-dead-letter-strategy": "at-least-once",
             "x-overflow": "reject-publish",
         }
-        channel.queue_declare(main_queue(subscription), durable=True, auto_delete=False,
-                              arguments=arguments)  # fmt: skip
+        main = main_queue(subscription)
+        channel.queue_declare(main, durable=True, auto_delete=False, arguments=arguments)
         for kept in (dead_queue(subscription), discarded_queue(subscription)):
             channel.queue_declare(kept, durable=True, auto_delete=False)
         for delay in self._delays:
@@ -256,13 +342,38 @@ class RabbitQueue:
                     "x-queue-type": "quorum",
                     "x-message-ttl": round(delay * 1000),
                     "x-dead-letter-exchange": "",
-                    "x-dead-letter-routing-key": main_queue(subscription),
+                    "x-dead-letter-routing-key": main,
                     "x-dead-letter-strategy": "at-least-once",
                     "x-overflow": "reject-publish",
                 },
             )  # fmt: skip
+        self._declare_routes(channel, subscription, sources)
+
+    def _declare_routes(self, channel: Any, subscription: str, sources: Collection[str]) -> None:
+        """What the sources publish reaches the subscription's own exchange, which routes each
+        type the subscription reacts to to its queue, each it ignores to the sink (so that the
+        broker neither stores nor hands it out), and, as its alternate exchange, every type
+        this process does not know to its queue, where the consumer dead-letters it."""
+        main, ingress, unknown = (
+            main_queue(subscription), ingress_exchange(subscription), unknown_exchange(subscription)
+        )  # fmt: skip
+        channel.exchange_declare(unknown, "fanout", durable=True, auto_delete=False)
+        channel.exchange_declare(ingress, "direct", durable=True, auto_delete=False,
+                                 arguments={"alternate-exchange": unknown})  # fmt: skip
+        channel.queue_bind(main, unknown, routing_key="")
+        ignoring = self._ignoring.get(subscription, set())
+        for source in sorted(sources):
+            for event_type in sorted(ignoring):
+                channel.queue_bind(IGNORED, ingress, routing_key=f"{source}.{event_type}")
+        # Bound by name too, so that where another process of the subscription ignores a type
+        # that this one reacts to, both bindings route it and the subscription gets it.
+        for event_type, cls in sorted(registered_events().items()):
+            if cls.source in sources and event_type not in ignoring:
+                channel.queue_bind(main, ingress, routing_key=f"{cls.source}.{event_type}")
         for source in sources:
-            channel.queue_bind(main_queue(subscription), EXCHANGE, routing_key=f"{source}.#")
+            channel.exchange_bind(ingress, EXCHANGE, routing_key=f"{source}.#")
+            # How an earlier release bound the queue: every type of the source, ignored or not.
+            channel.queue_unbind(main, EXCHANGE, routing_key=f"{source}.#")
 
     # -- the port ---------------------------------------------------------------------------
 
@@ -362,6 +473,8 @@ class RabbitQueue:
         handed out again."""
         with self._broker() as connection:
             channel = self._channel(connection, subscription)
+            if subscription in self._sent:
+                return self._take_sent(connection, channel, subscription, limit)
             _, ready, _ = channel.queue_declare(main_queue(subscription), passive=True)
             if not ready:  # asking costs the broker a fifth of what an empty get does
                 return []
@@ -376,6 +489,72 @@ class RabbitQueue:
                 for message in taken
                 if (delivery := self._hold(channel, subscription, message)) is not None
             ]
+
+    def listen(
+        self, subscriptions: Collection[str], wake: Callable[[], None], limit: int
+    ) -> Closeable | None:
+        """A standing consumer per subscription, allowed `limit` unacknowledged messages
+        (prefetch), for as long as the worker runs: the broker sends each message as it
+        becomes ready, and a thread watching the connection's socket calls `wake` when
+        something arrives while the worker waits. An idle worker asks the broker nothing.
+
+        Only a worker that runs until stopped listens: a process that drained once and stopped
+        asking (a command) would otherwise sit on what it was sent (decision 26)."""
+        with self._lock:
+            if self._listening is not None:
+                raise RuntimeError("this queue is listened to already")
+            unknown = set(subscriptions) - set(self._bound)
+            if unknown:
+                raise StorageUnavailable(f"no subscription {', '.join(sorted(unknown))} is bound")
+            self._listening = _Listening(self, wake, limit)
+            for subscription in subscriptions:
+                self._sent[subscription] = []
+            return self._listening
+
+    def _take_sent(
+        self, connection: Connection, channel: Any, subscription: str, limit: int
+    ) -> list[Delivery]:
+        """Up to `limit` of what the broker sent the subscription's consumer (started here on
+        a connection that has none yet); the watcher is armed once nothing is left."""
+        if subscription not in self._consuming:
+            assert self._listening is not None
+            channel.basic_qos(0, self._listening.limit, False)
+            self._consuming[subscription] = channel.basic_consume(
+                main_queue(subscription), callback=self._listening.keep(self._sent[subscription])
+            )
+            self._pump(connection)
+        sent = self._sent[subscription]
+        taken, sent[:] = sent[:limit], sent[limit:]
+        if not sent and self._listening is not None:
+            self._listening.arm()
+        return [
+            delivery
+            for message in taken
+            if (delivery := self._hold(channel, subscription, message)) is not None
+        ]
+
+    def _stop_listening(self) -> None:
+        """Cancel the consumers and give back, untried, what they were sent and not taken."""
+        with self._lock:
+            self._listening = None
+            consuming, sent = dict(self._consuming), self._sent
+            self._consuming.clear()
+            self._sent = {}
+            if self._connection is None:
+                return  # the broker gave back what the lost connection held
+            try:
+                for subscription, tag in consuming.items():
+                    self._channels[subscription].basic_cancel(tag)
+                self._pump(self._connection)  # what came before the cancellations were confirmed
+                left = [
+                    delivery
+                    for subscription, messages in sent.items()
+                    for message in messages
+                    if (delivery := self._hold(self._channels[subscription], subscription, message))
+                ]
+                self.release(left)
+            except (*_LOST, StorageUnavailable):
+                self._drop()  # the broker gives back what the connection held
 
     def _stream(
         self, connection: Connection, channel: Any, subscription: str, count: int
@@ -440,6 +619,8 @@ class RabbitQueue:
             # else: the connection that held it is gone, and the broker hands it out again
 
     def ack(self, deliveries: Sequence[Delivery]) -> None:
+        if not deliveries:
+            return
         with self._broker():
             self._settle(deliveries, lambda held: held.channel.basic_ack(held.tag))
 
@@ -500,6 +681,7 @@ class RabbitQueue:
                 queues += [retry_queue(subscription, delay) for delay in self._delays]
                 total += sum(self._count(channel, queue) for queue in queues)
             total += sum(1 for held in self._held.values() if held.subscription in subscriptions)
+            total += sum(len(self._sent.get(subscription, ())) for subscription in subscriptions)
             return total
 
     def unsettled(self, correlation_id: str) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import Select, Table, Update, bindparam, delete, func, select, update
 
@@ -18,12 +18,7 @@ from adapters.persistence.messaging_tables import outgoing_message
 from adapters.persistence.postgres import OutboxListener
 from adapters.persistence.prepared import Prepared, bucket, key_list, padded
 from adapters.persistence.settings import ContextDatabase
-from application.shared.queue import MessageQueue
-
-
-class Closeable(Protocol):
-    def close(self) -> None: ...
-
+from application.shared.queue import Closeable, MessageQueue
 
 UNHEARD_SECONDS = 1.0
 """While listening, the outbox is read at least this often, in case a notification was lost."""

@@ -20,6 +20,7 @@ from pathlib import Path
 from adapters.messaging.causal_order import in_causal_order
 from adapters.persistence.database import StorageUnavailable, read_only_uri
 from application.shared.queue import (
+    Closeable,
     DeadLetter,
     Delivery,
     OutgoingMessage,
@@ -284,6 +285,12 @@ class SqliteQueue:
                 "   WHERE i.subscription = b.subscription AND i.type = m.type)",
                 (now, json.dumps([m.id for m in messages])),
             )
+
+    def listen(
+        self, subscriptions: Collection[str], wake: Callable[[], None], limit: int
+    ) -> Closeable | None:
+        """A file cannot send: a worker asks (polls), and is told cheaply that nothing changed."""
+        return None
 
     def receive(
         self, subscription: str, limit: int, lease_seconds: float, consumer: str

@@ -11,10 +11,14 @@ import attrs
 
 from adapters.messaging.consumer import Consumer, ConsumeReport, logged
 from adapters.messaging.relay import OutboxRelay
-from application.shared.queue import MessageQueue, QueueOperations
+from application.shared.queue import Closeable, MessageQueue, QueueOperations
 from application.shared.retry import RetryPolicy
 
 log = logging.getLogger(__name__)
+
+TOLD_SECONDS = 1.0
+"""The longest wait between rounds of a worker that is told of new work: retries and
+purges fall due without a word."""
 
 
 @attrs.frozen
@@ -115,9 +119,9 @@ class Worker:
                          batch_size=settings.batch_size, poll_seconds=settings.poll_seconds),
         )  # fmt: skip
         # A run until idle is over before a notification would matter.
-        listeners = [] if until_idle else [e.relay.listen(self._wake.set) for e in self.endpoints]
+        listeners = [] if until_idle else self._listen()
         try:
-            self._run(until_idle)
+            self._run(until_idle, told=bool(listeners) and None not in listeners)
         finally:
             for listener in listeners:
                 if listener is not None:
@@ -131,8 +135,20 @@ class Worker:
         )  # fmt: skip
         return report
 
-    def _run(self, until_idle: bool) -> None:
+    def _listen(self) -> list[Closeable | None]:
+        """Be told, where the outboxes and the queue can tell, when there is work: each
+        relay when its context writes its outbox, the consumers when the queue sends them
+        messages. None for each that cannot tell, and must be asked."""
+        subscriptions = [endpoint.consumer.subscription for endpoint in self.endpoints]
+        wake = self._wake.set
+        listeners = [endpoint.relay.listen(wake) for endpoint in self.endpoints]
+        return [*listeners, self._queue.listen(subscriptions, wake, self._settings.batch_size)]
+
+    def _run(self, until_idle: bool, told: bool = False) -> None:
+        """Rounds of work; between them, a wait for the poll interval, or, where every outbox
+        and the queue tell of new work (`told`), until told, or a second at most."""
         settings = self._settings
+        wait = max(settings.poll_seconds, TOLD_SECONDS) if told else settings.poll_seconds
         lost: str | None = None
         while not self._stop.is_set():
             self._wake.clear()
@@ -161,7 +177,7 @@ class Worker:
                 continue
             if idle:
                 break
-            self._wake.wait(settings.poll_seconds)
+            self._wake.wait(wait)
 
     def _purge_when_due(self) -> None:
         now = self._clock()

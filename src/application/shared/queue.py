@@ -7,7 +7,7 @@ reaches it and can be dead-lettered with a reason instead of vanishing.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -120,6 +120,10 @@ def discard_record(by: str, at: float, reason: str) -> str:
     return f"by {by} at {when}: {reason}"
 
 
+class Closeable(Protocol):
+    def close(self) -> None: ...
+
+
 class MessageQueue(Protocol):
     def bind(
         self, subscription: str, sources: Collection[str], ignoring: Collection[str] = ()
@@ -141,6 +145,15 @@ class MessageQueue(Protocol):
         self, subscription: str, limit: int, lease_seconds: float, consumer: str
     ) -> list[Delivery]:
         """Lease up to `limit` ready messages; an unacknowledged lease runs out and they return."""
+
+    def listen(
+        self, subscriptions: Collection[str], wake: Callable[[], None], limit: int
+    ) -> Closeable | None:
+        """While a worker runs: have the subscriptions' messages sent to this process as they
+        become ready, at most `limit` held per subscription until `receive` takes them, and
+        `wake` called when some arrive, so that the worker need not ask the queue until then.
+        None where the queue cannot send (it is asked: polled). Closing gives back, untried,
+        what was sent and not taken."""
 
     def ack(self, deliveries: Sequence[Delivery]) -> None:
         """The messages were handled; never deliver them again."""
