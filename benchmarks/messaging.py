@@ -1,6 +1,6 @@
-"""Messages through outbox -> queue -> inbox -> handler on the SQLite adapters.
+"""Messages through outbox -> queue -> inbox -> handler: on the SQLite adapters, and scaled.
 
-Run: .venv/bin/python benchmarks/messaging.py [--messages 10000]
+Run: .venv/bin/python benchmarks/messaging.py [--messages 10000] [--scaled-orders 1000]
 
 Prints:
 - throughput: a backlog of catalog events drained by one worker in this process (messages/s),
@@ -9,8 +9,15 @@ Prints:
 - monolith latency: commands one after another, each delivering what it caused before it
   returns (per-hop p50/p99);
 - split latency: commands at a steady rate while worker processes for catalog and inventory
-  deliver (per-hop p50/p99 between processes).
-A hop is outbox -> queue (relay), queue -> consumer (delivery), consumer -> handled (handling).
+  deliver (per-hop p50/p99 between processes);
+- scaled latency: orders at a steady rate (--rate) on the scaled deployment, a worker process
+  per context on PostgreSQL and RabbitMQ (a database and virtual host made for the run;
+  skipped, saying why, where the servers cannot be reached), one order at a time first and
+  then at the rate: per hop, from the contexts' own records, written -> handled by the next
+  context, and its parts written -> sent (the relay, confirmed by the broker) and sent ->
+  handled; and placed -> shipped.
+On SQLite a hop is outbox -> queue (relay), queue -> consumer (delivery), consumer -> handled
+(handling).
 """
 
 from __future__ import annotations
@@ -25,6 +32,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+import orders as scaled
 
 from adapters.bootstrap import Settings, Topology, bootstrap, setup
 from adapters.catalog.orm import metadata as catalog_metadata
@@ -55,6 +64,9 @@ HOPS = {
     "consumer -> handled": ("d.delivered_at", "d.handled_at"),
     "end to end": ("m.written_at", "d.handled_at"),
 }
+
+
+SCALED_PARTS = ("written -> handled", "written -> sent", "sent -> handled", "placed -> shipped")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -147,11 +159,53 @@ def split_latency(data_dir: Path, commands: int, rate: float) -> None:
     )
 
 
+def scaled_latency(data_dir: Path, orders: int, rate: float | None) -> None:
+    """Orders on the scaled deployment, at `rate` per second or one at a time (each shipped
+    before the next is placed); per-hop latencies read from the trace the contexts keep."""
+    with scaled.servers(True) as urls:
+        app = scaled.open_shop(data_dir, orders + 1, urls)
+        with app, scaled.delivering(app, scaled.DEPLOYMENTS[scaled.SCALED], urls):
+            first = app.handle(scaled.order(0))
+            scaled.wait_until_shipped(app, first.id, 1)  # every worker is up and connected
+            placed = []
+            began = time.perf_counter()
+            for n in range(1, orders + 1):
+                placed.append(app.handle(scaled.order(n)).id)
+                if rate:
+                    time.sleep(max(0.0, began + n / rate - time.perf_counter()))
+                else:
+                    scaled.wait_until_shipped(app, placed[-1], 0)
+            scaled.wait_until_shipped(app, placed[-1], orders + 1)
+            hops: dict[str, list[float]] = {part: [] for part in SCALED_PARTS}
+            for order_id in placed:
+                trace = app.operations.trace(order_id)
+                placed_at = min(hop.written_at for hop in trace)
+                for hop in trace:
+                    if hop.handled_at is None or hop.delivered_at is None:
+                        continue
+                    hops["written -> handled"].append(hop.handled_at - hop.written_at)
+                    hops["written -> sent"].append(hop.delivered_at - hop.written_at)
+                    hops["sent -> handled"].append(hop.handled_at - hop.delivered_at)
+                    if (
+                        hop.type.endswith("ShipmentDispatched.v1")
+                        and hop.subscription == "ordering"
+                    ):
+                        hops["placed -> shipped"].append(hop.handled_at - placed_at)
+    offered = f"at {rate:.0f}/s" if rate else "one at a time"
+    print(f"\nscaled latency ({orders} orders {offered}; a worker process per context)")
+    for name, values in hops.items():
+        print(
+            f"  {name:<22} p50 {percentile(values, 0.5) * 1000:7.2f} ms"
+            f"   p99 {percentile(values, 0.99) * 1000:7.2f} ms   (n={len(values)})"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--commands", type=int, default=500)
     parser.add_argument("--rate", type=float, default=100.0)
+    parser.add_argument("--scaled-orders", type=int, default=1000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
@@ -169,6 +223,11 @@ def main() -> None:
         )
         monolith_latency(root / "monolith", args.commands)
         split_latency(root / "split", args.commands, args.rate)
+        if reason := scaled.unreachable_servers():
+            print(f"\nscaled latency skipped: {reason}")
+            return
+        scaled_latency(root / "scaled-single", min(args.scaled_orders, 200), None)
+        scaled_latency(root / "scaled", args.scaled_orders, args.rate)
 
 
 if __name__ == "__main__":
