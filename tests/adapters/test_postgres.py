@@ -21,6 +21,7 @@ from adapters.bootstrap import Settings, bootstrap, setup
 from adapters.messaging.memory_queue import InMemoryQueue
 from adapters.messaging.relay import OutboxRelay
 from adapters.persistence import postgres
+from adapters.persistence.database import StorageUnavailable
 from adapters.persistence.prepared import Prepared
 from application.catalog.commands import ListProduct
 from application.shared.queue import OutgoingMessage
@@ -142,6 +143,38 @@ def test_several_relays_of_one_context_claim_different_rows_and_send_each_once(
     assert relays[0].backlog() == 0
     assert all(relay.relay() == 0 for relay in relays)  # nothing is left, nothing sent again
     for each in relays:
+        each.close()
+    database.engine.dispose()
+
+
+class RefusesPublish(InMemoryQueue):
+    def publish(self, messages: Sequence[OutgoingMessage]) -> None:
+        raise StorageUnavailable("the broker is away")
+
+
+def test_rows_a_relay_claimed_and_could_not_publish_stay_unsent_in_order(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    settings = Settings(data_dir=tmp_path / "data", database_url=postgres_url)
+    setup(settings)
+    with bootstrap(attrs.evolve(settings, deliver_inline=False)) as app:
+        for n in range(3):
+            app.handle(ListProduct(sku=f"SKU-{n}", name="Thing", price=Decimal("1.00")))
+    database = open_catalog(settings)
+    failing = OutboxRelay(database, RefusesPublish(), batch_size=10)
+    with pytest.raises(StorageUnavailable):
+        failing.relay()
+    assert failing.backlog() == 3  # claimed and marked in a transaction that never committed
+    queue = HoldsFirstPublish()
+    queue.second_published.set()
+    relay = OutboxRelay(database, queue, batch_size=10)
+    assert relay.relay() == 3
+    [sent] = queue.published
+    with database.engine.connect() as connection:
+        outbox = database.tables.outbox
+        written = select(outbox.c.message_id).order_by(outbox.c.position)
+        assert sent == list(connection.execute(written).scalars())  # oldest first
+    for each in (failing, relay):
         each.close()
     database.engine.dispose()
 

@@ -17,6 +17,7 @@ from typing import Any, cast
 from sqlalchemy import Column, Connection, Dialect, Table, bindparam, exc, insert
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.dml import UpdateBase
 
 Processor = Callable[[Any], Any] | None
 
@@ -34,6 +35,8 @@ class Prepared:
         dictionary, by the names the statement gives them."""
         self.sql = str(compiled)
         selected = getattr(statement, "selected_columns", None)
+        if selected is None and isinstance(statement, UpdateBase) and statement._returning:
+            selected = statement.exported_columns  # UPDATE ... RETURNING
         self.columns = [column.key for column in selected] if selected is not None else []
         self._plan: list[tuple[str, Processor]] = []
         self._driver_names: list[str] = []
