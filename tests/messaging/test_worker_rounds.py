@@ -1,11 +1,22 @@
-"""A worker passes what one context caused straight to the next, within one round."""
+"""A worker passes what one context caused straight to the next, within one round; on embedded
+databases, a command of the same process waits for the round's end."""
 
 from __future__ import annotations
 
+import threading
+import time
+from pathlib import Path
+
 from adapters.bootstrap import Settings, bootstrap
+from adapters.messaging.memory_queue import InMemoryQueue
+from adapters.messaging.module import takes_turns
+from adapters.messaging.rabbitmq_queue import RabbitQueue
+from adapters.messaging.sqlite_queue import SqliteQueue
 from application.catalog.commands import ListProduct
 from application.inventory.commands import ReceiveStock
 from application.ordering.commands import OrderLineRequest, PlaceOrder
+from application.payments.gateway import ChargeResult
+from domain.shared.money import Money
 
 
 def test_one_round_carries_an_order_as_far_as_the_contexts_order_allows() -> None:
@@ -31,3 +42,63 @@ def test_one_round_carries_an_order_as_far_as_the_contexts_order_allows() -> Non
             ("StockReserved", "ordering"),
             ("PaymentRequested", "payments"),
         ]
+
+
+class HeldGateway:
+    """Approves every charge, once the test lets it: the worker is held inside its round."""
+
+    def __init__(self) -> None:
+        self.charging = threading.Event()
+        self.release = threading.Event()
+        self.returned_at = 0.0
+
+    def charge(self, idempotency_key: str, card_token: str, amount: Money) -> ChargeResult:
+        self.charging.set()
+        assert self.release.wait(10), "the test never let the charge go"
+        self.returned_at = time.monotonic()
+        return ChargeResult(approved=True)
+
+    def refund(self, idempotency_key: str, amount: Money) -> None:
+        """Nothing is refunded here."""
+
+
+def test_on_embedded_databases_a_command_waits_for_the_round_a_worker_of_its_process_is_in() -> (
+    None
+):
+    # Two threads of one process stepping through SQLite at once hand the interpreter to
+    # each other at every step; they take turns instead, a round or a command at a time.
+    gateway = HeldGateway()
+    with bootstrap(Settings.in_memory(deliver_inline=False), gateway=gateway) as app:
+        app.handle(ListProduct(sku="MUG-1", name="Mug", price="10.00"))
+        app.deliver()
+        app.handle(ReceiveStock(sku="MUG-1", quantity=5))
+        app.handle(PlaceOrder("c-1", [OrderLineRequest("MUG-1", 1)], "tok_visa", "1 Main"))
+        worker = threading.Thread(target=app.worker().run_once)
+        worker.start()
+        assert gateway.charging.wait(10)  # the worker's round is in payments' reaction
+        done_at: list[float] = []
+
+        def command() -> None:
+            app.handle(ListProduct(sku="MUG-2", name="Mug", price="10.00"))
+            done_at.append(time.monotonic())
+
+        commanding = threading.Thread(target=command)
+        commanding.start()
+        commanding.join(timeout=0.3)
+        assert not done_at  # waiting for its turn
+        gateway.release.set()
+        worker.join(timeout=10)
+        commanding.join(timeout=10)
+        [done] = done_at
+        assert done >= gateway.returned_at
+
+
+def test_threads_take_turns_only_where_every_database_and_the_queue_are_embedded(
+    tmp_path: Path, broker_url: str
+) -> None:
+    embedded = Settings(data_dir=tmp_path)
+    assert takes_turns(embedded, SqliteQueue(tmp_path / "queue.db"))
+    assert takes_turns(Settings.in_memory(), InMemoryQueue())
+    on_a_server = Settings(data_dir=tmp_path, database_url="postgresql://admin@db/shop")
+    assert not takes_turns(on_a_server, SqliteQueue(tmp_path / "queue.db"))
+    assert not takes_turns(embedded, RabbitQueue(broker_url))

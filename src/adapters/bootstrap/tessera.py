@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from types import TracebackType
 from typing import Any, Self
 
 import attrs
 
-from adapters.messaging.module import worker_for
+from adapters.messaging.module import takes_turns, worker_for
 from adapters.messaging.rabbitmq_queue import RabbitQueue
 from adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
 from adapters.persistence.settings import ContextDatabase, Settings
@@ -40,7 +42,12 @@ class Tessera:
         self._endpoints = endpoints
         self._queue = queue
         self._worker_settings = worker_settings
-        self._inline = worker_for(endpoints, queue, worker_settings)
+        self._turn: AbstractContextManager[Any] = (
+            threading.RLock() if takes_turns(settings, queue) else nullcontext()
+        )
+        """Held by a command while it runs and by a worker of this process at each step of
+        its work, where the process's threads should take turns (embedded databases)."""
+        self._inline = worker_for(endpoints, queue, worker_settings, turn=self._turn)
 
     @property
     def contexts(self) -> list[str]:
@@ -56,12 +63,13 @@ class Tessera:
         """
         if isinstance(message, Query):
             return self._bus.handle(message)  # a read shows the state as it is, backlog and all
-        self.storage.require_writable()
-        conversation = new_id()
-        with caused_by(Cause(correlation_id=conversation)):
-            result = self._bus.handle(message)
+        with self._turn:  # the whole of it: even os.urandom hands the interpreter over
+            self.storage.require_writable()
+            conversation = new_id()
+            with caused_by(Cause(correlation_id=conversation)):
+                result = self._bus.handle(message)
         if self.settings.delivers_inline:
-            self._settle(conversation)
+            self._settle(conversation)  # each round a turn; not its waits for other processes
         return result
 
     def _settle(self, conversation: str) -> None:
@@ -94,7 +102,7 @@ class Tessera:
         if unknown:
             raise ValueError(f"no such context: {', '.join(sorted(unknown))}")
         chosen = list(contexts) if contexts else None
-        return worker_for(self._endpoints, self._queue, self._worker_settings, chosen)
+        return worker_for(self._endpoints, self._queue, self._worker_settings, chosen, self._turn)
 
     def context_map(self) -> list[ContextMapEntry]:
         """Who publishes which integration event, and who reacts to it: read from the code."""

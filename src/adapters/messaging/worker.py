@@ -6,6 +6,8 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any
 
 import attrs
 
@@ -53,8 +55,13 @@ class Worker:
         operations: QueueOperations,
         settings: WorkerSettings,
         clock: Callable[[], float] = time.time,
+        turn: AbstractContextManager[Any] | None = None,
     ) -> None:
+        """`turn` is held for each round of work: threads of one process that work on
+        embedded databases take turns (`takes_turns`), rather than hand the interpreter to
+        each other at every SQLite step."""
         self.endpoints = list(endpoints)
+        self._turn = turn or nullcontext()
         self._queue = queue
         self._operations = operations
         self._settings = settings
@@ -73,7 +80,12 @@ class Worker:
 
     def run_once(self) -> int:
         """One round: relay every outbox, then let every consumer take one batch and relay at
-        once what that batch caused, so that the next context can take it in the same round."""
+        once what that batch caused, so that the next context can take it in the same round.
+        The round is one turn: a command of this process waits for its end, if it must."""
+        with self._turn:
+            return self._round()
+
+    def _round(self) -> int:
         work = sum(self._relay(endpoint) for endpoint in self.endpoints)
         for endpoint in self.endpoints:
             if self._stop.is_set():
