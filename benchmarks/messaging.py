@@ -14,8 +14,9 @@ Prints:
   per context on PostgreSQL and RabbitMQ (a database and virtual host made for the run;
   skipped, saying why, where the servers cannot be reached), one order at a time first and
   then at the rate: per hop, from the contexts' own records, written -> handled by the next
-  context, and its parts written -> sent (the relay, confirmed by the broker) and sent ->
-  handled; and placed -> shipped.
+  context, and its parts written -> sent (until the relay claimed it; the claim commits once
+  the broker confirmed it) and sent -> handled (publishing, delivery, handling); and placed
+  -> shipped.
 On SQLite a hop is outbox -> queue (relay), queue -> consumer (delivery), consumer -> handled
 (handling).
 """
