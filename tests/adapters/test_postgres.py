@@ -23,6 +23,7 @@ from adapters.messaging.relay import OutboxRelay
 from adapters.persistence import postgres
 from adapters.persistence.database import StorageUnavailable
 from adapters.persistence.prepared import Prepared
+from adapters.persistence.settings import ContextDatabase
 from application.catalog.commands import ListProduct
 from application.shared.queue import OutgoingMessage
 from tests.cli.invoke import as_json, run, set_up
@@ -98,33 +99,50 @@ def test_two_deployments_on_one_server_never_share_a_role() -> None:
         postgres.role_name(make_url(f"{server}/{'x' * 60}"), "payments")
 
 
-class HoldsFirstPublish(InMemoryQueue):
+def catalog_outbox_with(listings: int, tmp_path: Path, postgres_url: str) -> ContextDatabase:
+    """Catalog's database on the server, its outbox holding `listings` unsent messages."""
+    settings = Settings(data_dir=tmp_path / "data", database_url=postgres_url)
+    setup(settings)
+    with bootstrap(attrs.evolve(settings, deliver_inline=False)) as app:
+        for n in range(listings):
+            app.handle(ListProduct(sku=f"SKU-{n}", name="Thing", price=Decimal("1.00")))
+    return open_catalog(settings)
+
+
+class Publishes(InMemoryQueue):
+    """A queue that remembers the ids of each batch published to it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.published: list[list[str]] = []
+
+    def publish(self, messages: Sequence[OutgoingMessage]) -> None:
+        self.published.append([message.id for message in messages])
+        super().publish(messages)
+
+
+class HoldsFirstPublish(Publishes):
     """A queue that keeps the first relay inside `publish` until a second one has published:
     both relays are then between claiming their rows and marking them sent."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.published: list[list[str]] = []
+        self.first = threading.Lock()
         self.second_published = threading.Event()
 
     def publish(self, messages: Sequence[OutgoingMessage]) -> None:
-        self.published.append([message.id for message in messages])
-        if len(self.published) == 1:
+        if self.first.acquire(blocking=False):  # the first caller, held until the second is done
             assert self.second_published.wait(timeout=10), "the second relay never published"
+            super().publish(messages)
         else:
+            super().publish(messages)
             self.second_published.set()
-        super().publish(messages)
 
 
 def test_several_relays_of_one_context_claim_different_rows_and_send_each_once(
     tmp_path: Path, postgres_url: str
 ) -> None:
-    settings = Settings(data_dir=tmp_path / "data", database_url=postgres_url)
-    setup(settings)
-    with bootstrap(attrs.evolve(settings, deliver_inline=False)) as app:
-        for n in range(10):
-            app.handle(ListProduct(sku=f"SKU-{n}", name="Thing", price=Decimal("1.00")))
-    database = open_catalog(settings)
+    database = catalog_outbox_with(10, tmp_path, postgres_url)
     queue = HoldsFirstPublish()
     relays = [OutboxRelay(database, queue, batch_size=5) for _ in range(2)]
     sent = [0, 0]
@@ -155,18 +173,12 @@ class RefusesPublish(InMemoryQueue):
 def test_rows_a_relay_claimed_and_could_not_publish_stay_unsent_in_order(
     tmp_path: Path, postgres_url: str
 ) -> None:
-    settings = Settings(data_dir=tmp_path / "data", database_url=postgres_url)
-    setup(settings)
-    with bootstrap(attrs.evolve(settings, deliver_inline=False)) as app:
-        for n in range(3):
-            app.handle(ListProduct(sku=f"SKU-{n}", name="Thing", price=Decimal("1.00")))
-    database = open_catalog(settings)
+    database = catalog_outbox_with(3, tmp_path, postgres_url)
     failing = OutboxRelay(database, RefusesPublish(), batch_size=10)
     with pytest.raises(StorageUnavailable):
         failing.relay()
     assert failing.backlog() == 3  # claimed and marked in a transaction that never committed
-    queue = HoldsFirstPublish()
-    queue.second_published.set()
+    queue = Publishes()
     relay = OutboxRelay(database, queue, batch_size=10)
     assert relay.relay() == 3
     [sent] = queue.published
