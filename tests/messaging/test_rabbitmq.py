@@ -154,6 +154,28 @@ def test_what_a_listening_worker_was_sent_and_did_not_take_goes_back_untried(
     other.close()
 
 
+def test_workers_of_one_process_listen_to_their_own_subscriptions_only(
+    queue: RabbitQueue,
+) -> None:
+    inventory, ordering = threading.Event(), threading.Event()
+    first = queue.listen(["inventory"], inventory.set, limit=10)
+    second = queue.listen(["ordering"], ordering.set, limit=10)
+    assert first is not None
+    assert second is not None
+    try:
+        with pytest.raises(ValueError, match="listens to inventory already"):
+            queue.listen(["inventory"], lambda: None, limit=10)
+        take(queue, "inventory", wait=0.1)
+        take(queue, "ordering", wait=0.1)
+        queue.publish([message(1, "inventory")])  # only ordering listens to inventory's
+        assert ordering.wait(5.0)
+        assert ids(take(queue, "ordering")) == ["m-1"]
+        assert take(queue, "inventory", wait=0.2) == []
+    finally:
+        second.close()
+        first.close()
+
+
 def test_a_listening_worker_holds_no_more_than_its_limit(
     queue: RabbitQueue, broker_url: str
 ) -> None:

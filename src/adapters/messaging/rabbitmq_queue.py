@@ -139,8 +139,15 @@ class _Listening:
     something: armed when the worker has taken everything it was sent, it waits for the
     connection's socket to become readable, calls `wake` once and waits to be armed again."""
 
-    def __init__(self, queue: RabbitQueue, wake: Callable[[], None], limit: int) -> None:
+    def __init__(
+        self,
+        queue: RabbitQueue,
+        wake: Callable[[], None],
+        limit: int,
+        subscriptions: Collection[str],
+    ) -> None:
         self.limit = limit
+        self.subscriptions = list(subscriptions)
         self._queue = queue
         self._wake = wake
         self._armed = threading.Event()
@@ -182,7 +189,7 @@ class _Listening:
     def close(self) -> None:
         self._stopped.set()
         self._thread.join(timeout=5)
-        self._queue._stop_listening()
+        self._queue._stop_listening(self.subscriptions)
 
 
 class RabbitQueue:
@@ -220,7 +227,8 @@ class RabbitQueue:
         self._channels: dict[str, Any] = {}
         self._held: dict[int, _Held] = {}
         self._ids = itertools.count(1)
-        self._listening: _Listening | None = None
+        self._listening: dict[str, _Listening] = {}
+        """Who listens to each subscription listened to: a worker of this process."""
         self._sent: dict[str, list[Any]] = {}
         """What the broker sent each subscription listened to, not yet taken by `receive`."""
         self._consuming: dict[str, str] = {}
@@ -501,45 +509,50 @@ class RabbitQueue:
         Only a worker that runs until stopped listens: a process that drained once and stopped
         asking (a command) would otherwise sit on what it was sent (decision 26)."""
         with self._lock:
-            if self._listening is not None:
-                raise RuntimeError("this queue is listened to already")
             unknown = set(subscriptions) - set(self._bound)
             if unknown:
                 raise StorageUnavailable(f"no subscription {', '.join(sorted(unknown))} is bound")
-            self._listening = _Listening(self, wake, limit)
+            if twice := sorted(set(subscriptions) & set(self._listening)):
+                raise ValueError(
+                    f"a worker of this process listens to {', '.join(twice)} already: run"
+                    " another worker of a context in a process of its own"
+                )
+            listening = _Listening(self, wake, limit, subscriptions)
             for subscription in subscriptions:
+                self._listening[subscription] = listening
                 self._sent[subscription] = []
-            return self._listening
+            return listening
 
     def _take_sent(
         self, connection: Connection, channel: Any, subscription: str, limit: int
     ) -> list[Delivery]:
         """Up to `limit` of what the broker sent the subscription's consumer (started here on
         a connection that has none yet); the watcher is armed once nothing is left."""
+        listening = self._listening[subscription]
         if subscription not in self._consuming:
-            assert self._listening is not None
-            channel.basic_qos(0, self._listening.limit, False)
+            channel.basic_qos(0, listening.limit, False)
             self._consuming[subscription] = channel.basic_consume(
-                main_queue(subscription), callback=self._listening.keep(self._sent[subscription])
+                main_queue(subscription), callback=listening.keep(self._sent[subscription])
             )
             self._pump(connection)
         sent = self._sent[subscription]
         taken, sent[:] = sent[:limit], sent[limit:]
-        if not sent and self._listening is not None:
-            self._listening.arm()
+        if not sent:
+            listening.arm()
         return [
             delivery
             for message in taken
             if (delivery := self._hold(channel, subscription, message)) is not None
         ]
 
-    def _stop_listening(self) -> None:
-        """Cancel the consumers and give back, untried, what they were sent and not taken."""
+    def _stop_listening(self, subscriptions: Collection[str]) -> None:
+        """Cancel the subscriptions' consumers and give back, untried, what they were sent and
+        not taken."""
         with self._lock:
-            self._listening = None
-            consuming, sent = dict(self._consuming), self._sent
-            self._consuming.clear()
-            self._sent = {}
+            consuming = {s: self._consuming.pop(s) for s in subscriptions if s in self._consuming}
+            sent = {s: self._sent.pop(s) for s in subscriptions}
+            for subscription in subscriptions:
+                del self._listening[subscription]
             if self._connection is None:
                 return  # the broker gave back what the lost connection held
             try:
