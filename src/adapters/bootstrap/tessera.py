@@ -45,7 +45,7 @@ class Tessera:
         self._turn: AbstractContextManager[Any] = (
             threading.RLock() if takes_turns(settings, queue) else nullcontext()
         )
-        """Held by a command while it runs and by a worker of this process at each step of
+        """Held by a command while it runs and by a worker of this process for each round of
         its work, where the process's threads should take turns (embedded databases)."""
         self._inline = worker_for(endpoints, queue, worker_settings, turn=self._turn)
 

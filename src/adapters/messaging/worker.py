@@ -19,8 +19,8 @@ from application.shared.retry import RetryPolicy
 log = logging.getLogger(__name__)
 
 TOLD_SECONDS = 1.0
-"""The longest wait between rounds of a worker that is told of new work: retries and
-purges fall due without a word."""
+"""The longest wait between rounds of a worker that is told of new work: purges fall due
+without a word, and a notification may be lost."""
 
 
 @attrs.frozen
