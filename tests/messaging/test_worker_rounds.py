@@ -5,17 +5,25 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Collection
 from pathlib import Path
+from typing import Any, cast
+
+import attrs
+import pytest
 
 from adapters.bootstrap import Settings, bootstrap
 from adapters.messaging.memory_queue import InMemoryQueue
 from adapters.messaging.module import takes_turns
 from adapters.messaging.rabbitmq_queue import RabbitQueue
 from adapters.messaging.sqlite_queue import SqliteQueue
+from adapters.messaging.worker import Worker, WorkerSettings
 from application.catalog.commands import ListProduct
 from application.inventory.commands import ReceiveStock
 from application.ordering.commands import OrderLineRequest, PlaceOrder
 from application.payments.gateway import ChargeResult
+from application.shared.queue import Closeable
+from application.shared.retry import RetryPolicy
 from domain.shared.money import Money
 
 
@@ -102,3 +110,39 @@ def test_threads_take_turns_only_where_every_database_and_the_queue_are_embedded
     on_a_server = Settings(data_dir=tmp_path, database_url="postgresql://admin@db/shop")
     assert not takes_turns(on_a_server, SqliteQueue(tmp_path / "queue.db"))
     assert not takes_turns(embedded, RabbitQueue(broker_url))
+
+
+class Heard:
+    """An outbox listener that says whether it was closed."""
+
+    closed = False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class RefusesToListen(InMemoryQueue):
+    def listen(
+        self, subscriptions: Collection[str], wake: Callable[[], None], limit: int
+    ) -> Closeable | None:
+        raise ValueError("a worker of this process listens to inventory already")
+
+
+def test_a_worker_the_queue_will_not_listen_to_closes_the_listeners_it_started() -> None:
+    with bootstrap(Settings.in_memory(deliver_inline=False)) as app:
+        [endpoint] = [e for e in app.worker().endpoints if e.name == "inventory"]
+        heard = Heard()
+        listening = attrs.evolve(endpoint, relay=cast(Any, ListeningRelay(heard)))
+        queue = RefusesToListen()
+        settings = WorkerSettings(10, 0.01, 3600.0, RetryPolicy())
+        with pytest.raises(ValueError, match="listens to inventory already"):
+            Worker([listening], queue, queue, settings).run()
+        assert heard.closed
+
+
+class ListeningRelay:
+    def __init__(self, listener: Heard) -> None:
+        self._listener = listener
+
+    def listen(self, wake: Callable[[], None]) -> Closeable:
+        return self._listener

@@ -130,11 +130,12 @@ class Worker:
             extra=logged(self.contexts, "start", queue=repr(self._queue),
                          batch_size=settings.batch_size, poll_seconds=settings.poll_seconds),
         )  # fmt: skip
-        # A run until idle is over before a notification would matter.
-        listeners = [] if until_idle else self._listen()
+        listeners: list[Closeable | None] = []
         try:
+            if not until_idle:  # a run until idle is over before a notification would matter
+                self._listen(listeners)
             self._run(until_idle, told=bool(listeners) and None not in listeners)
-        finally:
+        finally:  # what listens is closed, even where the last of them refused to listen
             for listener in listeners:
                 if listener is not None:
                     listener.close()
@@ -147,14 +148,16 @@ class Worker:
         )  # fmt: skip
         return report
 
-    def _listen(self) -> list[Closeable | None]:
+    def _listen(self, listeners: list[Closeable | None]) -> None:
         """Be told, where the outboxes and the queue can tell, when there is work: each
         relay when its context writes its outbox, the consumers when the queue sends them
-        messages. None for each that cannot tell, and must be asked."""
+        messages; each listener joins `listeners` as it starts, None for each that cannot
+        tell and must be asked."""
         subscriptions = [endpoint.consumer.subscription for endpoint in self.endpoints]
         wake = self._wake.set
-        listeners = [endpoint.relay.listen(wake) for endpoint in self.endpoints]
-        return [*listeners, self._queue.listen(subscriptions, wake, self._settings.batch_size)]
+        for endpoint in self.endpoints:
+            listeners.append(endpoint.relay.listen(wake))
+        listeners.append(self._queue.listen(subscriptions, wake, self._settings.batch_size))
 
     def _run(self, until_idle: bool, told: bool = False) -> None:
         """Rounds of work; between them, a wait for the poll interval, or, where every outbox
