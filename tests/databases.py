@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Self
+import atexit
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, overload
 
-import psycopg
 import sqlalchemy
+from psycopg import pq
 
 from adapters.catalog.orm import metadata as catalog_metadata
 from adapters.catalog.orm import start_mappers as map_catalog
@@ -45,32 +52,85 @@ def inventory_uow(database: ContextDatabase) -> SqlAlchemyInventoryUnitOfWork:
     return SqlAlchemyInventoryUnitOfWork(database.engine, database.tables, inventory_events)
 
 
-def statements_run(database: ContextDatabase) -> list[str]:
-    """Every statement the database runs from now on, whichever path in Tessera issued it
-    (SQLAlchemy, or the prepared statements run on the driver's cursor), on every connection
-    opened from now on: on SQLite as it ran it (sqlite3's trace callback); on PostgreSQL as
-    it was sent (every cursor psycopg makes records what it executes)."""
-    statements: list[str] = []
+class Recorded(Sequence[str]):
+    """The statements a database was sent, in the order each connection sent them.
+
+    On SQLite as it ran them (sqlite3's trace callback). On PostgreSQL as libpq sent them,
+    whichever path in Tessera issued them (SQLAlchemy, psycopg's cursors, or the prepared
+    statements it sends on libpq's pipeline directly): from each connection's protocol trace,
+    every simple query and every execution of a parsed statement (a Bind), by its text."""
+
+    def __init__(self) -> None:
+        self.run: list[str] = []
+        self._traces: list[Path] = []
+        self._scratch = Path(tempfile.mkdtemp(prefix="tessera-trace-"))
+        atexit.register(shutil.rmtree, self._scratch, True)
+
+    def trace(self, driver: Any) -> None:
+        path = self._scratch / f"{len(self._traces)}.trace"
+        self._traces.append(path)
+        with path.open("w") as stream:  # libpq writes through a duplicate of the descriptor
+            driver.pgconn.trace(os.dup(stream.fileno()))
+        driver.pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
+
+    def _sent(self) -> list[str]:
+        if not self._traces:
+            return list(self.run)
+        statements: list[str] = []
+        for path in self._traces:
+            parsed: dict[str, str] = {}
+            for kind, rest in _MESSAGE.findall(path.read_text()):
+                if kind == "Query":
+                    statements.append(rest.strip()[1:-1])
+                elif kind == "Parse" and (found := _PARSE.match(rest)):
+                    parsed[found["name"]] = found["sql"]
+                elif kind == "Bind" and (found := _BIND.match(rest)):
+                    statements.append(parsed.get(found["statement"], "?"))
+        return statements
+
+    def traces(self) -> list[str]:
+        """Each connection's protocol trace, as libpq wrote it (PostgreSQL)."""
+        return [path.read_text() for path in self._traces]
+
+    def round_trips(self) -> int:
+        """How many times a connection sent something and waited for the answer (PostgreSQL):
+        its Syncs and simple queries."""
+        return sum(
+            kind in ("Sync", "Query")
+            for path in self._traces
+            for kind, _ in _MESSAGE.findall(path.read_text())
+        )
+
+    def __len__(self) -> int:
+        return len(self._sent())
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        return self._sent()[index]
+
+
+_MESSAGE = re.compile(r"^F\t\d+\t(\w+)(.*?)(?=^[FB]\t\d+\t|\Z)", re.MULTILINE | re.DOTALL)
+"""A message the client sent, in a libpq trace: its kind and what follows, to the next."""
+_PARSE = re.compile(r'\t "(?P<name>[^"]*)" "(?P<sql>.*)" \d+', re.DOTALL)
+_BIND = re.compile(r'\t "[^"]*" "(?P<statement>[^"]*)"')
+
+
+def statements_run(database: ContextDatabase) -> Recorded:
+    """Every statement the database runs from now on, on every connection opened from now on
+    (`Recorded`)."""
+    recorded = Recorded()
     database.engine.dispose()
     if database.engine.dialect.name == "sqlite":
         sqlalchemy.event.listen(
             database.engine,
             "connect",
-            lambda driver, _: driver.set_trace_callback(statements.append),
+            lambda driver, _: driver.set_trace_callback(recorded.run.append),
         )
-        return statements
-
-    class Recording(psycopg.Cursor[Any]):
-        def execute(self, query: Any, *args: Any, **kwargs: Any) -> Self:
-            statements.append(str(query))
-            return super().execute(query, *args, **kwargs)
-
-        def executemany(self, query: Any, *args: Any, **kwargs: Any) -> None:
-            statements.append(str(query))
-            super().executemany(query, *args, **kwargs)
-
-    def recording(driver: Any, _: Any) -> None:
-        driver.cursor_factory = Recording
-
-    sqlalchemy.event.listen(database.engine, "connect", recording)
-    return statements
+        return recorded
+    sqlalchemy.event.listen(database.engine, "connect", lambda driver, _: recorded.trace(driver))
+    return recorded

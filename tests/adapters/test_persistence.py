@@ -3,9 +3,12 @@ is refused rather than silently applied: on SQLite files and on PostgreSQL schem
 
 from __future__ import annotations
 
+import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -13,10 +16,17 @@ from sqlalchemy import select
 from adapters.bootstrap import setup
 from adapters.catalog.unit_of_work import SqlAlchemyCatalogUnitOfWork
 from adapters.inventory.unit_of_work import SqlAlchemyInventoryUnitOfWork
+from adapters.messaging.consumer import Consumer
+from adapters.messaging.memory_queue import InMemoryQueue
 from adapters.persistence.settings import ContextDatabase, Settings
 from adapters.persistence.storage import Storage
+from application.contracts.catalog import ProductListed
+from application.inventory.unit_of_work import InventoryUnitOfWork
+from application.shared.bus import Reactions
 from application.shared.envelope import Envelope
 from application.shared.errors import ConcurrencyConflict
+from application.shared.queue import OutgoingMessage
+from application.shared.retry import RetryPolicy
 from domain.catalog.product import Product, ProductStatus
 from domain.inventory.stock_item import StockItem
 from domain.shared.identifiers import OrderId, Sku
@@ -103,7 +113,7 @@ def test_a_stock_item_round_trips_with_what_it_has_reserved_and_shipped(
         assert loaded.version == 4
 
 
-def table_reads(statements: list[str]) -> list[str]:
+def table_reads(statements: Sequence[str]) -> list[str]:
     """The queries that read a table (not a check that a pooled connection is alive)."""
     return [s for s in statements if s.startswith("SELECT") and "FROM" in s.split()]
 
@@ -121,14 +131,17 @@ def test_a_preloaded_batch_is_looked_up_without_further_queries(
     with inventory:
         # Subjects of a batch: SKUs, order ids, and a text that is no key of some repositories.
         inventory.preload(["MUG-1", "MUG-2", "MUG-3", "9f0c2a", ""])
-        preloading = len(table_reads(statements))
+        assert table_reads(statements) == []  # queued, to go with whatever reads first
         found = [inventory.stock.get(Sku(s)) for s in ("MUG-1", "MUG-2", "MUG-3")]
+        preloading = len(table_reads(statements))
         assert inventory.allocations.get(OrderId("9f0c2a")) is None
         assert (
             len(table_reads(statements)) == preloading
         )  # found or not, no query after the preload
         assert [item.available if item else None for item in found] == [5, 5, None]
-        assert preloading == 3  # one query per repository: stock, catalogue, allocations
+        # One query per repository (stock, catalogue, allocations), and the allocations'
+        # lines asked for with them, by the same keys.
+        assert preloading == 4
 
 
 def test_leaving_without_commit_writes_nothing(inventory: SqlAlchemyInventoryUnitOfWork) -> None:
@@ -238,3 +251,64 @@ def test_processes_starting_together_can_all_prepare_the_data_directory(tmp_path
         prepared = list(pool.map(Storage.create, [data_dir] * 200))
     assert prepared == [Storage(data_dir, writable=True, creates=True)] * 200
     assert list(data_dir.iterdir()) == []
+
+
+@pytest.fixture
+def server_inventory_db(tmp_path: Path) -> Iterator[ContextDatabase]:
+    """Inventory's schema on PostgreSQL only: round trips are a server's (SQLite runs in the
+    process)."""
+    with postgres_database() as url:
+        settings = Settings(data_dir=tmp_path / "data", database_url=url)
+        setup(settings)
+        yield open_inventory(settings)
+
+
+def test_on_a_server_a_message_costs_a_round_trip_to_read_one_to_write_and_one_to_commit(
+    server_inventory_db: ContextDatabase,
+) -> None:
+    inventory_db = server_inventory_db
+    inventory = inventory_uow(inventory_db)
+    with inventory:
+        inventory.stock.add(StockItem(SKU))
+        inventory.commit()
+    queue = InMemoryQueue()
+    queue.bind("inventory", ["catalog"])
+    event = ProductListed(sku="MUG-1", name="Mug", price=Decimal("1.00"), currency="EUR")
+    queue.publish([OutgoingMessage.of(Envelope.wrap(event))])
+
+    def receive(event: ProductListed, uow: InventoryUnitOfWork) -> None:
+        item = uow.stock.get(Sku(event.sku))
+        assert item is not None
+        item.receive(3)
+
+    recorded = statements_run(inventory_db)
+    retry = RetryPolicy(max_attempts=3, first_delay=1.0, factor=2.0)
+    reactions: Reactions[Any] = {ProductListed: receive}
+    consumer = Consumer("inventory", queue, inventory, reactions, retry, 30, "test")
+    assert consumer.consume(10).handled == 1
+    # Reading: BEGIN, the inbox and every repository's preload. Writing: the stock item and
+    # the inbox's row. Then COMMIT.
+    assert recorded.round_trips() == 3
+    sent = list(recorded)
+    assert (sent[0], sent[-1]) == ("BEGIN", "COMMIT")
+    assert sum(s.startswith("SELECT inbox.message_id") for s in sent) == 1
+    assert sum(s.startswith("UPDATE stock_items") for s in sent) == 1
+    with inventory:
+        stored = inventory.stock.get(SKU)
+        assert stored is not None
+        assert stored.on_hand == 3
+
+
+def test_on_a_server_a_statement_is_prepared_once_a_connection_rollbacks_and_all(
+    server_inventory_db: ContextDatabase,
+) -> None:
+    inventory = inventory_uow(server_inventory_db)
+    recorded = statements_run(server_inventory_db)
+    for _ in range(3):
+        with inventory:  # a look-up only: left without commit, rolled back
+            assert inventory.stock.get(SKU) is None
+    for trace in recorded.traces():  # one a connection
+        parsed = re.findall(r'Parse\t "(tessera_\d+)"', trace)
+        assert len(parsed) == len(set(parsed))
+        assert "DEALLOCATE" not in trace
+    assert len(table_reads(recorded)) == 3

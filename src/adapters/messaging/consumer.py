@@ -154,9 +154,11 @@ class Consumer:
             return False
         try:
             with self._uow as uow:
+                # Asked for first, to be read with the inbox (one round trip, on a server);
+                # a duplicate's is loaded for nothing, and duplicates are rare.
+                uow.preload({item.envelope.subject for item in batch})
                 seen = uow.inbox.seen([item.envelope.id for item in batch])
                 fresh = [item for item in batch if item.envelope.id not in seen]
-                uow.preload({item.envelope.subject for item in fresh})
                 for item in fresh:
                     self._apply(item, uow)
                 uow.commit()
@@ -173,6 +175,7 @@ class Consumer:
     def _handle_alone(self, item: _Readable, report: ConsumeReport) -> bool:
         try:
             with self._uow as uow:
+                uow.preload({item.envelope.subject})
                 if uow.inbox.seen([item.envelope.id]):
                     report.duplicates += 1
                     return True

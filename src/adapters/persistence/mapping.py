@@ -36,7 +36,7 @@ from sqlalchemy import (
     update,
 )
 
-from adapters.persistence.prepared import Prepared, insert_rows, key_list, rows_for_keys
+from adapters.persistence.prepared import Pipeline, Prepared, inserting, key_list, query_keys
 from domain.shared.money import Money
 
 
@@ -228,17 +228,36 @@ class _Loaded:
 
 
 class Store:
-    """One transaction's objects, on one connection."""
+    """One transaction's objects, on one connection.
+
+    Its statements go through one `Pipeline`: a load may be queued (`load_later`) beside
+    others and the inbox's look-up, and the changes of a commit beside the outbox's rows, so
+    that on a server they cost one round trip together. Whatever reads or writes first sends
+    what is queued."""
 
     def __init__(self, connection: Connection) -> None:
-        self.connection = connection
+        self._connection = connection
+        self.pipeline = Pipeline(connection)
         self._identity: dict[tuple[type[Any], Any], _Loaded] = {}
         self._new: list[Any] = []
+
+    @property
+    def connection(self) -> Connection:
+        """The transaction's connection, for a repository's own queries; what was queued is
+        sent first."""
+        self.settle()
+        return self._connection
+
+    def settle(self) -> None:
+        """Send what was queued: every load asked for is in, its objects held."""
+        if self.pipeline.pending:
+            self.pipeline.send()
 
     # -- loading ---------------------------------------------------------------------------
 
     def get(self, cls: type[Any], key: Any) -> Any:
         """The object with this key, or None; one already loaded costs no query."""
+        self.settle()
         known = self._identity.get((cls, key))
         if known is not None:
             return known.obj
@@ -250,10 +269,37 @@ class Store:
 
     def load_by(self, cls: type[Any], column: str, keys: Collection[Any]) -> list[Any]:
         """The objects whose column `column` holds one of `keys`."""
+        found: list[Any] = []
+        self.load_later(cls, column, keys, found.extend)
+        self.settle()
+        return found
+
+    def load_later(
+        self, cls: type[Any], column: str, keys: Collection[Any], then: Callable[[list[Any]], None]
+    ) -> None:
+        """Queue what `load_by` loads; `then` is given the objects, their children set, once
+        the pipeline is sent. By their key, an aggregate's rows and its children's are asked
+        for together; by another column, the children once the aggregates are in."""
         mapper = mapper_of(cls)
+        keys = list(keys)
+        by_key = len(mapper.key) == 1 and column == mapper.key[0].name
+        found: list[Any] = []
+        fresh: list[_Loaded] = []
+
+        def roots(rows: list[dict[str, Any]]) -> None:
+            found.extend(self._objects(mapper, rows, fresh))
+            if not mapper.children:
+                then(found)
+            elif not by_key:
+                self._queue_children(mapper, fresh, [loaded.key for loaded in fresh], done)
+
+        def done() -> None:
+            then(found)
+
         build = functools.partial(_by_key, mapper, column)
-        rows = rows_for_keys(self.connection, ("load_by", mapper, column), build, list(keys))
-        return self._objects(mapper, rows)
+        query_keys(self.pipeline, ("load_by", mapper, column), build, keys, roots)
+        if mapper.children and by_key:
+            self._queue_children(mapper, fresh, keys, done)
 
     def load(
         self,
@@ -266,16 +312,21 @@ class Store:
         transaction already holds is returned as it holds it."""
         mapper = mapper_of(cls)
         query = select(mapper.table).where(*where).order_by(*order_by).limit(limit)
-        return self._built(mapper, query, {})
+        rows = [dict(row) for row in self.connection.execute(query).mappings()]
+        fresh: list[_Loaded] = []
+        found = self._objects(mapper, rows, fresh)
+        if fresh and mapper.children:
+            self._queue_children(mapper, fresh, [loaded.key for loaded in fresh], lambda: None)
+            self.settle()
+        return found
 
-    def _built(self, mapper: Mapper, query: Any, parameters: dict[str, Any]) -> list[Any]:
-        rows = [dict(row) for row in self.connection.execute(query, parameters).mappings()]
-        return self._objects(mapper, rows)
-
-    def _objects(self, mapper: Mapper, rows: list[dict[str, Any]]) -> list[Any]:
+    def _objects(
+        self, mapper: Mapper, rows: list[dict[str, Any]], fresh: list[_Loaded]
+    ) -> list[Any]:
+        """The objects the rows hold; those not held before join `fresh` (their children are
+        not set yet)."""
         cls = mapper.cls
         found: list[Any] = []
-        fresh: list[_Loaded] = []
         for row in rows:
             key = mapper.identity(row)
             known = self._identity.get((cls, key))
@@ -284,21 +335,37 @@ class Store:
                 self._identity[(cls, key)] = known
                 fresh.append(known)
             found.append(known.obj)
-        if fresh and mapper.children:
-            self._load_children(mapper, fresh)
         return found
 
-    def _load_children(self, mapper: Mapper, parents: list[_Loaded]) -> None:
+    def _queue_children(
+        self, mapper: Mapper, parents: list[_Loaded], keys: list[Any], done: Callable[[], None]
+    ) -> None:
+        """Queue the children of the aggregates with these keys; they are set on `parents`
+        (as the list is when they arrive: aggregates loaded by then, and no other), then
+        `done` is called."""
+        if not keys:
+            done()
+            return
+        left = [len(mapper.children)]
         for name, (child, link, order) in mapper.children.items():
-            by_parent: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+
+            def arrived(
+                rows: list[dict[str, Any]], name: str = name, child: Mapper = child,
+                link: Column[Any] = link,
+            ) -> None:  # fmt: skip
+                by_parent: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+                for row in rows:
+                    by_parent[row[link.name]].append(row)
+                for parent in parents:
+                    kept = by_parent.get(parent.key, [])
+                    parent.obj.__dict__[name] = [child.build(row) for row in kept]
+                    parent.children[name] = kept
+                left[0] -= 1
+                if not left[0]:
+                    done()
+
             build = functools.partial(_children, child, link, order)
-            keys = [parent.key for parent in parents]
-            for row in rows_for_keys(self.connection, ("children", child), build, keys):
-                by_parent[row[link.name]].append(row)
-            for parent in parents:
-                rows = by_parent.get(parent.key, [])
-                parent.obj.__dict__[name] = [child.build(row) for row in rows]
-                parent.children[name] = rows
+            query_keys(self.pipeline, ("children", child), build, keys, arrived)
 
     # -- changing --------------------------------------------------------------------------
 
@@ -313,8 +380,15 @@ class Store:
             yield loaded.obj
 
     def flush(self) -> None:
-        """Write what was added, then what changed, table by table in the order their
-        references need; afterwards everything held counts as loaded as it now is."""
+        """Write what was added, then what changed (`stage`), now."""
+        self.stage()
+        self.settle()
+
+    def stage(self) -> None:
+        """Queue the writes of what was added, then of what changed, table by table in the
+        order their references need; afterwards everything held counts as loaded as it now
+        is. An update that finds its row changed or gone raises `StaleData` when sent."""
+        self.settle()
         inserts: dict[Mapper, list[dict[str, Any]]] = defaultdict(list)
         for obj in self._new:
             mapper = mapper_of(type(obj))
@@ -327,8 +401,10 @@ class Store:
                     inserts[mapper.children[name][0]] += rows
             self._identity[(type(obj), key)] = _Loaded(obj, mapper, key, row, children)
         self._new = []
+        dialect = self._connection.dialect
         for mapper in self._in_dependency_order(inserts):
-            insert_rows(self.connection, mapper.table, inserts[mapper])
+            rows = inserts[mapper]
+            self.pipeline.change(inserting(dialect, mapper.table, tuple(rows[0])), rows)
         self._write_changes()
 
     def _write_changes(self) -> None:
@@ -353,24 +429,29 @@ class Store:
             loaded.row, loaded.children = row, children
         for (mapper, changed), rows in updates.items():
             self._update(mapper, changed, rows)
+        dialect = self._connection.dialect
         for loaded, name, rows in replaced:
             child, link, _ = loaded.mapper.children[name]
-            self.connection.execute(delete(child.table).where(link == loaded.key))
+            removal = Prepared.of(("delete children", child), dialect, _removal, child, link)
+            self.pipeline.change(removal, [{"parent": loaded.key}])
             if rows:
-                insert_rows(self.connection, child.table, rows)
+                self.pipeline.change(inserting(dialect, child.table, tuple(rows[0])), rows)
 
     def _update(
         self, mapper: Mapper, changed: tuple[str, ...], values: list[dict[str, Any]]
     ) -> None:
         statement = Prepared.of(
-            ("update", mapper, changed), self.connection.dialect, mapper.update, changed
+            ("update", mapper, changed), self._connection.dialect, mapper.update, changed
         )
-        changed_rows = statement.run(self.connection, values)
-        if changed_rows != len(values):
-            raise StaleData(
-                f"{mapper.cls.__name__}: {len(values) - changed_rows} of {len(values)}"
-                " changed or went since they were loaded"
-            )
+
+        def checked(changed_rows: int) -> None:
+            if changed_rows != len(values):
+                raise StaleData(
+                    f"{mapper.cls.__name__}: {len(values) - changed_rows} of {len(values)}"
+                    " changed or went since they were loaded"
+                )
+
+        self.pipeline.change(statement, values, checked)
 
     @staticmethod
     def _in_dependency_order(mappers: Iterable[Mapper]) -> list[Mapper]:
@@ -383,3 +464,7 @@ def _by_key(mapper: Mapper, column: str, size: int) -> Any:
 
 def _children(child: Mapper, link: Column[Any], order: list[Any], size: int) -> Any:
     return select(child.table).where(key_list(link, size)).order_by(*order)
+
+
+def _removal(child: Mapper, link: Column[Any]) -> Any:
+    return delete(child.table).where(link == bindparam("parent", type_=link.type))

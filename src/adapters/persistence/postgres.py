@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import psycopg
+from psycopg import pq
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError
@@ -87,7 +88,9 @@ def context_engine(url: URL, context: str) -> Engine:
     the statement fails, the connection is dropped, and the work is tried again."""
     engine = create_engine(
         context_url(url, context),
-        connect_args={"options": f"-c search_path={context}"},
+        # psycopg prepares none of its own: it would deallocate every statement the session
+        # holds after a rollback, those Tessera prepares with them (adapters.persistence.libpq).
+        connect_args={"options": f"-c search_path={context}", "prepare_threshold": None},
         pool_size=2,
         max_overflow=8,
     )
@@ -105,13 +108,16 @@ def _checked_in(driver: Any, record: Any) -> None:
 
 
 def _ping_if_idle(driver: Any, record: Any, _proxy: Any) -> None:
-    if time.monotonic() - record.info.get("checked_in", 0.0) < IDLE_SECONDS:
+    """An empty query, one round trip and no transaction, on a connection that lay unused
+    for a while (one just made is not)."""
+    if time.monotonic() - record.info.setdefault("checked_in", time.monotonic()) < IDLE_SECONDS:
         return
     try:
-        driver.execute("SELECT 1")
-        driver.rollback()
+        answer = driver.pgconn.exec_(b"")
     except psycopg.Error:
-        raise DisconnectionError() from None  # the pool connects anew and tries again
+        raise DisconnectionError() from None
+    if answer.status != pq.ExecStatus.EMPTY_QUERY or driver.pgconn.status != pq.ConnStatus.OK:
+        raise DisconnectionError()  # the pool connects anew and tries again
 
 
 def provision(url: URL, contexts: Iterable[str]) -> None:

@@ -1,29 +1,59 @@
-"""Statements run for every message, compiled once and run on the driver's own cursor.
+"""Statements run for every message, compiled once and run on the driver directly.
 
 SQLAlchemy spends some 30 us setting up each execution of even a cached statement (on
 psycopg, measured, more); a unit of work runs a handful per message. A `Prepared` statement
 is compiled once per dialect, and runs with the same conversions the column types define
-(typed identifiers, exact decimals, enums, times), in the connection's transaction, with
-the driver's own parameters (positional for SQLite's qmark, a dictionary for named ones, as
-psycopg takes them), raising SQLAlchemy's own errors; a connection the error says is lost
-is invalidated, as SQLAlchemy would, so that the pool does not hand it out again.
+(typed identifiers, exact decimals, enums, times), in the connection's transaction,
+raising SQLAlchemy's own errors; a connection the error says is lost is invalidated, as
+SQLAlchemy would, so that the pool does not hand it out again.
+
+A `Pipeline` sends several statements at once. On PostgreSQL they go through libpq's
+pipeline mode (`adapters.persistence.libpq`): prepared on the server once per connection,
+sent in one write with the transaction's BEGIN, their results read in one go; a unit of work
+costs the server a round trip for its reads and one for its writes, however many statements
+each has. On SQLite, in the same process, they run one after another on the driver's cursor.
+What each statement returned is handed to the callback it was queued with, in the order
+they were queued.
 """
 
 from __future__ import annotations
 
+import copy
+import itertools
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
+import attrs
 from sqlalchemy import Column, Connection, Dialect, Table, bindparam, exc, insert
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import UpdateBase
 
+from adapters.persistence import libpq
+
 Processor = Callable[[Any], Any] | None
 
 _cache: dict[tuple[Any, str], Prepared] = {}
 _CURSOR = "tessera.prepared.cursor"
-"""Where a pooled connection keeps the cursor prepared statements run on."""
+"""Where a pooled connection keeps the cursor prepared statements run on (not on libpq)."""
+_names = itertools.count(1)
+_numbered: dict[int, Dialect] = {}
+
+
+def on_libpq(dialect: Dialect) -> bool:
+    """Whether statements of this dialect run on libpq directly (psycopg's)."""
+    return dialect.driver == "psycopg"
+
+
+def _numbered_dialect(dialect: Dialect) -> Dialect:
+    """The dialect as it is, but writing parameters as libpq numbers them ($1, $2, ...)."""
+    found = _numbered.get(id(dialect))
+    if found is None:
+        found = copy.copy(dialect)
+        found.paramstyle = "numeric_dollar"
+        found.positional = True
+        _numbered[id(dialect)] = found
+    return found
 
 
 class Prepared:
@@ -31,11 +61,15 @@ class Prepared:
         self, statement: ClauseElement, dialect: Dialect, column_keys: Sequence[str] | None = None
     ) -> None:
         keys = list(column_keys) if column_keys else None
-        compiled = cast(SQLCompiler, statement.compile(dialect=dialect, column_keys=keys))
+        self.on_libpq = on_libpq(dialect)
+        compiling = _numbered_dialect(dialect) if self.on_libpq else dialect
+        compiled = cast(SQLCompiler, statement.compile(dialect=compiling, column_keys=keys))
         self.positional = bool(compiled.positional)
-        """SQLite's qmark takes a tuple of values; a named style (psycopg's pyformat) a
+        """SQLite's qmark and libpq's numbers take a tuple of values; a named style a
         dictionary, by the names the statement gives them."""
         self.sql = str(compiled)
+        self.name = f"tessera_{next(_names)}".encode()
+        """The statement's name where the server prepares it (libpq)."""
         selected = getattr(statement, "selected_columns", None)
         if selected is None and isinstance(statement, UpdateBase) and statement._returning:
             selected = statement.exported_columns  # UPDATE ... RETURNING
@@ -64,14 +98,13 @@ class Prepared:
         }
         self._result_types = [column.type for column in selected]
 
-    def _results(self, cursor: Any) -> list[tuple[str, Processor]]:
+    def _results(self, type_codes: Sequence[Any]) -> list[tuple[str, Processor]]:
         """The conversions of the columns a query returns, made once, from the first result:
         some drivers' conversions depend on the type the database says a column has."""
         if self._result_plan is None:
-            described = [column[1] for column in cursor.description or ()]
             results: list[Processor] = [
                 kind._cached_result_processor(self._dialect, code)
-                for kind, code in zip(self._result_types, described, strict=True)
+                for kind, code in zip(self._result_types, type_codes, strict=True)
             ]
             self._result_plan = list(zip(self.columns, results, strict=True))
         return self._result_plan
@@ -104,56 +137,142 @@ class Prepared:
 
     def rows(self, connection: Connection, parameters: dict[str, Any]) -> list[dict[str, Any]]:
         """The rows a query returns, as dictionaries by column, values converted."""
-        cursor = self._cursor(connection)
-        values = self._values(parameters)
-        self._run(connection, cursor, cursor.execute, values)
-        fetched = cursor.fetchall()
-        plan = self._results(cursor)
+        return Pipeline(connection).rows(self, parameters)
+
+    def run(self, connection: Connection, parameters: Sequence[dict[str, Any]]) -> int:
+        """Run a change once for each set of parameters; how many rows it changed."""
+        changed: list[int] = []
+        pipeline = Pipeline(connection)
+        pipeline.change(self, parameters, changed.append)
+        pipeline.send()
+        return changed[0]
+
+    def converted(
+        self, rows: Sequence[Sequence[Any]], type_codes: Sequence[Any]
+    ) -> list[dict[str, Any]]:
+        """Rows as the driver gave them, as dictionaries by column, values converted."""
+        plan = self._results(type_codes)
         return [
             {
                 name: raw if process is None else process(raw)
                 for (name, process), raw in zip(plan, row, strict=True)
             }
-            for row in fetched
+            for row in rows
         ]
 
-    def run(self, connection: Connection, parameters: Sequence[dict[str, Any]]) -> int:
-        """Run a change once for each set of parameters; how many rows it changed."""
-        cursor = self._cursor(connection)
-        values = [self._values(each) for each in parameters]
-        if len(values) == 1:
-            self._run(connection, cursor, cursor.execute, values[0])
-        else:
-            self._run(connection, cursor, cursor.executemany, values)
-        return int(cursor.rowcount)
+    def failed(
+        self, connection: Connection, error: Any, values: Any, cursor: Any = None
+    ) -> Exception:
+        """SQLAlchemy's error for the driver's; a connection the error says is lost is
+        invalidated, so that the pool does not hand it out again."""
+        driver = connection.connection.dbapi_connection
+        lost = self._dialect.is_disconnect(error, driver, cursor)
+        if lost:
+            connection.invalidate()
+        translated: Exception = exc.DBAPIError.instance(
+            self.sql, values, error, self._dbapi.Error, connection_invalidated=lost
+        )
+        return translated
 
-    @staticmethod
-    def _cursor(connection: Connection) -> Any:
-        """The driver connection's own cursor for prepared statements, made once per driver
-        connection (making one costs psycopg some 18 us, as much as half a statement)."""
-        if not connection.in_transaction():
-            connection.begin()
-        pooled = connection.connection
-        driver = pooled.dbapi_connection
-        assert driver is not None
-        made = pooled.info.get(_CURSOR)
-        if made is None or made[0] is not driver:
-            made = pooled.info[_CURSOR] = (driver, driver.cursor())
-        return made[1]
 
-    def _run(
-        self, connection: Connection, cursor: Any, execute: Callable[[str, Any], Any], values: Any
+def _cursor(connection: Connection) -> Any:
+    """The driver connection's own cursor for prepared statements, made once per driver
+    connection, in a transaction begun if none was."""
+    pooled = connection.connection
+    driver = pooled.dbapi_connection
+    assert driver is not None
+    made = pooled.info.get(_CURSOR)
+    if made is None or made[0] is not driver:
+        made = pooled.info[_CURSOR] = (driver, driver.cursor())
+    return made[1]
+
+
+@attrs.define
+class Queued:
+    statement: Prepared
+    values: list[Any]
+    """One set of values for each time the statement runs."""
+    query: bool
+    then: Callable[[Any], None] | None
+
+
+class Pipeline:
+    """Statements queued on one connection, sent together by `send`.
+
+    A query's callback is given its rows (as `Prepared.rows` returns them), a change's how
+    many rows it changed; a callback may queue more, which the same `send` sends next. An
+    error raises from `send`, as `Prepared` raises it, and what was queued with it is
+    dropped."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+        self._queued: list[Queued] = []
+        self._libpq = on_libpq(connection.dialect)
+
+    @property
+    def connection(self) -> Connection:
+        return self._connection
+
+    @property
+    def pending(self) -> bool:
+        return bool(self._queued)
+
+    def query(
+        self,
+        statement: Prepared,
+        parameters: dict[str, Any],
+        then: Callable[[list[dict[str, Any]]], None],
     ) -> None:
-        try:
-            execute(self.sql, values)
-        except self._dbapi.Error as error:
-            driver = connection.connection.dbapi_connection
-            lost = self._dialect.is_disconnect(error, driver, cursor)
-            if lost:
-                connection.invalidate()
-            raise exc.DBAPIError.instance(
-                self.sql, values, error, self._dbapi.Error, connection_invalidated=lost
-            ) from None
+        self._queued.append(Queued(statement, [statement._values(parameters)], True, then))
+
+    def change(
+        self,
+        statement: Prepared,
+        parameters: Sequence[dict[str, Any]],
+        then: Callable[[int], None] | None = None,
+    ) -> None:
+        values = [statement._values(each) for each in parameters]
+        self._queued.append(Queued(statement, values, False, then))
+
+    def rows(self, statement: Prepared, parameters: dict[str, Any]) -> list[dict[str, Any]]:
+        """The rows of a query, sent now with everything queued before it."""
+        found: list[dict[str, Any]] = []
+        self.query(statement, parameters, found.extend)
+        self.send()
+        return found
+
+    def send(self) -> None:
+        if not self._connection.in_transaction():
+            self._connection.begin()
+        while self._queued:
+            batch, self._queued = self._queued, []
+            try:
+                if self._libpq:
+                    libpq.send(self._connection, batch)
+                else:
+                    self._send_in_turn(batch)
+            except BaseException:
+                self._queued = []
+                raise
+
+    def _send_in_turn(self, batch: list[Queued]) -> None:
+        cursor = _cursor(self._connection)
+        for item in batch:
+            statement = item.statement
+            try:
+                if len(item.values) == 1:
+                    cursor.execute(statement.sql, item.values[0])
+                else:
+                    cursor.executemany(statement.sql, item.values)
+            except statement._dbapi.Error as error:
+                raise statement.failed(self._connection, error, item.values, cursor) from None
+            if item.then is None:
+                continue
+            if item.query:
+                codes = [column[1] for column in cursor.description or ()]
+                item.then(statement.converted(cursor.fetchall(), codes))
+            else:
+                item.then(int(cursor.rowcount))
 
 
 IN_CHUNK = 500
@@ -166,21 +285,49 @@ def rows_for_keys(
     """The rows of the query `build(size)` makes, which takes `size` keys k0..k(size-1)
     (`key_list`), for every one of `keys`: in chunks, each padded to a power of two."""
     found: list[dict[str, Any]] = []
-    for start in range(0, len(keys), IN_CHUNK):
-        chunk = keys[start : start + IN_CHUNK]
-        size = bucket(len(chunk))
-        query = Prepared.of((key, size), connection.dialect, build, size)
-        found += query.rows(connection, padded(chunk, size))
+    pipeline = Pipeline(connection)
+    query_keys(pipeline, key, build, keys, found.extend)
+    pipeline.send()
     return found
+
+
+def query_keys(
+    pipeline: Pipeline,
+    key: Any,
+    build: Callable[[int], ClauseElement],
+    keys: Sequence[Any],
+    then: Callable[[list[dict[str, Any]]], None],
+) -> None:
+    """Queue what `rows_for_keys` runs; `then` is given every row, once the last chunk's are
+    in (at once, if there are no keys)."""
+    chunks = [keys[start : start + IN_CHUNK] for start in range(0, len(keys), IN_CHUNK)]
+    if not chunks:
+        then([])
+        return
+    found: list[dict[str, Any]] = []
+    left = [len(chunks)]
+
+    def arrived(rows: list[dict[str, Any]]) -> None:
+        found.extend(rows)
+        left[0] -= 1
+        if not left[0]:
+            then(found)
+
+    dialect = pipeline.connection.dialect
+    for chunk in chunks:
+        size = bucket(len(chunk))
+        query = Prepared.of((key, size), dialect, build, size)
+        pipeline.query(query, padded(chunk, size), arrived)
 
 
 def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert rows that all name the same columns, with a statement prepared once."""
-    columns = tuple(rows[0])
-    statement = Prepared.of(
-        ("insert", table, columns), connection.dialect, insert, table, column_keys=columns
-    )
-    statement.run(connection, rows)
+    inserting(connection.dialect, table, tuple(rows[0])).run(connection, rows)
+
+
+def inserting(dialect: Dialect, table: Table, columns: tuple[str, ...]) -> Prepared:
+    """The insert of rows that name these columns, prepared once."""
+    return Prepared.of(("insert", table, columns), dialect, insert, table, column_keys=columns)
 
 
 def key_list(column: Column[Any], size: int) -> Any:

@@ -38,6 +38,7 @@ class SqlAlchemyRepository(Generic[Entity]):
 
     def get(self, key: Any) -> Entity | None:
         found: Entity | None
+        self._store.settle()  # a preload still queued
         if key in self._added:
             found = self._added[key]
         elif key in self._known:
@@ -55,22 +56,27 @@ class SqlAlchemyRepository(Generic[Entity]):
         return given
 
     def preload(self, names: Iterable[str]) -> None:
-        """Load in one query the aggregates these texts name (the subjects of a batch of
+        """Queue the load of the aggregates these texts name (the subjects of a batch of
         messages), so that looking them up later in this transaction, found or not, costs no
-        query. A text that is no key of this repository names nothing here."""
+        query of its own. A text that is no key of this repository names nothing here."""
         keys = {key for name in names if (key := self._key(name)) is not None}
         self._load_into(self._known, self.identity, keys - self._added.keys())
 
     def _load_into(self, known: dict[Any, Entity | None], attribute: str, keys: set[Any]) -> None:
-        """Load in one query the aggregates whose `attribute` is one of `keys` into `known`, by
-        that attribute; a key that names none is remembered as None."""
+        """Queue the load of the aggregates whose `attribute` is one of `keys` into `known`,
+        by that attribute (in a query of its own, sent with whatever reads next); a key that
+        names none is remembered as None."""
         keys = keys - known.keys()
         if not keys:
             return
-        for aggregate in self._store.load_by(self.entity, attribute, keys):
-            known[getattr(aggregate, attribute)] = aggregate
-        for key in keys:
-            known.setdefault(key, None)
+
+        def loaded(aggregates: list[Any]) -> None:
+            for aggregate in aggregates:
+                known[getattr(aggregate, attribute)] = aggregate
+            for key in keys:
+                known.setdefault(key, None)
+
+        self._store.load_later(self.entity, attribute, keys, loaded)
 
     def _key(self, name: str) -> Any:
         try:

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from adapters.persistence.database import StorageUnavailable, first_line
 from adapters.persistence.mapping import StaleData, Store
 from adapters.persistence.messaging_tables import MessagingTables, outbox_row
-from adapters.persistence.prepared import insert_rows, key_list, rows_for_keys
+from adapters.persistence.prepared import Pipeline, inserting, key_list, query_keys
 from adapters.persistence.repository import SqlAlchemyRepository
 from application.shared.envelope import Envelope
 from application.shared.errors import ConcurrencyConflict
@@ -39,11 +39,12 @@ def _seen(column: Column[str], size: int) -> Select[Any]:
 class SqlInbox:
     """Message ids this context has handled, in its own database.
 
-    Ids are written together when the unit of work commits, in its transaction.
+    Its look-up goes with whatever the store has queued (a batch's preloads): one round trip
+    for both. Ids are written together when the unit of work commits, in its transaction.
     """
 
-    def __init__(self, connection: Connection, tables: MessagingTables) -> None:
-        self._connection = connection
+    def __init__(self, pipeline: Pipeline, tables: MessagingTables) -> None:
+        self._pipeline = pipeline
         self._tables = tables
         self._recorded: dict[str, dict[str, object]] = {}
 
@@ -51,16 +52,21 @@ class SqlInbox:
         ids = list(message_ids)
         column = self._tables.inbox.c.message_id
         build = functools.partial(_seen, column)
-        rows = rows_for_keys(self._connection, ("seen", column), build, ids)
+        rows: list[dict[str, Any]] = []
+        query_keys(self._pipeline, ("seen", column), build, ids, rows.extend)
+        self._pipeline.send()
         return {row["message_id"] for row in rows} | (set(ids) & self._recorded.keys())
 
     def record(self, message_id: str, message_type: str) -> None:
         row = {"message_id": message_id, "type": message_type, "handled_at": time.time()}
         self._recorded[message_id] = row
 
-    def write(self) -> None:
+    def stage(self) -> None:
+        """Queue the ids recorded, to be written with the rest of the commit."""
         if self._recorded:
-            insert_rows(self._connection, self._tables.inbox, list(self._recorded.values()))
+            rows = list(self._recorded.values())
+            dialect = self._pipeline.connection.dialect
+            self._pipeline.change(inserting(dialect, self._tables.inbox, tuple(rows[0])), rows)
             self._recorded.clear()
 
 
@@ -82,7 +88,7 @@ class SqlAlchemyUnitOfWork:
     def __enter__(self) -> Self:
         self.connection = self._engine.connect()
         self.store = Store(self.connection)
-        self.inbox = SqlInbox(self.connection, self._tables)
+        self.inbox = SqlInbox(self.store.pipeline, self._tables)
         self._outgoing: list[dict[str, object]] = []
         self._open_repositories(self.store)
         self._repositories = [
@@ -104,19 +110,26 @@ class SqlAlchemyUnitOfWork:
         raise NotImplementedError
 
     def preload(self, subjects: Collection[str]) -> None:
-        """Load what a batch of messages is about in a query per repository, not one per
-        message."""
+        """Queue the load of what a batch of messages is about, a query per repository (not
+        one per message), to go with the inbox's look-up that follows: on a server, one
+        round trip for all of them."""
         for repository in self._repositories:
             repository.preload(subjects)
 
     def commit(self) -> None:
+        """The changes, the outbox's rows and the inbox's ids sent together, then the commit:
+        on a server, two round trips, however many statements."""
         try:
             self._record(self._changed_anywhere())
-            self.store.flush()
+            self.store.stage()
+            pipeline = self.store.pipeline
             if self._outgoing:
-                insert_rows(self.connection, self._tables.outbox, self._outgoing)
+                outbox = inserting(self.connection.dialect, self._tables.outbox,
+                                   tuple(self._outgoing[0]))  # fmt: skip
+                pipeline.change(outbox, self._outgoing)
                 self._outgoing.clear()
-            self.inbox.write()
+            self.inbox.stage()
+            pipeline.send()
             self.connection.commit()
         except StaleData:
             self.connection.rollback()

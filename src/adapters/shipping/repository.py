@@ -23,6 +23,7 @@ class SqlAlchemyShipmentRepository(SqlAlchemyRepository[Shipment]):
         pending = [s for s in self._added.values() if s.order_id == order_id]
         if pending:
             return pending[0]
+        self._store.settle()  # a preload still queued
         if order_id in self._by_order:
             return self._by_order[order_id]
         found = self._store.load_by(Shipment, "order_id", [order_id])
