@@ -31,6 +31,7 @@ import itertools
 import logging
 import select
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -84,6 +85,19 @@ _LOST = (
     kombu_errors.OperationalError,
     amqp_errors.RecoverableConnectionError,
 )
+
+
+def _readable(sock: socket.socket | None) -> bool:
+    """Whether the broker's connection has something to read: on the socket, or decrypted
+    already and waiting in TLS's buffer. Unknown (no socket): read, and let it say."""
+    if sock is None:
+        return True
+    if isinstance(sock, ssl.SSLSocket) and sock.pending():
+        return True
+    try:
+        return bool(select.select([sock], [], [], 0)[0])
+    except (OSError, ValueError):  # closed meanwhile: reading says how
+        return True
 
 
 class Unroutable(StorageUnavailable):
@@ -615,10 +629,11 @@ class RabbitQueue:
             self._channels[subscription] = connection.channel()
         return self._channels[subscription]
 
-    @staticmethod
-    def _pump(connection: Connection) -> None:
-        """Take in what the broker has sent, without waiting for more."""
-        while True:
+    def _pump(self, connection: Connection) -> None:
+        """Take in what the broker has sent, without waiting for more. Asking the socket
+        first costs one system call; asking py-amqp to read with no wait costs a timeout
+        raised through kombu, and most calls find nothing."""
+        while _readable(self._socket):
             try:
                 connection.drain_events(timeout=0)
             except TimeoutError:
