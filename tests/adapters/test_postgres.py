@@ -28,7 +28,7 @@ from application.catalog.commands import ListProduct
 from application.shared.queue import OutgoingMessage
 from tests.cli.invoke import as_json, run, set_up
 from tests.cli.test_reads_and_the_data_directory import READS, place_in_split
-from tests.databases import open_catalog
+from tests.databases import open_catalog, statements_run
 from tests.servers import postgres_database, postgres_state
 
 CONTEXTS = ["catalog", "inventory", "ordering", "payments", "shipping"]
@@ -188,6 +188,28 @@ def test_rows_a_relay_claimed_and_could_not_publish_stay_unsent_in_order(
         assert sent == list(connection.execute(written).scalars())  # oldest first
     for each in (failing, relay):
         each.close()
+    database.engine.dispose()
+
+
+def test_a_relay_claims_with_its_begin_and_does_not_wait_for_its_mark_to_reach_the_disk(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    database = catalog_outbox_with(3, tmp_path, postgres_url)
+    recorded = statements_run(database)
+    queue = Publishes()
+    relay = OutboxRelay(database, queue, batch_size=10)
+    assert relay.relay() == 3
+    # BEGIN, the setting and the claim in one round trip; the commit in another, which the
+    # server answers without flushing it: a mark lost in a crash sends the rows again.
+    assert recorded.round_trips() == 2
+    [begin, setting, claim, commit] = recorded
+    assert (begin, commit) == ("BEGIN", "COMMIT")
+    assert setting.startswith("SELECT set_config(")
+    assert claim.startswith("UPDATE outbox SET sent_at=")
+    with database.engine.connect() as connection:
+        assert connection.scalar(text("SHOW synchronous_commit")) == "on"  # others' still wait
+    assert relay.backlog() == 0
+    relay.close()
     database.engine.dispose()
 
 

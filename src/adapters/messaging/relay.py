@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Select, Table, Update, bindparam, delete, fun
 from adapters.persistence.database import ChangeWatch
 from adapters.persistence.messaging_tables import outgoing_message
 from adapters.persistence.postgres import OutboxListener
-from adapters.persistence.prepared import Prepared, bucket, key_list, padded
+from adapters.persistence.prepared import Pipeline, Prepared, bucket, key_list, padded
 from adapters.persistence.settings import ContextDatabase
 from application.shared.queue import Closeable, MessageQueue
 
@@ -39,6 +39,14 @@ def _claimed(outbox: Table) -> Update:
     unsent = _unsent(outbox).with_only_columns(outbox.c.position).scalar_subquery()
     marked = update(outbox).where(outbox.c.position.in_(unsent))
     return marked.values(sent_at=bindparam("sent_at")).returning(*outbox.c)
+
+
+def _unawaited_commit() -> Select[Any]:
+    """The transaction's commit returns without waiting for the server to flush it to disk.
+    For the relay's own transaction only: what it records is that rows were sent, and a mark
+    lost in a crash of the server sends them again, which consumers' inboxes ignore (as when
+    the relay itself dies between publishing and marking)."""
+    return select(func.set_config("synchronous_commit", "off", True))
 
 
 def _mark_sent(outbox: Table, size: int) -> Update:
@@ -96,8 +104,12 @@ class OutboxRelay:
     def _claim(self, connection: Connection) -> list[dict[str, Any]]:
         """Claim and mark a batch, publish it, and let the caller commit: a failure to publish
         rolls the marks back. `sent_at` is when the batch was claimed."""
-        claim = Prepared.of(("claimed", self._outbox), connection.dialect, _claimed, self._outbox)
-        found = claim.rows(connection, {"limit": self._batch_size, "sent_at": self._clock()})
+        dialect = connection.dialect
+        claim = Prepared.of(("claimed", self._outbox), dialect, _claimed, self._outbox)
+        pipeline = Pipeline(connection)  # one round trip for BEGIN, the setting and the claim
+        unawaited = Prepared.of("unawaited commit", dialect, _unawaited_commit)
+        pipeline.query(unawaited, {}, lambda _: None)
+        found = pipeline.rows(claim, {"limit": self._batch_size, "sent_at": self._clock()})
         rows = sorted(found, key=lambda row: int(row["position"]))
         if rows:
             self._queue.publish([outgoing_message(row) for row in rows])
