@@ -23,7 +23,8 @@ from sqlalchemy import (
 from sqlalchemy.pool import StaticPool
 
 from adapters.ordering.orm import metadata, order_lines, orders, start_mappers
-from adapters.persistence.mapping import MappingError, Mappings, StaleData, Store
+from adapters.persistence.mapping import MappingError, Mappings, Store
+from adapters.persistence.prepared import StaleData
 from domain.ordering.order import CancelReason, Order
 from domain.ordering.price_list import ListedPrice
 from domain.shared.identifiers import OrderId, Sku

@@ -135,7 +135,9 @@ def test_orders_are_fulfilled_and_compensated_by_one_process_per_context(workers
 def worker_process(data_dir: Path, *contexts: str, env: dict[str, str]) -> subprocess.Popen[str]:
     """A worker process, returned once it has started working (its log says so)."""
     names = [arg for context in contexts for arg in ("--context", context)]
-    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (it lives as long as the process)
+    # Appending: the worker's stderr and this reader share the file's offset, and a reader's
+    # seek would otherwise have the worker write over its own lines.
+    log = tempfile.TemporaryFile(mode="a+")  # noqa: SIM115 (it lives as long as the process)
     process = subprocess.Popen(
         [sys.executable, "-m", "adapters.cli", "--data-dir", str(data_dir), "--topology",
          "split", "worker", *names, "--log-format", "json"],

@@ -68,15 +68,16 @@ def _begin(driver: psycopg.Connection[Any]) -> bytes:
     return command.encode()
 
 
-def send(connection: Connection, batch: Sequence[Queued]) -> None:
-    """Send the batch in one go and hand each statement's results to its callback; the first
-    error raises, as the statement's own `failed` makes it."""
+def send(connection: Connection, batch: Sequence[Queued], commit: bool = False) -> None:
+    """Send the batch in one go (and COMMIT after it, with `commit`) and hand each
+    statement's results to its callback; the first error raises, as the statement's own
+    `failed` makes it, and what followed it (the COMMIT too) was not run."""
     session = _session(connection)
     driver = session.driver
     pgconn = driver.pgconn
     dump = session.transformer.dump_sequence
-    # What each result read back answers: the BEGIN (None), a statement's Parse (its name),
-    # or one run of a queued statement (its place in the batch).
+    # What each result read back answers: the BEGIN or the COMMIT (None), a statement's Parse
+    # (its name), or one run of a queued statement (its place in the batch).
     expected: list[int | bytes | None] = []
     try:
         pgconn.enter_pipeline_mode()
@@ -92,6 +93,9 @@ def send(connection: Connection, batch: Sequence[Queued]) -> None:
                 for values in item.values:
                     pgconn.send_query_prepared(name, dump(values, [PyFormat.TEXT] * len(values)))
                     expected.append(place)
+            if commit and not driver.autocommit:
+                pgconn.send_query_params(b"COMMIT", None)
+                expected.append(None)
             pgconn.pipeline_sync()
             _flush(pgconn)
             results = _read_to_sync(pgconn)

@@ -32,16 +32,22 @@ from sqlalchemy import (
     and_,
     bindparam,
     delete,
+    func,
+    literal,
     select,
     update,
 )
 
-from adapters.persistence.prepared import Pipeline, Prepared, inserting, key_list, query_keys
+from adapters.persistence.prepared import (
+    Pipeline,
+    Prepared,
+    StaleData,
+    inserting,
+    key_list,
+    on_libpq,
+    query_keys,
+)
 from domain.shared.money import Money
-
-
-class StaleData(Exception):
-    """A row changed, or went, since this transaction loaded it."""
 
 
 class MappingError(Exception):
@@ -440,9 +446,13 @@ class Store:
     def _update(
         self, mapper: Mapper, changed: tuple[str, ...], values: list[dict[str, Any]]
     ) -> None:
-        statement = Prepared.of(
-            ("update", mapper, changed), self._connection.dialect, mapper.update, changed
-        )
+        dialect = self._connection.dialect
+        if on_libpq(dialect):  # a row that moved on fails on the server: the commit can follow
+            stale = f"{mapper.cls.__name__}: changed or went since it was loaded"
+            key = ("checked update", mapper, changed)
+            statement = Prepared.of(key, dialect, _checked, mapper, changed, stale=stale)
+        else:
+            statement = Prepared.of(("update", mapper, changed), dialect, mapper.update, changed)
 
         def checked(changed_rows: int) -> None:
             if changed_rows != len(values):
@@ -464,6 +474,12 @@ def _by_key(mapper: Mapper, column: str, size: int) -> Any:
 
 def _children(child: Mapper, link: Column[Any], order: list[Any], size: int) -> Any:
     return select(child.table).where(key_list(link, size)).order_by(*order)
+
+
+def _checked(mapper: Mapper, changed: tuple[str, ...]) -> Any:
+    """The update, failing where it changes no row: 1 divided by the rows it changed."""
+    updated = mapper.update(changed).returning(literal(1).label("changed")).cte("updated")
+    return select(literal(1) / func.count()).select_from(updated)
 
 
 def _removal(child: Mapper, link: Column[Any]) -> Any:

@@ -56,10 +56,23 @@ def _numbered_dialect(dialect: Dialect) -> Dialect:
     return found
 
 
+class StaleData(Exception):
+    """A row changed, or went, since this transaction loaded it."""
+
+
+DIVISION_BY_ZERO = "22012"
+
+
 class Prepared:
     def __init__(
-        self, statement: ClauseElement, dialect: Dialect, column_keys: Sequence[str] | None = None
+        self,
+        statement: ClauseElement,
+        dialect: Dialect,
+        column_keys: Sequence[str] | None = None,
+        stale: str | None = None,
     ) -> None:
+        """`stale`: the statement divides by zero where a row it expected had changed or gone,
+        and this says so (`StaleData`)."""
         keys = list(column_keys) if column_keys else None
         self.on_libpq = on_libpq(dialect)
         compiling = _numbered_dialect(dialect) if self.on_libpq else dialect
@@ -79,6 +92,7 @@ class Prepared:
         self._fixed: dict[str, Any] = {}
         self._result_plan: list[tuple[str, Processor]] | None = None
         self._dialect = dialect
+        self._stale = stale
         self._prepare(compiled, dialect, list(selected or ()))
         self._dbapi = dialect.loaded_dbapi
 
@@ -117,11 +131,13 @@ class Prepared:
         build: Callable[..., ClauseElement],
         *arguments: Any,
         column_keys: Sequence[str] | None = None,
+        stale: str | None = None,
     ) -> Prepared:
         """The statement `build(*arguments)` makes, prepared once per `key` and dialect."""
         found = _cache.get((key, dialect.name))
         if found is None:
-            found = _cache[(key, dialect.name)] = cls(build(*arguments), dialect, column_keys)
+            made = cls(build(*arguments), dialect, column_keys, stale)
+            found = _cache[(key, dialect.name)] = made
         return found
 
     def _values(self, parameters: dict[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
@@ -163,8 +179,11 @@ class Prepared:
     def failed(
         self, connection: Connection, error: Any, values: Any, cursor: Any = None
     ) -> Exception:
-        """SQLAlchemy's error for the driver's; a connection the error says is lost is
-        invalidated, so that the pool does not hand it out again."""
+        """SQLAlchemy's error for the driver's (or `StaleData`, where the statement says a row
+        moved on); a connection the error says is lost is invalidated, so that the pool does
+        not hand it out again."""
+        if self._stale is not None and getattr(error, "sqlstate", None) == DIVISION_BY_ZERO:
+            return StaleData(self._stale)
         driver = connection.connection.dbapi_connection
         lost = self._dialect.is_disconnect(error, driver, cursor)
         if lost:
@@ -241,19 +260,23 @@ class Pipeline:
         self.send()
         return found
 
-    def send(self) -> None:
+    def send(self, commit: bool = False) -> None:
+        """Send what is queued; with `commit`, on a server, COMMIT with the last batch (no
+        callback may queue more then)."""
         if not self._connection.in_transaction():
             self._connection.begin()
         while self._queued:
             batch, self._queued = self._queued, []
             try:
                 if self._libpq:
-                    libpq.send(self._connection, batch)
+                    libpq.send(self._connection, batch, commit)
                 else:
                     self._send_in_turn(batch)
             except BaseException:
                 self._queued = []
                 raise
+            if commit and self._queued:
+                raise RuntimeError("statements were queued after the commit was sent")
 
     def _send_in_turn(self, batch: list[Queued]) -> None:
         cursor = _cursor(self._connection)

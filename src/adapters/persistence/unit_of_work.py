@@ -17,9 +17,9 @@ from sqlalchemy import Column, Connection, Engine, Select, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from adapters.persistence.database import StorageUnavailable, first_line
-from adapters.persistence.mapping import StaleData, Store
+from adapters.persistence.mapping import Store
 from adapters.persistence.messaging_tables import MessagingTables, outbox_row
-from adapters.persistence.prepared import Pipeline, inserting, key_list, query_keys
+from adapters.persistence.prepared import Pipeline, StaleData, inserting, key_list, query_keys
 from adapters.persistence.repository import SqlAlchemyRepository
 from application.shared.envelope import Envelope
 from application.shared.errors import ConcurrencyConflict
@@ -117,8 +117,8 @@ class SqlAlchemyUnitOfWork:
             repository.preload(subjects)
 
     def commit(self) -> None:
-        """The changes, the outbox's rows and the inbox's ids sent together, then the commit:
-        on a server, two round trips, however many statements."""
+        """The changes, the outbox's rows and the inbox's ids sent together, and on a server
+        the COMMIT with them: one round trip, however many statements."""
         try:
             self._record(self._changed_anywhere())
             self.store.stage()
@@ -129,8 +129,8 @@ class SqlAlchemyUnitOfWork:
                 pipeline.change(outbox, self._outgoing)
                 self._outgoing.clear()
             self.inbox.stage()
-            pipeline.send()
-            self.connection.commit()
+            pipeline.send(commit=True)
+            self.connection.commit()  # on a server, committed already: nothing is sent
         except StaleData:
             self.connection.rollback()
             raise ConcurrencyConflict(
