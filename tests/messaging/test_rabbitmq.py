@@ -208,6 +208,26 @@ def test_an_acknowledged_message_is_never_handed_out_again(
     later.close()
 
 
+def test_a_batch_acknowledged_together_never_takes_a_message_still_held_with_it(
+    queue: RabbitQueue, broker_url: str
+) -> None:
+    listening = queue.listen(["inventory"], lambda: None, limit=10)
+    assert listening is not None
+    try:
+        assert take(queue, wait=0.2) == []  # starts the consumer
+        queue.publish([message(n) for n in range(1, 6)])
+        first, second, third, *rest = take(queue, want=5)
+        assert first.message_id == "m-1"
+        queue.ack([second, third])  # the first, held still, comes before them: one each
+        queue.ack(rest)  # nothing held before them: one acknowledgement for both
+        queue.close()  # dies holding the first
+        later = another(queue, broker_url)
+        assert ids(take(later)) == ["m-1"]  # only the one never acknowledged comes back
+        later.close()
+    finally:
+        listening.close()
+
+
 def test_what_a_lost_connection_held_is_handed_out_again_counting_the_attempt(
     queue: RabbitQueue, broker_url: str
 ) -> None:

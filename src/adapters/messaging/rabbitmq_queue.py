@@ -650,7 +650,33 @@ class RabbitQueue:
         if not deliveries:
             return
         with self._broker():
-            self._settle(deliveries, lambda held: held.channel.basic_ack(held.tag))
+            by_channel: dict[int, tuple[Any, list[int]]] = {}
+            self._settle(
+                deliveries,
+                lambda held: by_channel.setdefault(id(held.channel), (held.channel, []))[1].append(
+                    held.tag
+                ),
+            )
+            for channel, tags in by_channel.values():
+                self._acknowledge(channel, tags)
+
+    def _acknowledge(self, channel: Any, tags: list[int]) -> None:
+        """One acknowledgement for a batch (`multiple`, up to its last) where the channel
+        holds nothing else before that one: a quorum queue writes each acknowledgement to
+        its log. Else one each."""
+        last = max(tags)
+        held = [h.tag for h in self._held.values() if h.channel is channel]
+        sent = [
+            int(message.delivery_info["delivery_tag"])
+            for subscription, messages in self._sent.items()
+            if self._channels.get(subscription) is channel
+            for message in messages
+        ]
+        if len(tags) > 1 and all(tag > last for tag in held + sent):
+            channel.basic_ack(last, multiple=True)
+        else:
+            for tag in tags:
+                channel.basic_ack(tag)
 
     def ignore(self, deliveries: Sequence[Delivery]) -> None:
         self.ack(deliveries)
