@@ -12,12 +12,14 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
 from adapters.bootstrap import setup
 from adapters.catalog.unit_of_work import SqlAlchemyCatalogUnitOfWork
 from adapters.inventory.unit_of_work import SqlAlchemyInventoryUnitOfWork
 from adapters.messaging.consumer import Consumer
 from adapters.messaging.memory_queue import InMemoryQueue
+from adapters.persistence import libpq
 from adapters.persistence.settings import ContextDatabase, Settings
 from adapters.persistence.storage import Storage
 from application.contracts.catalog import ProductListed
@@ -313,3 +315,25 @@ def test_on_a_server_a_statement_is_prepared_once_a_connection_rollbacks_and_all
         assert len(parsed) == len(set(parsed))
         assert "DEALLOCATE" not in trace
     assert len(table_reads(recorded)) == 3
+
+
+def test_on_a_server_a_connection_left_halfway_through_its_statements_is_not_used_again(
+    server_inventory_db: ContextDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inventory = inventory_uow(server_inventory_db)
+    with inventory:
+        inventory.stock.add(StockItem(SKU))
+        inventory.commit()
+    read_to_sync = libpq._read_to_sync
+
+    def interrupted(pgconn: Any) -> Any:
+        raise RuntimeError("interrupted while the server's answers were on their way")
+
+    monkeypatch.setattr(libpq, "_read_to_sync", interrupted)
+    with pytest.raises((DBAPIError, RuntimeError)), inventory:
+        inventory.stock.get(SKU)
+    monkeypatch.setattr(libpq, "_read_to_sync", read_to_sync)
+    with inventory:  # on a connection of its own: the one left halfway was given up
+        found = inventory.stock.get(SKU)
+        assert found is not None
+        assert found.sku == SKU

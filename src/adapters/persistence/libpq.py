@@ -101,7 +101,7 @@ def send(connection: Connection, batch: Sequence[Queued], commit: bool = False) 
             results = _read_to_sync(pgconn)
         finally:
             if pgconn.status == pq.ConnStatus.OK and pgconn.pipeline_status:
-                pgconn.exit_pipeline_mode()
+                _leave_pipeline(connection, pgconn)
     except psycopg.Error as error:
         raise batch[0].statement.failed(connection, error, batch[0].values) from None
     except BaseException:
@@ -147,6 +147,16 @@ def _deliver(
     for place, item in enumerate(batch):
         if item.then is not None:
             item.then(found[place] if item.query else changed[place])
+
+
+def _leave_pipeline(connection: Connection, pgconn: pq.abc.PGconn) -> None:
+    """Out of pipeline mode; a connection that cannot leave it (results left unread, after
+    a failure halfway) is of no further use, and the pool is told."""
+    try:
+        pgconn.exit_pipeline_mode()
+    except psycopg.Error:
+        connection.invalidate()
+        raise
 
 
 def _flush(pgconn: pq.abc.PGconn) -> None:

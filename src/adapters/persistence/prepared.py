@@ -184,10 +184,12 @@ class Prepared:
         not hand it out again."""
         if self._stale is not None and getattr(error, "sqlstate", None) == DIVISION_BY_ZERO:
             return StaleData(self._stale)
-        driver = connection.connection.dbapi_connection
-        lost = self._dialect.is_disconnect(error, driver, cursor)
-        if lost:
-            connection.invalidate()
+        lost = connection.invalidated  # already given up on, by what failed halfway
+        if not lost:
+            driver = connection.connection.dbapi_connection
+            lost = self._dialect.is_disconnect(error, driver, cursor)
+            if lost:
+                connection.invalidate()
         translated: Exception = exc.DBAPIError.instance(
             self.sql, values, error, self._dbapi.Error, connection_invalidated=lost
         )
