@@ -135,18 +135,22 @@ def test_orders_are_fulfilled_and_compensated_by_one_process_per_context(workers
 def worker_process(data_dir: Path, *contexts: str, env: dict[str, str]) -> subprocess.Popen[str]:
     """A worker process, returned once it has started working (its log says so)."""
     names = [arg for context in contexts for arg in ("--context", context)]
-    # Appending: the worker's stderr and this reader share the file's offset, and a reader's
-    # seek would otherwise have the worker write over its own lines.
-    log = tempfile.TemporaryFile(mode="a+")  # noqa: SIM115 (it lives as long as the process)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "adapters.cli", "--data-dir", str(data_dir), "--topology",
-         "split", "worker", *names, "--log-format", "json"],
-        stdout=subprocess.DEVNULL, stderr=log, text=True, env={**os.environ, **env},
-    )  # fmt: skip
+    # The worker appends to a file of its own; this reads it through another opening, whose
+    # position the worker's writes do not move (sharing one, a read could start mid-line).
+    made, name = tempfile.mkstemp(prefix="worker-", suffix=".log", dir=data_dir.parent)
+    os.close(made)
+    log = Path(name)
+    with log.open("a") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "adapters.cli", "--data-dir", str(data_dir), "--topology",
+             "split", "worker", *names, "--log-format", "json"],
+            stdout=subprocess.DEVNULL, stderr=stderr, text=True, env={**os.environ, **env},
+        )  # fmt: skip
 
     def started() -> bool:
-        log.seek(0)
-        return any(json.loads(line)["event"] == "start" for line in log)
+        lines = log.read_text().splitlines(keepends=True)
+        complete = [line for line in lines if line.endswith("\n")]  # one being written is not
+        return any(json.loads(line)["event"] == "start" for line in complete)
 
     try:
         eventually(started)
