@@ -7,7 +7,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, overload
 
@@ -77,9 +77,9 @@ class Recorded(Sequence[str]):
         if not self._traces:
             return list(self.run)
         statements: list[str] = []
-        for path in self._traces:
+        for trace in self.traces():
             parsed: dict[str, str] = {}
-            for kind, rest in _MESSAGE.findall(path.read_text()):
+            for kind, rest in _MESSAGE.findall(trace):
                 if kind == "Query":
                     statements.append(rest.strip()[1:-1])
                 elif kind == "Parse" and (found := _PARSE.match(rest)):
@@ -95,14 +95,14 @@ class Recorded(Sequence[str]):
     def round_trips(self) -> int:
         """How many times a connection sent something and waited for the answer (PostgreSQL):
         its Syncs and simple queries."""
-        return sum(
-            kind in ("Sync", "Query")
-            for path in self._traces
-            for kind, _ in _MESSAGE.findall(path.read_text())
-        )
+        kinds = [kind for trace in self.traces() for kind, _ in _MESSAGE.findall(trace)]
+        return sum(kind in ("Sync", "Query") for kind in kinds)
 
     def __len__(self) -> int:
         return len(self._sent())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._sent())  # read once, not once an item
 
     @overload
     def __getitem__(self, index: int) -> str: ...

@@ -108,7 +108,7 @@ class OutboxRelay:
         claim = Prepared.of(("claimed", self._outbox), dialect, _claimed, self._outbox)
         pipeline = Pipeline(connection)  # one round trip for BEGIN, the setting and the claim
         unawaited = Prepared.of("unawaited commit", dialect, _unawaited_commit)
-        pipeline.query(unawaited, {}, lambda _: None)
+        pipeline.change(unawaited, [{}])
         found = pipeline.rows(claim, {"limit": self._batch_size, "sent_at": self._clock()})
         rows = sorted(found, key=lambda row: int(row["position"]))
         if rows:

@@ -127,7 +127,7 @@ def _deliver(
             session.prepared.add(what)
         if status not in _OK:
             if failed is None and status != pq.ExecStatus.PIPELINE_ABORTED:
-                failed = (batch[what] if isinstance(what, int) else batch[0], result)
+                failed = (_which(batch, what), result)
             continue
         if not isinstance(what, int):
             continue
@@ -147,6 +147,14 @@ def _deliver(
     for place, item in enumerate(batch):
         if item.then is not None:
             item.then(found[place] if item.query else changed[place])
+
+
+def _which(batch: Sequence[Queued], what: int | bytes | None) -> Queued:
+    """The statement a result answers: the one run there, the first of that name for a
+    Parse; for the BEGIN or the COMMIT, the batch's first."""
+    if isinstance(what, int):
+        return batch[what]
+    return next((item for item in batch if item.statement.name == what), batch[0])
 
 
 def _leave_pipeline(connection: Connection, pgconn: pq.abc.PGconn) -> None:

@@ -42,7 +42,6 @@ from adapters.persistence.prepared import (
     Pipeline,
     Prepared,
     StaleData,
-    inserting,
     key_list,
     on_libpq,
     query_keys,
@@ -407,10 +406,8 @@ class Store:
                     inserts[mapper.children[name][0]] += rows
             self._identity[(type(obj), key)] = _Loaded(obj, mapper, key, row, children)
         self._new = []
-        dialect = self._connection.dialect
         for mapper in self._in_dependency_order(inserts):
-            rows = inserts[mapper]
-            self.pipeline.change(inserting(dialect, mapper.table, tuple(rows[0])), rows)
+            self.pipeline.insert(mapper.table, inserts[mapper])
         self._write_changes()
 
     def _write_changes(self) -> None:
@@ -441,7 +438,7 @@ class Store:
             removal = Prepared.of(("delete children", child), dialect, _removal, child, link)
             self.pipeline.change(removal, [{"parent": loaded.key}])
             if rows:
-                self.pipeline.change(inserting(dialect, child.table, tuple(rows[0])), rows)
+                self.pipeline.insert(child.table, rows)
 
     def _update(
         self, mapper: Mapper, changed: tuple[str, ...], values: list[dict[str, Any]]

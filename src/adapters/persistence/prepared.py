@@ -37,7 +37,6 @@ _cache: dict[tuple[Any, str], Prepared] = {}
 _CURSOR = "tessera.prepared.cursor"
 """Where a pooled connection keeps the cursor prepared statements run on (not on libpq)."""
 _names = itertools.count(1)
-_numbered: dict[int, Dialect] = {}
 
 
 def on_libpq(dialect: Dialect) -> bool:
@@ -46,14 +45,12 @@ def on_libpq(dialect: Dialect) -> bool:
 
 
 def _numbered_dialect(dialect: Dialect) -> Dialect:
-    """The dialect as it is, but writing parameters as libpq numbers them ($1, $2, ...)."""
-    found = _numbered.get(id(dialect))
-    if found is None:
-        found = copy.copy(dialect)
-        found.paramstyle = "numeric_dollar"
-        found.positional = True
-        _numbered[id(dialect)] = found
-    return found
+    """The dialect as it is, but writing parameters as libpq numbers them ($1, $2, ...): made
+    for each statement compiled, once per statement (`Prepared.of` keeps them)."""
+    numbered = copy.copy(dialect)
+    numbered.paramstyle = "numeric_dollar"
+    numbered.positional = True
+    return numbered
 
 
 class StaleData(Exception):
@@ -74,8 +71,7 @@ class Prepared:
         """`stale`: the statement divides by zero where a row it expected had changed or gone,
         and this says so (`StaleData`)."""
         keys = list(column_keys) if column_keys else None
-        self.on_libpq = on_libpq(dialect)
-        compiling = _numbered_dialect(dialect) if self.on_libpq else dialect
+        compiling = _numbered_dialect(dialect) if on_libpq(dialect) else dialect
         compiled = cast(SQLCompiler, statement.compile(dialect=compiling, column_keys=keys))
         self.positional = bool(compiled.positional)
         """SQLite's qmark and libpq's numbers take a tuple of values; a named style a
@@ -198,7 +194,7 @@ class Prepared:
 
 def _cursor(connection: Connection) -> Any:
     """The driver connection's own cursor for prepared statements, made once per driver
-    connection, in a transaction begun if none was."""
+    connection (making one costs psycopg some 18 us, half a statement)."""
     pooled = connection.connection
     driver = pooled.dbapi_connection
     assert driver is not None
@@ -255,6 +251,14 @@ class Pipeline:
         values = [statement._values(each) for each in parameters]
         self._queued.append(Queued(statement, values, False, then))
 
+    def insert(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        """Queue the insert of rows that all name the same columns, a statement prepared
+        once for each table and set of columns."""
+        columns = tuple(rows[0])
+        dialect = self._connection.dialect
+        key = ("insert", table, columns)
+        self.change(Prepared.of(key, dialect, insert, table, column_keys=columns), rows)
+
     def rows(self, statement: Prepared, parameters: dict[str, Any]) -> list[dict[str, Any]]:
         """The rows of a query, sent now with everything queued before it."""
         found: list[dict[str, Any]] = []
@@ -304,18 +308,6 @@ IN_CHUNK = 500
 """Keys per IN (...) in one statement: well under any database's parameter limit."""
 
 
-def rows_for_keys(
-    connection: Connection, key: Any, build: Callable[[int], ClauseElement], keys: Sequence[Any]
-) -> list[dict[str, Any]]:
-    """The rows of the query `build(size)` makes, which takes `size` keys k0..k(size-1)
-    (`key_list`), for every one of `keys`: in chunks, each padded to a power of two."""
-    found: list[dict[str, Any]] = []
-    pipeline = Pipeline(connection)
-    query_keys(pipeline, key, build, keys, found.extend)
-    pipeline.send()
-    return found
-
-
 def query_keys(
     pipeline: Pipeline,
     key: Any,
@@ -323,8 +315,9 @@ def query_keys(
     keys: Sequence[Any],
     then: Callable[[list[dict[str, Any]]], None],
 ) -> None:
-    """Queue what `rows_for_keys` runs; `then` is given every row, once the last chunk's are
-    in (at once, if there are no keys)."""
+    """Queue the query `build(size)` makes, which takes `size` keys k0..k(size-1)
+    (`key_list`), for every one of `keys`: in chunks, each padded to a power of two. `then`
+    is given every row, once the last chunk's are in (at once, if there are no keys)."""
     chunks = [keys[start : start + IN_CHUNK] for start in range(0, len(keys), IN_CHUNK)]
     if not chunks:
         then([])
@@ -343,16 +336,6 @@ def query_keys(
         size = bucket(len(chunk))
         query = Prepared.of((key, size), dialect, build, size)
         pipeline.query(query, padded(chunk, size), arrived)
-
-
-def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert rows that all name the same columns, with a statement prepared once."""
-    inserting(connection.dialect, table, tuple(rows[0])).run(connection, rows)
-
-
-def inserting(dialect: Dialect, table: Table, columns: tuple[str, ...]) -> Prepared:
-    """The insert of rows that name these columns, prepared once."""
-    return Prepared.of(("insert", table, columns), dialect, insert, table, column_keys=columns)
 
 
 def key_list(column: Column[Any], size: int) -> Any:

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from adapters.persistence.database import StorageUnavailable, first_line
 from adapters.persistence.mapping import Store
 from adapters.persistence.messaging_tables import MessagingTables, outbox_row
-from adapters.persistence.prepared import Pipeline, StaleData, inserting, key_list, query_keys
+from adapters.persistence.prepared import Pipeline, StaleData, key_list, query_keys
 from adapters.persistence.repository import SqlAlchemyRepository
 from application.shared.envelope import Envelope
 from application.shared.errors import ConcurrencyConflict
@@ -64,9 +64,7 @@ class SqlInbox:
     def stage(self) -> None:
         """Queue the ids recorded, to be written with the rest of the commit."""
         if self._recorded:
-            rows = list(self._recorded.values())
-            dialect = self._pipeline.connection.dialect
-            self._pipeline.change(inserting(dialect, self._tables.inbox, tuple(rows[0])), rows)
+            self._pipeline.insert(self._tables.inbox, list(self._recorded.values()))
             self._recorded.clear()
 
 
@@ -124,9 +122,7 @@ class SqlAlchemyUnitOfWork:
             self.store.stage()
             pipeline = self.store.pipeline
             if self._outgoing:
-                outbox = inserting(self.connection.dialect, self._tables.outbox,
-                                   tuple(self._outgoing[0]))  # fmt: skip
-                pipeline.change(outbox, self._outgoing)
+                pipeline.insert(self._tables.outbox, self._outgoing)
                 self._outgoing.clear()
             self.inbox.stage()
             pipeline.send(commit=True)
