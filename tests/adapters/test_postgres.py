@@ -9,6 +9,7 @@ import time
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
+from select import select as readable
 
 import attrs
 import psycopg
@@ -354,4 +355,47 @@ def test_a_connection_lost_while_in_use_is_an_error_once_and_not_handed_out_agai
         assert lost.value.connection_invalidated
     with database.engine.connect() as connection:  # a moment later: no check, a new one
         assert _backend_of(connection) != closed
+    database.engine.dispose()
+
+
+def heard_by(listener: postgres.OutboxListener, count: int, seconds: float = 10.0) -> int:
+    """What the listener has heard once it heard `count`, waiting as a worker does: on its
+    descriptor, taking in what makes it readable (or for a given time)."""
+    deadline = time.monotonic() + seconds
+    while listener.heard < count and time.monotonic() < deadline:
+        descriptor = listener.fileno()
+        if descriptor is None:
+            time.sleep(0.01)
+        elif readable([descriptor], [], [], 0.1)[0]:
+            listener.take_in()
+    return listener.heard
+
+
+def test_the_outbox_listener_hears_each_commit_that_wrote_the_outbox_and_reconnects(
+    tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(data_dir=tmp_path / "data", database_url=postgres_url)
+    setup(settings)
+    database = open_catalog(settings)
+    listener = postgres.OutboxListener(database.engine, "catalog")
+    role = postgres.role_name(make_url(postgres_url), "catalog")
+    try:
+        assert listener.heard == 1  # connected: whatever was written before may be new
+        with bootstrap(attrs.evolve(settings, deliver_inline=False)) as app:
+            app.handle(ListProduct(sku="SKU-1", name="Thing", price=Decimal("1.00")))
+            assert heard_by(listener, 2) == 2
+
+            monkeypatch.setattr(postgres, "RECONNECT_SECONDS", 0.0)
+            with psycopg.connect(postgres_url, autocommit=True) as admin:
+                admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE usename = %s AND query LIKE 'LISTEN%%'",
+                    (role,),
+                )
+            assert heard_by(listener, 3) == 3  # lost, opened again: anything may be new
+            app.handle(ListProduct(sku="SKU-2", name="Thing", price=Decimal("1.00")))
+            assert heard_by(listener, 4) == 4
+    finally:
+        listener.close()
+    assert listener.fileno() is None
     database.engine.dispose()

@@ -3,6 +3,7 @@ databases, a command of the same process waits for the round's end."""
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Callable, Collection
@@ -17,12 +18,12 @@ from adapters.messaging.memory_queue import InMemoryQueue
 from adapters.messaging.module import takes_turns
 from adapters.messaging.rabbitmq_queue import RabbitQueue
 from adapters.messaging.sqlite_queue import SqliteQueue
-from adapters.messaging.worker import Worker, WorkerSettings
+from adapters.messaging.worker import Alarm, Worker, WorkerSettings
 from application.catalog.commands import ListProduct
 from application.inventory.commands import ReceiveStock
 from application.ordering.commands import OrderLineRequest, PlaceOrder
 from application.payments.gateway import ChargeResult
-from application.shared.queue import Closeable
+from application.shared.queue import Listener
 from application.shared.retry import RetryPolicy
 from domain.shared.money import Money
 
@@ -117,6 +118,12 @@ class Heard:
 
     closed = False
 
+    def fileno(self) -> int | None:
+        return None
+
+    def take_in(self) -> None:
+        pass
+
     def close(self) -> None:
         self.closed = True
 
@@ -124,7 +131,7 @@ class Heard:
 class RefusesToListen(InMemoryQueue):
     def listen(
         self, subscriptions: Collection[str], wake: Callable[[], None], limit: int
-    ) -> Closeable | None:
+    ) -> Listener | None:
         raise ValueError("a worker of this process listens to inventory already")
 
 
@@ -144,5 +151,56 @@ class ListeningRelay:
     def __init__(self, listener: Heard) -> None:
         self._listener = listener
 
-    def listen(self, wake: Callable[[], None]) -> Closeable:
+    def listen(self) -> Listener:
         return self._listener
+
+
+class Socketed:
+    """A listener on one end of a socket pair: readable once the other end writes."""
+
+    def __init__(self) -> None:
+        self.here, self.there = socket.socketpair()
+        self.taken_in = b""
+
+    def fileno(self) -> int | None:
+        return self.here.fileno()
+
+    def take_in(self) -> None:
+        self.taken_in += self.here.recv(100)
+
+    def close(self) -> None:
+        self.here.close()
+        self.there.close()
+
+
+def test_a_waiting_worker_is_woken_by_what_its_listeners_watch_and_it_takes_that_in() -> None:
+    alarm, listener = Alarm(), Socketed()
+    with alarm.opened():
+        threading.Timer(0.05, listener.there.send, [b"news"]).start()
+        began = time.monotonic()
+        alarm.wait([listener], 10.0)
+        assert time.monotonic() - began < 5.0
+        assert listener.taken_in == b"news"
+    listener.close()
+
+
+def test_a_worker_rung_from_another_thread_while_it_waits_wakes_at_once() -> None:
+    alarm = Alarm()
+    with alarm.opened():
+        threading.Timer(0.05, alarm.ring).start()
+        began = time.monotonic()
+        alarm.wait([], 10.0)
+        assert time.monotonic() - began < 5.0
+
+
+def test_a_ring_while_the_worker_is_busy_is_seen_before_it_waits_and_only_once() -> None:
+    alarm = Alarm()
+    with alarm.opened():
+        alarm.ring()  # during a round: no system call, and the next wait does not wait
+        began = time.monotonic()
+        alarm.wait([], 10.0)
+        assert time.monotonic() - began < 1.0
+        alarm.reset()  # the next round saw to it
+        began = time.monotonic()
+        alarm.wait([], 0.2)
+        assert time.monotonic() - began >= 0.15

@@ -11,9 +11,9 @@ import attrs
 
 from adapters.messaging.causal_order import in_causal_order
 from application.shared.queue import (
-    Closeable,
     DeadLetter,
     Delivery,
+    Listener,
     OutgoingMessage,
     SubscriptionStatus,
     TraceHop,
@@ -138,7 +138,7 @@ class InMemoryQueue:
 
     def listen(
         self, subscriptions: Collection[str], wake: Callable[[], None], limit: int
-    ) -> Closeable | None:
+    ) -> Listener | None:
         """Nothing is sent: a worker asks."""
         return None
 

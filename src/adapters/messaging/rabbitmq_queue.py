@@ -48,9 +48,9 @@ from kombu.entity import Exchange
 from adapters.persistence.database import StorageUnavailable
 from application.shared.integration import registered_events
 from application.shared.queue import (
-    Closeable,
     DeadLetter,
     Delivery,
+    Listener,
     OutgoingMessage,
     SubscriptionStatus,
     TraceHop,
@@ -71,9 +71,6 @@ GET_AT_MOST = 2
 """Up to this many ready messages are asked for one by one; more are streamed."""
 STREAM_SECONDS = 0.05
 """How long a batch waits for the ready messages it was told of (others may take some)."""
-WATCH_SECONDS = 0.5
-"""How long the watcher waits on the socket at a time, before it looks again whether it
-should stop or the connection changed."""
 CONFIRM_SECONDS = 30.0
 """How long the broker has to confirm what it was sent, before the relay tries again."""
 LIMIT_REACHED = "handed out too often: the broker's delivery limit was reached"
@@ -149,9 +146,11 @@ class _Browsed:
 
 
 class _Listening:
-    """A worker's standing consumers, and the thread that wakes it when the broker sends
-    something: armed when the worker has taken everything it was sent, it waits for the
-    connection's socket to become readable, calls `wake` once and waits to be armed again."""
+    """A worker's standing consumers, and what it waits on between rounds: the connection's
+    socket, and once it is readable, what the broker sent is taken in (each message kept for
+    `receive`). A message that arrives while the process does something else with the
+    connection (awaits a confirmation, acknowledges, or another worker of the process reads
+    it) leaves nothing on the socket: keeping it calls `wake`."""
 
     def __init__(
         self,
@@ -164,18 +163,9 @@ class _Listening:
         self.subscriptions = list(subscriptions)
         self._queue = queue
         self._wake = wake
-        self._armed = threading.Event()
-        self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._watch, name="broker-watch", daemon=True)
-        self._thread.start()
-
-    def arm(self) -> None:
-        self._armed.set()
 
     def keep(self, sent: list[Any]) -> Callable[[Any], None]:
-        """What the consumer calls with each message sent to it: kept for `receive`, and the
-        worker woken, since the message may arrive while the process does something else
-        (awaits a confirmation, acknowledges) and leave nothing on the socket to watch."""
+        """What the consumer calls with each message sent to it."""
 
         def kept(message: Any) -> None:
             sent.append(message)
@@ -183,26 +173,18 @@ class _Listening:
 
         return kept
 
-    def _watch(self) -> None:
-        while not self._stopped.is_set():
-            if not self._armed.wait(WATCH_SECONDS):
-                continue
-            watched = self._queue._socket
-            try:
-                readable = (
-                    watched is not None and select.select([watched], [], [], WATCH_SECONDS)[0]
-                )
-            except (OSError, ValueError):  # the connection was closed meanwhile
-                readable = False
-            if readable and not self._stopped.is_set():
-                self._armed.clear()
-                self._wake()
-            elif watched is None:
-                self._stopped.wait(WATCH_SECONDS)
+    def fileno(self) -> int | None:
+        watched = self._queue._socket
+        if watched is None:
+            return None
+        if isinstance(watched, ssl.SSLSocket) and watched.pending():
+            self._wake()  # decrypted already: the socket will not say so
+        return watched.fileno()
+
+    def take_in(self) -> None:
+        self._queue._take_in()
 
     def close(self) -> None:
-        self._stopped.set()
-        self._thread.join(timeout=5)
         self._queue._stop_listening(self.subscriptions)
 
 
@@ -514,11 +496,11 @@ class RabbitQueue:
 
     def listen(
         self, subscriptions: Collection[str], wake: Callable[[], None], limit: int
-    ) -> Closeable | None:
+    ) -> Listener | None:
         """A standing consumer per subscription, allowed `limit` unacknowledged messages
         (prefetch), for as long as the worker runs: the broker sends each message as it
-        becomes ready, and a thread watching the connection's socket calls `wake` when
-        something arrives while the worker waits. An idle worker asks the broker nothing.
+        becomes ready, and the worker waits on the connection's socket. An idle worker asks
+        the broker nothing.
 
         Only a worker that runs until stopped listens: a process that drained once and stopped
         asking (a command) would otherwise sit on what it was sent (decision 26)."""
@@ -541,7 +523,7 @@ class RabbitQueue:
         self, connection: Connection, channel: Any, subscription: str, limit: int
     ) -> list[Delivery]:
         """Up to `limit` of what the broker sent the subscription's consumer (started here on
-        a connection that has none yet); the watcher is armed once nothing is left."""
+        a connection that has none yet)."""
         listening = self._listening[subscription]
         if subscription not in self._consuming:
             channel.basic_qos(0, listening.limit, False)
@@ -551,8 +533,6 @@ class RabbitQueue:
             self._pump(connection)
         sent = self._sent[subscription]
         taken, sent[:] = sent[:limit], sent[limit:]
-        if not sent:
-            listening.arm()
         return [
             delivery
             for message in taken
@@ -628,6 +608,17 @@ class RabbitQueue:
         if subscription not in self._channels:
             self._channels[subscription] = connection.channel()
         return self._channels[subscription]
+
+    def _take_in(self) -> None:
+        """What the broker sent, taken in for whoever listens; a lost connection is dropped
+        (the next use of the queue opens another and says so)."""
+        with self._lock:
+            if self._connection is None:
+                return
+            try:
+                self._pump(self._connection)
+            except _LOST:
+                self._drop()
 
     def _pump(self, connection: Connection) -> None:
         """Take in what the broker has sent, without waiting for more. Asking the socket

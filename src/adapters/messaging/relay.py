@@ -18,7 +18,7 @@ from adapters.persistence.messaging_tables import outgoing_message
 from adapters.persistence.postgres import OutboxListener
 from adapters.persistence.prepared import Pipeline, Prepared, bucket, key_list, padded
 from adapters.persistence.settings import ContextDatabase
-from application.shared.queue import Closeable, MessageQueue
+from application.shared.queue import Listener, MessageQueue
 
 UNHEARD_SECONDS = 1.0
 """While listening, the outbox is read at least this often, in case a notification was lost."""
@@ -125,13 +125,14 @@ class OutboxRelay:
             return None
         return (self._listener.heard, int(time.monotonic() // UNHEARD_SECONDS))
 
-    def listen(self, wake: Callable[[], None]) -> Closeable | None:
-        """Have `wake` called as soon as the context writes its outbox, where its database
-        can say so (PostgreSQL's notifications), and read the outbox only when it was
-        written; None where the relay must poll (SQLite, whose data_version gates it)."""
+    def listen(self) -> Listener | None:
+        """A listener the worker waits on, which hears when the context writes its outbox,
+        where its database can say so (PostgreSQL's notifications); the outbox is then read
+        only when it was written. None where the relay must poll (SQLite, whose
+        data_version gates it)."""
         if self._database.engine.dialect.name != "postgresql":
             return None
-        self._listener = OutboxListener(self._database.engine, self._database.name, wake)
+        self._listener = OutboxListener(self._database.engine, self._database.name)
         return self._listener
 
     def close(self) -> None:

@@ -20,9 +20,9 @@ from pathlib import Path
 from adapters.messaging.causal_order import in_causal_order
 from adapters.persistence.database import StorageUnavailable, read_only_uri
 from application.shared.queue import (
-    Closeable,
     DeadLetter,
     Delivery,
+    Listener,
     OutgoingMessage,
     SubscriptionStatus,
     TraceHop,
@@ -288,7 +288,7 @@ class SqliteQueue:
 
     def listen(
         self, subscriptions: Collection[str], wake: Callable[[], None], limit: int
-    ) -> Closeable | None:
+    ) -> Listener | None:
         """A file cannot send: a worker asks (polls), and is told cheaply that nothing changed."""
         return None
 

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import logging
+import os
+import select
 import threading
 import time
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from typing import Any
 
 import attrs
 
 from adapters.messaging.consumer import Consumer, ConsumeReport, logged
 from adapters.messaging.relay import OutboxRelay
-from application.shared.queue import Closeable, MessageQueue, QueueOperations
+from application.shared.queue import Listener, MessageQueue, QueueOperations
 from application.shared.retry import RetryPolicy
 
 log = logging.getLogger(__name__)
@@ -47,6 +49,77 @@ class WorkerReport:
     purged: int = 0
 
 
+class Alarm:
+    """How a worker waits between rounds, in its own thread: on what its listeners watch
+    (their connections' sockets) and on a pipe of its own, which `ring` writes, from any
+    thread, if the worker is waiting; if it is not, the worker sees it rang before it waits.
+    Ringing a worker that is busy costs no system call. The pipe is open while the worker
+    runs (`opened`)."""
+
+    def __init__(self) -> None:
+        self._pipe: tuple[int, int] | None = None
+        self._lock = threading.Lock()
+        """Held to write the pipe and to close it: a ring never writes a closed descriptor."""
+        self._rung = False
+        self._waiting = False
+        self._written = False
+
+    @contextmanager
+    def opened(self) -> Iterator[None]:
+        read, write = os.pipe()
+        os.set_blocking(read, False)
+        os.set_blocking(write, False)
+        self._pipe = (read, write)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._pipe = None
+                os.close(read)
+                os.close(write)
+
+    def ring(self) -> None:
+        self._rung = True  # before looking whether the worker waits, which it sets first
+        if self._waiting and not self._written:
+            with self._lock:
+                if self._pipe is not None and not self._written:
+                    self._written = True
+                    with suppress(BlockingIOError):  # full: rung already
+                        os.write(self._pipe[1], b"!")
+
+    def reset(self) -> None:
+        """At the start of a round: what rang before it is seen to by the round."""
+        self._rung = False
+        if self._written and self._pipe is not None:
+            self._written = False
+            with suppress(BlockingIOError):
+                while os.read(self._pipe[0], 512):
+                    pass
+
+    def wait(self, listeners: Sequence[Listener], seconds: float) -> None:
+        """Until rung, or until a listener's descriptor is readable (what it watches is then
+        taken in), or for `seconds` at most."""
+        watched: dict[int, Listener] = {}
+        for listener in listeners:
+            descriptor = listener.fileno()
+            if descriptor is not None and descriptor >= 0:
+                watched[descriptor] = listener
+        waited = [*watched] if self._pipe is None else [*watched, self._pipe[0]]
+        self._waiting = True
+        try:
+            if self._rung:
+                return
+            try:
+                readable, _, _ = select.select(waited, [], [], seconds)
+            except (OSError, ValueError):  # a descriptor closed meanwhile: a round will tell
+                return
+        finally:
+            self._waiting = False
+        for descriptor in readable:
+            if descriptor in watched:
+                watched[descriptor].take_in()
+
+
 class Worker:
     def __init__(
         self,
@@ -67,16 +140,16 @@ class Worker:
         self._settings = settings
         self._clock = clock
         self._stop = threading.Event()
-        self._wake = threading.Event()
-        """Set by `stop` and by the outboxes that say when they are written: the wait
-        between rounds ends early."""
+        self._alarm = Alarm()
+        """Rung by `stop`, and by the queue when messages arrive otherwise than through what
+        the worker waits on: the wait between rounds ends early."""
         self._next_purge = 0.0
         self.report = WorkerReport()
 
     def stop(self) -> None:
         """Finish the message in hand, give back the rest, and return from `run`."""
         self._stop.set()
-        self._wake.set()
+        self._alarm.ring()
 
     def run_once(self) -> int:
         """One round: relay every outbox, then let every consumer take one batch and relay at
@@ -130,11 +203,13 @@ class Worker:
             extra=logged(self.contexts, "start", queue=repr(self._queue),
                          batch_size=settings.batch_size, poll_seconds=settings.poll_seconds),
         )  # fmt: skip
-        listeners: list[Closeable | None] = []
+        listeners: list[Listener | None] = []
         try:
             if not until_idle:  # a run until idle is over before a notification would matter
                 self._listen(listeners)
-            self._run(until_idle, told=bool(listeners) and None not in listeners)
+            told = bool(listeners) and None not in listeners
+            with self._alarm.opened():
+                self._run(until_idle, [each for each in listeners if each is not None], told)
         finally:  # what listens is closed, even where the last of them refused to listen
             for listener in listeners:
                 if listener is not None:
@@ -148,25 +223,28 @@ class Worker:
         )  # fmt: skip
         return report
 
-    def _listen(self, listeners: list[Closeable | None]) -> None:
+    def _listen(self, listeners: list[Listener | None]) -> None:
         """Be told, where the outboxes and the queue can tell, when there is work: each
         relay when its context writes its outbox, the consumers when the queue sends them
         messages; each listener joins `listeners` as it starts, None for each that cannot
         tell and must be asked."""
         subscriptions = [endpoint.consumer.subscription for endpoint in self.endpoints]
-        wake = self._wake.set
         for endpoint in self.endpoints:
-            listeners.append(endpoint.relay.listen(wake))
-        listeners.append(self._queue.listen(subscriptions, wake, self._settings.batch_size))
+            listeners.append(endpoint.relay.listen())
+        listeners.append(
+            self._queue.listen(subscriptions, self._alarm.ring, self._settings.batch_size)
+        )
 
-    def _run(self, until_idle: bool, told: bool = False) -> None:
+    def _run(
+        self, until_idle: bool, listeners: Sequence[Listener] = (), told: bool = False
+    ) -> None:
         """Rounds of work; between them, a wait for the poll interval, or, where every outbox
         and the queue tell of new work (`told`), until told, or a second at most."""
         settings = self._settings
         wait = max(settings.poll_seconds, TOLD_SECONDS) if told else settings.poll_seconds
         lost: str | None = None
         while not self._stop.is_set():
-            self._wake.clear()
+            self._alarm.reset()
             try:
                 self._purge_when_due()
                 worked = self.run_once()
@@ -192,7 +270,7 @@ class Worker:
                 continue
             if idle:
                 break
-            self._wake.wait(wait)
+            self._alarm.wait(listeners, wait)
 
     def _purge_when_due(self) -> None:
         now = self._clock()

@@ -14,9 +14,8 @@ pg_hba.conf says (trust, peer, or a password libpq finds in its password file).
 from __future__ import annotations
 
 import re
-import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 import psycopg
@@ -158,49 +157,75 @@ def _create_role(connection: Connection, role: str) -> None:
             raise  # else two set-ups ran at once, and the other one made it first
 
 
+RECONNECT_SECONDS = 1.0
+"""How soon an outbox listener that lost its connection, or could not make one, tries again."""
+
+
 class OutboxListener:
-    """Calls `wake` whenever a transaction that wrote the context's outbox commits (its
-    outbox's trigger notifies `tessera_outbox_<context>`), from a thread of its own on a
-    connection of its own, as the context's role. A lost connection is opened again after a
-    second; `wake` is called on every (re)connection too, for what was written meanwhile.
+    """Hears when a transaction that wrote the context's outbox commits (its outbox's
+    trigger notifies `tessera_outbox_<context>`), on a connection of its own, as the
+    context's role: the worker waits on the connection's socket between rounds and has the
+    listener take in what it hears. `heard` counts the notifications, and the connections
+    made (after which anything may be new). A lost connection is opened again when the worker
+    next waits, a second after the last try at the soonest.
 
     `engine` is the context's own (`context_engine`): the listener connects as it does."""
 
-    def __init__(self, engine: Engine, context: str, wake: Callable[[], None]) -> None:
+    def __init__(self, engine: Engine, context: str) -> None:
         where = engine.url
         self._conninfo = psycopg.conninfo.make_conninfo(
             host=where.host or "", port=where.port or 5432, dbname=where.database or "",
             user=where.username or "", connect_timeout=5,
         )  # fmt: skip
         self._channel = f"tessera_outbox_{context}"
-        self._wake = wake
         self.heard = 0
-        """Notifications heard, and connections made (after which anything may be new)."""
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._listen, name=f"listen-{context}", daemon=True)
-        self._thread.start()
+        self.closed = False
+        self._connection: psycopg.Connection[Any] | None = None
+        self._tried_at = -RECONNECT_SECONDS
+        self._connect()
 
-    def _listen(self) -> None:
-        while not self._stop.is_set():
-            try:
-                with psycopg.connect(self._conninfo, autocommit=True) as connection:
-                    connection.execute(f'LISTEN "{self._channel}"')
-                    self._heard()
-                    while not self._stop.is_set():
-                        for _ in connection.notifies(timeout=0.5, stop_after=1):
-                            self._heard()
-            except psycopg.Error:
-                self._stop.wait(1.0)
+    def _connect(self) -> None:
+        now = time.monotonic()
+        if now - self._tried_at < RECONNECT_SECONDS:
+            return
+        self._tried_at = now
+        try:
+            connection = psycopg.connect(self._conninfo, autocommit=True)
+        except psycopg.Error:
+            return
+        try:
+            connection.execute(f'LISTEN "{self._channel}"')
+        except psycopg.Error:
+            connection.close()
+            return
+        self._connection = connection
+        self.heard += 1
 
-    @property
-    def closed(self) -> bool:
-        return self._stop.is_set()
+    def fileno(self) -> int | None:
+        if self.closed:
+            return None
+        if self._connection is None:
+            self._connect()
+        return None if self._connection is None else self._connection.pgconn.socket
 
-    def _heard(self) -> None:
-        self.heard += 1  # before waking: the relay compares it with what it last read at
-        self._wake()
+    def take_in(self) -> None:
+        connection = self._connection
+        if connection is None:
+            return
+        pgconn = connection.pgconn
+        try:
+            pgconn.consume_input()
+        except psycopg.Error:  # the server went, or closed the connection
+            self._drop()
+            return
+        while pgconn.notifies() is not None:
+            self.heard += 1
+
+    def _drop(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            connection.close()
 
     def close(self) -> None:
-        self._stop.set()
-        if self._thread is not threading.current_thread():
-            self._thread.join(timeout=5)
+        self.closed = True
+        self._drop()

@@ -120,7 +120,18 @@ def discard_record(by: str, at: float, reason: str) -> str:
     return f"by {by} at {when}: {reason}"
 
 
-class Closeable(Protocol):
+class Listener(Protocol):
+    """What a worker waits on between rounds, in its own thread: a file descriptor that
+    becomes readable when there may be new work (a connection's socket), and what to read
+    from it once it is, so that no thread of its own need watch it."""
+
+    def fileno(self) -> int | None:
+        """The descriptor to wait on until the next round; None while there is none (a
+        lost connection), and the worker waits out its interval instead."""
+
+    def take_in(self) -> None:
+        """Read, without waiting, what made the descriptor readable."""
+
     def close(self) -> None: ...
 
 
@@ -148,12 +159,13 @@ class MessageQueue(Protocol):
 
     def listen(
         self, subscriptions: Collection[str], wake: Callable[[], None], limit: int
-    ) -> Closeable | None:
+    ) -> Listener | None:
         """While a worker runs: have the subscriptions' messages sent to this process as they
-        become ready, at most `limit` held per subscription until `receive` takes them, and
-        `wake` called when some arrive, so that the worker need not ask the queue until then.
-        None where the queue cannot send (it is asked: polled). Closing gives back, untried,
-        what was sent and not taken."""
+        become ready, at most `limit` held per subscription until `receive` takes them, so
+        that the worker need not ask the queue until then. The worker waits on the listener;
+        `wake` is called, from whichever thread, when some arrive otherwise (read while this
+        process did something else with the queue). None where the queue cannot send (it is
+        asked: polled). Closing gives back, untried, what was sent and not taken."""
 
     def ack(self, deliveries: Sequence[Delivery]) -> None:
         """The messages were handled; never deliver them again."""
