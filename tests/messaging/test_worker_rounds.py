@@ -148,11 +148,17 @@ def test_a_worker_the_queue_will_not_listen_to_closes_the_listeners_it_started()
 
 
 class ListeningRelay:
-    def __init__(self, listener: Heard) -> None:
+    """A relay that listens with the listener given, and otherwise is the relay given."""
+
+    def __init__(self, listener: Listener, relay: object = None) -> None:
         self._listener = listener
+        self._relay = relay
 
     def listen(self) -> Listener:
         return self._listener
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._relay, name)
 
 
 class Socketed:
@@ -204,3 +210,41 @@ def test_a_ring_while_the_worker_is_busy_is_seen_before_it_waits_and_only_once()
         began = time.monotonic()
         alarm.wait([], 0.2)
         assert time.monotonic() - began >= 0.15
+
+
+class FailsToTakeIn(Socketed):
+    """A listener whose connection is readable and fails when read, as a lost one does."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.there.send(b"x")
+        self.failures = 0
+
+    def take_in(self) -> None:
+        self.failures += 1
+        raise OSError("connection reset by peer")
+
+
+def test_a_listener_that_fails_to_take_in_is_reported_and_the_worker_goes_on(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with bootstrap(Settings.in_memory(deliver_inline=False)) as app:
+        [endpoint] = [e for e in app.worker().endpoints if e.name == "inventory"]
+        failing = FailsToTakeIn()
+        listening = attrs.evolve(endpoint, relay=cast(Any, ListeningRelay(failing, endpoint.relay)))
+        queue = InMemoryQueue()  # which cannot tell: the worker waits on the relay's alone
+        worker = Worker([listening], queue, queue, WorkerSettings(10, 0.01, 3600.0, RetryPolicy()))
+        working = threading.Thread(target=worker.run, daemon=True)
+        with caplog.at_level("ERROR"):
+            working.start()
+            deadline = time.monotonic() + 10
+            while failing.failures < 2 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert working.is_alive()
+            worker.stop()
+            working.join(timeout=10)
+        assert not working.is_alive()
+        assert failing.failures >= 2  # tried again, a second later
+        assert {r.getMessage() for r in caplog.records} == {
+            "lost the queue or a database, trying again: connection reset by peer"
+        }

@@ -249,6 +249,14 @@ class Worker:
                 self._purge_when_due()
                 worked = self.run_once()
                 idle = not worked and until_idle and self.idle()
+                if lost is not None:
+                    log.info(
+                        "regained the queue and the databases",
+                        extra=logged(self.contexts, "connection_regained"),
+                    )
+                    lost = None
+                if not worked and not idle:  # what the listeners take in may fail too
+                    self._alarm.wait(listeners, wait)
             except Exception as failure:
                 if until_idle:
                     raise
@@ -260,17 +268,8 @@ class Worker:
                 lost = str(failure)
                 self._stop.wait(max(settings.poll_seconds, 1.0))
                 continue
-            if lost is not None:
-                log.info(
-                    "regained the queue and the databases",
-                    extra=logged(self.contexts, "connection_regained"),
-                )
-                lost = None
-            if worked:
-                continue
             if idle:
                 break
-            self._alarm.wait(listeners, wait)
 
     def _purge_when_due(self) -> None:
         now = self._clock()
