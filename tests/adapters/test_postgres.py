@@ -9,7 +9,6 @@ import time
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from select import select as readable
 
 import attrs
 import psycopg
@@ -30,6 +29,7 @@ from application.shared.queue import OutgoingMessage
 from tests.cli.invoke import as_json, run, set_up
 from tests.cli.test_reads_and_the_data_directory import READS, place_in_split
 from tests.databases import open_catalog, statements_run
+from tests.listening import wait_as_a_worker
 from tests.servers import postgres_database, postgres_state
 
 CONTEXTS = ["catalog", "inventory", "ordering", "payments", "shipping"]
@@ -318,6 +318,13 @@ def test_a_read_changes_nothing_on_the_server(
         assert postgres_state(postgres_url) == before, read
 
 
+def catalog_on_the_server(tmp_path: Path, postgres_url: str) -> tuple[Settings, ContextDatabase]:
+    """A shop set up on the server, and catalog's database as its adapters open it."""
+    settings = Settings(data_dir=tmp_path / "data", database_url=postgres_url)
+    setup(settings)
+    return settings, open_catalog(settings)
+
+
 def _backend_of(connection: Connection) -> int:
     return int(connection.execute(text("SELECT pg_backend_pid()")).scalar_one())
 
@@ -325,9 +332,7 @@ def _backend_of(connection: Connection) -> int:
 def test_a_pooled_connection_the_server_closed_is_replaced_once_it_lay_idle(
     tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = Settings(data_dir=tmp_path / "data", database_url=postgres_url)
-    setup(settings)
-    database = open_catalog(settings)
+    _, database = catalog_on_the_server(tmp_path, postgres_url)
     with database.engine.connect() as connection:
         closed = _backend_of(connection)
     with psycopg.connect(postgres_url, autocommit=True) as admin:
@@ -341,9 +346,7 @@ def test_a_pooled_connection_the_server_closed_is_replaced_once_it_lay_idle(
 def test_a_connection_lost_while_in_use_is_an_error_once_and_not_handed_out_again(
     tmp_path: Path, postgres_url: str
 ) -> None:
-    settings = Settings(data_dir=tmp_path / "data", database_url=postgres_url)
-    setup(settings)
-    database = open_catalog(settings)
+    _, database = catalog_on_the_server(tmp_path, postgres_url)
     outbox = database.tables.outbox
     with database.engine.connect() as connection:
         closed = _backend_of(connection)
@@ -359,24 +362,15 @@ def test_a_connection_lost_while_in_use_is_an_error_once_and_not_handed_out_agai
 
 
 def heard_by(listener: postgres.OutboxListener, count: int, seconds: float = 10.0) -> int:
-    """What the listener has heard once it heard `count`, waiting as a worker does: on its
-    descriptor, taking in what makes it readable (or for a given time)."""
-    deadline = time.monotonic() + seconds
-    while listener.heard < count and time.monotonic() < deadline:
-        descriptor = listener.fileno()
-        if descriptor is None:
-            time.sleep(0.01)
-        elif readable([descriptor], [], [], 0.1)[0]:
-            listener.take_in()
+    """What the listener has heard once it heard `count`, or after `seconds`."""
+    wait_as_a_worker([listener], lambda: listener.heard >= count, seconds)
     return listener.heard
 
 
 def test_the_outbox_listener_hears_each_commit_that_wrote_the_outbox_and_reconnects(
     tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = Settings(data_dir=tmp_path / "data", database_url=postgres_url)
-    setup(settings)
-    database = open_catalog(settings)
+    settings, database = catalog_on_the_server(tmp_path, postgres_url)
     listener = postgres.OutboxListener(database.engine, "catalog")
     role = postgres.role_name(make_url(postgres_url), "catalog")
     try:

@@ -4,7 +4,6 @@ wait in delay queues, dead letters with their reasons, and nothing lost with a c
 
 from __future__ import annotations
 
-import select
 import threading
 import time
 from collections.abc import Iterator
@@ -26,9 +25,10 @@ from application.contracts.catalog import ProductListed
 from application.inventory.commands import ReceiveStock
 from application.ordering.commands import OrderLineRequest, PlaceOrder
 from application.shared.integration import event_class
-from application.shared.queue import Delivery, Listener, OutgoingMessage
+from application.shared.queue import Delivery, OutgoingMessage
 from application.shipping.commands import DeliverShipment
 from application.shipping.queries import ListShipments
+from tests.listening import wait_as_a_worker
 from tests.servers import postgres_database, rabbitmqctl
 
 DELAYS = (0.2, 0.4)
@@ -75,18 +75,6 @@ def take(
         if len(taken) < want:
             time.sleep(0.02)
     return taken
-
-
-def waited(listening: Listener, woken: threading.Event, seconds: float = 5.0) -> bool:
-    """Wait as a worker does, on the listener's descriptor, taking in what makes it readable,
-    until the listener wakes it; whether it did."""
-    deadline = time.monotonic() + seconds
-    while not woken.is_set() and (left := deadline - time.monotonic()) > 0:
-        descriptor = listening.fileno()
-        assert descriptor is not None, "the listener has no connection to wait on"
-        if select.select([descriptor], [], [], left)[0]:
-            listening.take_in()
-    return woken.is_set()
 
 
 def ids(deliveries: list[Delivery]) -> list[str]:
@@ -144,7 +132,8 @@ def test_a_listening_worker_is_sent_messages_as_they_come_and_woken(
     try:
         assert take(queue, wait=0.2) == []  # starts the consumer; nothing is there yet
         queue.publish([message(1), message(2)])
-        assert waited(listening, woken)  # perhaps while awaiting the confirmations
+        # woken perhaps while it awaited the confirmations
+        assert wait_as_a_worker([listening], woken.is_set)
         deadline = time.monotonic() + 5.0
         while queue.pending(["inventory"]) != 2 and time.monotonic() < deadline:
             time.sleep(0.01)
@@ -156,7 +145,7 @@ def test_a_listening_worker_is_sent_messages_as_they_come_and_woken(
         publisher.publish([message(3)])  # by another process: only the socket tells this one
         publisher.close()
         assert not woken.is_set()
-        assert waited(listening, woken)
+        assert wait_as_a_worker([listening], woken.is_set)
         assert ids(take(queue)) == ["m-3"]
     finally:
         listening.close()
@@ -170,7 +159,7 @@ def test_what_a_listening_worker_was_sent_and_did_not_take_goes_back_untried(
     assert listening is not None
     take(queue, wait=0.2)
     queue.publish([message(1), message(2), message(3)])
-    assert waited(listening, woken)
+    assert wait_as_a_worker([listening], woken.is_set)
     [first] = take(queue, limit=1)
     queue.ack([first])
     listening.close()
@@ -194,7 +183,8 @@ def test_workers_of_one_process_listen_to_their_own_subscriptions_only(
         take(queue, "inventory", wait=0.1)
         take(queue, "ordering", wait=0.1)
         queue.publish([message(1, "inventory")])  # only ordering listens to inventory's
-        assert waited(first, ordering)  # whichever worker of the process takes it in
+        # whichever worker of the process takes it in
+        assert wait_as_a_worker([first], ordering.is_set)
         assert not inventory.is_set()
         assert ids(take(queue, "ordering")) == ["m-1"]
         assert take(queue, "inventory", wait=0.2) == []
