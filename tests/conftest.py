@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -8,12 +9,68 @@ from hypothesis import settings as hypothesis_settings
 
 from adapters.bootstrap import Settings, Tessera, bootstrap
 from adapters.persistence.settings import ContextDatabase
+from tests import children, servers, tiers
 from tests.databases import open_catalog, open_inventory
 from tests.servers import postgres_database, rabbitmq_vhost
 
 # Specifications, not stopwatches: a slow machine must not fail a property.
 hypothesis_settings.register_profile("tessera", deadline=None)
 hypothesis_settings.load_profile("tessera")
+
+SERVER_FIXTURES = {"postgres_url", "broker_url", "server_inventory_db"}
+"""Fixtures that give a test a server of its own."""
+ON_SERVERS = {"postgresql", "scaled", "rabbitmq"}
+"""A fixture parametrised by where the data lives or what carries messages: these are servers."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # An operator's or CI's SIGTERM unwinds the run as Ctrl-C does: every fixture is finalised,
+    # every process a test started is ended.
+    def interrupted(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupted)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        params = callspec.params if callspec is not None else {}
+        on_server = any(value in ON_SERVERS for value in params.values() if isinstance(value, str))
+        if on_server or SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.server)
+        if item.get_closest_marker("server"):
+            # Tests on the servers run one at a time, in one of the parallel workers, so that
+            # the run holds at most one test's connections (tests/servers.py).
+            item.add_marker(pytest.mark.xdist_group("servers"))
+
+
+@pytest.fixture(autouse=True)
+def _tier_and_leftovers(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The test's marks, for `tests.tiers`; afterwards, any process it left is ended, and
+    that fails the test."""
+    tiers.marks = {mark.name for mark in request.node.iter_markers()}
+    try:
+        yield
+    finally:
+        tiers.marks = None
+        left = children.end_all()
+    assert not left, f"the test left processes running (ended now): {left}"
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The run's own databases, roles and virtual hosts that a crashed worker left, removed
+    (by the controller, or a run without workers)."""
+    if hasattr(session.config, "workerinput") or "not server" in session.config.option.markexpr:
+        return
+    children.end_all()
+    try:
+        left = servers.remove_leftovers()
+    except BaseException as error:  # a server gone by now: nothing of ours can be there
+        left = {"unchecked": [f"{type(error).__name__}: {error}"]}
+    if any(left.values()):
+        print(f"\nremoved what the run left behind: {left}")
 
 
 @pytest.fixture

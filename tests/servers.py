@@ -5,6 +5,10 @@ PostgreSQL is `TESSERA_TEST_POSTGRES` (an administrator's URL; default: the loca
 `postgres`); RabbitMQ is `TESSERA_TEST_RABBITMQ` (default: the local broker as `guest`), whose
 virtual hosts `rabbitmqctl` makes. Where one cannot be reached its tests skip, saying why;
 when `CI=true` they fail instead, so that CI proves them.
+
+Everything a run makes is named `tt_<run>_<n>`, so that a run removes its own leftovers at its
+end (`remove_leftovers`) and never what another run, or another user, made. A test's database
+takes at most `CONNECTIONS` connections of its roles at once (PostgreSQL's CONNECTION LIMIT).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,7 +27,44 @@ import pytest
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
+from tests import tiers
+
 ADMIN_URL = os.environ.get("TESSERA_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+
+RUN = os.environ.setdefault("TESSERA_TEST_RUN", uuid.uuid4().hex[:8])
+"""This run's name, shared with its parallel workers (they inherit the environment)."""
+
+CONNECTIONS = 28
+"""At most this many connections to one test's database at once: a worker process per context
+holds 3 (two pooled, one listening), the test's own shop at most 2 per context, its commands
+the rest. Server tests run one at a time, so that this and an administrator's connection are
+the run's most (30)."""
+
+BUSY_SECONDS = 30.0
+"""How long a server that is out of connection slots is waited for before a test fails."""
+
+
+def new_name() -> str:
+    return f"tt_{RUN}_{uuid.uuid4().hex[:8]}"
+
+
+def first_line(error: object) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+def _connect(url: str) -> psycopg.Connection[tuple[object, ...]]:
+    """An administrator's connection; a server whose slots are all taken is waited for a while,
+    then the test fails in one line with what the server said."""
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            return psycopg.connect(url, autocommit=True, connect_timeout=5)
+        except psycopg.OperationalError as error:
+            said = first_line(error)
+            if "connection" not in said or time.monotonic() > deadline:
+                pytest.fail(f"PostgreSQL at {url} refused a connection: {said}", pytrace=False)
+            time.sleep(0.5)
 
 
 @cache
@@ -31,21 +73,24 @@ def _unreachable() -> str | None:
     try:
         with psycopg.connect(ADMIN_URL, connect_timeout=3) as connection:
             connection.execute("SELECT 1")
-    except psycopg.Error as error:
-        return f"PostgreSQL at {ADMIN_URL} is not reachable: {str(error).strip().splitlines()[0]}"
+    except psycopg.OperationalError as error:
+        said = first_line(error)
+        if "slots" in said or "too many" in said:
+            return None  # it is there, only busy: each test waits for a slot
+        return f"PostgreSQL at {ADMIN_URL} is not reachable: {said}"
     return None
 
 
-def require_postgres() -> None:
-    reason = _unreachable()
+def _must_run(reason: str | None) -> None:
     if reason is not None:
         if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason} (CI=true: the scaled topology's tests must run)")
+            pytest.fail(f"{reason} (CI=true: the scaled topology's tests must run)", pytrace=False)
         pytest.skip(reason)
 
 
-def _admin() -> psycopg.Connection[tuple[object, ...]]:
-    return psycopg.connect(ADMIN_URL, autocommit=True)
+def require_postgres() -> None:
+    tiers.require("server", "uses PostgreSQL")
+    _must_run(_unreachable())
 
 
 @contextmanager
@@ -53,20 +98,27 @@ def postgres_database() -> Iterator[str]:
     """A new database on the server, as an administrator's URL; afterwards the database and
     every role made for it (`tessera_<database>_*`) are removed."""
     require_postgres()
-    name = f"tt_{uuid.uuid4().hex[:12]}"
-    with _admin() as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    name = new_name()
+    with _connect(ADMIN_URL) as admin:
+        create = sql.SQL("CREATE DATABASE {} CONNECTION LIMIT {}")
+        admin.execute(create.format(sql.Identifier(name), sql.Literal(CONNECTIONS)))
     try:
         yield make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     finally:
-        with _admin() as admin:
-            drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
-            admin.execute(drop.format(sql.Identifier(name)))
-            roles = admin.execute(
-                "SELECT rolname FROM pg_roles WHERE rolname LIKE %s", (f"tessera\\_{name}\\_%",)
-            ).fetchall()
-            for (role,) in roles:
-                admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(str(role))))
+        drop_database(name)
+
+
+def drop_database(name: str) -> None:
+    """The database and every role made for it."""
+    with _connect(ADMIN_URL) as admin:
+        admin.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        roles = admin.execute(
+            "SELECT rolname FROM pg_roles WHERE rolname LIKE %s", (f"tessera\\_{name}\\_%",)
+        ).fetchall()
+        for (role,) in roles:
+            admin.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(str(role))))
 
 
 def postgres_state(url: str) -> dict[str, list[tuple[object, ...]]]:
@@ -105,22 +157,30 @@ def _broker_unreachable() -> str | None:
 
 
 def require_rabbitmq() -> None:
-    reason = _broker_unreachable()
-    if reason is not None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason} (CI=true: the scaled topology's tests must run)")
-        pytest.skip(reason)
+    tiers.require("server", "uses RabbitMQ")
+    _must_run(_broker_unreachable())
 
 
-def rabbitmqctl(*args: str) -> None:
-    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+def rabbitmqctl(*args: str, tries: int = 3) -> str:
+    """What `rabbitmqctl` printed; a failure (tried `tries` times) fails the test in one line
+    with what rabbitmqctl said."""
+    for attempt in range(tries):
+        done = subprocess.run(
+            ["rabbitmqctl", "-q", *args], capture_output=True, text=True, timeout=60, check=False
+        )
+        if done.returncode == 0:
+            return done.stdout
+        if attempt + 1 < tries:
+            time.sleep(1)
+    said = " ".join((done.stderr or done.stdout).split()) or "(it printed nothing)"
+    pytest.fail(f"rabbitmqctl {' '.join(args)} exited {done.returncode}: {said}", pytrace=False)
 
 
 @contextmanager
 def rabbitmq_vhost() -> Iterator[str]:
     """A virtual host of the test's own, as the broker URL in it; removed afterwards."""
     require_rabbitmq()
-    name = f"tt_{uuid.uuid4().hex[:12]}"
+    name = new_name()
     rabbitmqctl("add_vhost", name)
     try:
         from kombu.connection import Connection
@@ -130,3 +190,40 @@ def rabbitmq_vhost() -> Iterator[str]:
         yield f"{BROKER}/{name}"
     finally:
         rabbitmqctl("delete_vhost", name)
+
+
+def leftovers() -> dict[str, list[str]]:
+    """The databases, roles and virtual hosts of this run that still exist."""
+    found: dict[str, list[str]] = {"databases": [], "roles": [], "vhosts": []}
+    prefix = f"tt\\_{RUN}\\_%"
+    if _unreachable() is None:
+        with _connect(ADMIN_URL) as admin:
+            found["databases"] = [
+                str(name)
+                for (name,) in admin.execute(
+                    "SELECT datname FROM pg_database WHERE datname LIKE %s", (prefix,)
+                )
+            ]
+            found["roles"] = [
+                str(name)
+                for (name,) in admin.execute(
+                    "SELECT rolname FROM pg_roles WHERE rolname LIKE %s", (f"tessera\\_{prefix}",)
+                )
+            ]
+    if _broker_unreachable() is None:
+        vhosts = rabbitmqctl("list_vhosts", "--no-table-headers").split()
+        found["vhosts"] = [name for name in vhosts if name.startswith(f"tt_{RUN}_")]
+    return found
+
+
+def remove_leftovers() -> dict[str, list[str]]:
+    """Remove whatever this run made and left behind (a worker killed mid-test); what it was."""
+    left = leftovers()
+    for name in left["databases"]:
+        drop_database(name)
+    for role in left["roles"]:
+        with _connect(ADMIN_URL) as admin:
+            admin.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+    for vhost in left["vhosts"]:
+        rabbitmqctl("delete_vhost", vhost)
+    return left

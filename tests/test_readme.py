@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+from tests import children
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.process
 def test_the_readme_python_example_runs(tmp_path: Path) -> None:
     readme = (ROOT / "README.md").read_text()
     [example] = re.findall(r"```python\n(.*?)```", readme, flags=re.DOTALL)
-    result = subprocess.run(
-        [sys.executable, "-c", example],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = children.run([sys.executable, "-c", example], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "MUG-BLUE 13.00 EUR\nshipped 39.00 37 3\n"
     assert (tmp_path / "var" / "example" / "catalog.db").exists()

@@ -32,6 +32,8 @@ from tests.databases import open_catalog, statements_run
 from tests.listening import wait_as_a_worker
 from tests.servers import postgres_database, postgres_state
 
+pytestmark = pytest.mark.server
+
 CONTEXTS = ["catalog", "inventory", "ordering", "payments", "shipping"]
 
 

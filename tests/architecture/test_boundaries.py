@@ -12,6 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from tests import children
+
+pytestmark = pytest.mark.process
+
 ROOT = Path(__file__).resolve().parents[2]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 CONFIG = configparser.ConfigParser()
@@ -20,14 +24,8 @@ CONFIG.read(ROOT / "importlinter.ini")
 
 def lint_imports(tree: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(tree / "src")}
-    return subprocess.run(
-        [str(LINT_IMPORTS), "--no-cache", "importlinter.ini"],
-        cwd=tree,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    return children.run(
+        [str(LINT_IMPORTS), "--no-cache", "importlinter.ini"], cwd=tree, env=env, timeout=120
     )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from adapters.cli.main import cli
+from tests import children
 from tests.cli.invoke import as_json, run, set_up
 from tests.snapshot import shop_state
 
@@ -140,19 +140,22 @@ def read_only_view(directory: Path) -> Iterator[Path]:
         return
     view = directory.parent / f"{directory.name}-read-only"
     view.mkdir()
-    mounted = subprocess.run(["mount", "--bind", str(directory), str(view)], check=False)
+    mounted = children.run(["mount", "--bind", str(directory), str(view)])
     if mounted.returncode != 0:
         if os.environ.get("CI") == "true":
             pytest.fail("CI runs as root and must be able to bind-mount a read-only view")
         pytest.skip("cannot bind-mount a read-only view of the data directory here")
     try:
-        subprocess.run(["mount", "-o", "remount,ro,bind", str(view)], check=True)
+        remounted = children.run(["mount", "-o", "remount,ro,bind", str(view)])
+        assert remounted.returncode == 0, remounted.stderr
         yield view
     finally:
-        if subprocess.run(["umount", str(view)], check=False).returncode != 0:
-            subprocess.run(["umount", "--lazy", str(view)], check=True)
+        if children.run(["umount", str(view)]).returncode != 0:
+            unmounted = children.run(["umount", "--lazy", str(view)])
+            assert unmounted.returncode == 0, unmounted.stderr
 
 
+@pytest.mark.process  # mount(8), as root
 def test_a_read_only_data_directory_serves_reads_and_refuses_writes_in_one_line(
     shop: Path,
 ) -> None:

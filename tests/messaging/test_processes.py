@@ -7,7 +7,6 @@ import re
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -23,13 +22,17 @@ from application.catalog.publishing import integration_events
 from domain.catalog.product import Product
 from domain.shared.identifiers import Sku
 from domain.shared.money import Money
+from tests import children
+from tests.children import TESSERA
 
-TESSERA = [sys.executable, "-m", "adapters.cli"]
 MESSAGES = 2000
 
 
+pytestmark = pytest.mark.process
+
+
 def tessera(data_dir: Path, *args: str, **env: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
+    return children.start(
         [*TESSERA, "--data-dir", str(data_dir), "--topology", "split", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -39,7 +42,10 @@ def tessera(data_dir: Path, *args: str, **env: str) -> subprocess.Popen[str]:
 
 
 def finish(process: subprocess.Popen[str], timeout: float = 120) -> str:
-    out, err = process.communicate(timeout=timeout)
+    try:
+        out, err = process.communicate(timeout=timeout)
+    finally:
+        children.end(process)
     assert process.returncode == 0, err
     return out
 
@@ -109,7 +115,7 @@ def test_a_worker_killed_holding_messages_loses_its_lease_and_they_are_handled_o
         assert time.monotonic() < deadline, "the worker never got going"
         time.sleep(0.005)
     worker.send_signal(signal.SIGKILL)
-    worker.wait()
+    children.end(worker)
     with sqlite3.connect(queue) as connection:
         held = {
             row[0]
@@ -136,13 +142,7 @@ def test_a_worker_killed_holding_messages_loses_its_lease_and_they_are_handled_o
 
 
 def run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*TESSERA, "--data-dir", str(data_dir), "--topology", "split", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return children.run([*TESSERA, "--data-dir", str(data_dir), "--topology", "split", *args])
 
 
 def test_catalog_to_inventory_across_worker_processes_in_the_split_topology(

@@ -31,6 +31,8 @@ from application.shipping.queries import ListShipments
 from tests.listening import wait_as_a_worker
 from tests.servers import postgres_database, rabbitmqctl
 
+pytestmark = pytest.mark.server
+
 DELAYS = (0.2, 0.4)
 
 

@@ -9,7 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from tests import children
 from tests.cli.invoke import as_json, run, set_up
+
+pytestmark = pytest.mark.process
 
 
 def test_concurrent_orders_each_print_where_they_ended_up(tmp_path: Path) -> None:
@@ -20,13 +25,16 @@ def test_concurrent_orders_each_print_where_they_ended_up(tmp_path: Path) -> Non
                "--customer", "c-1", "--line", "MUG-1:1", "--card", "tok_visa",
                "--address", "1 Main St", "--json"]  # fmt: skip
     placing = [
-        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                         env={**os.environ, "TESSERA_POLL_SECONDS": "0.005"})
+        children.start(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                       env={**os.environ, "TESSERA_POLL_SECONDS": "0.005"})
         for _ in range(8)
     ]  # fmt: skip
     printed = {}
     for process in placing:
-        out, err = process.communicate(timeout=120)
+        try:
+            out, err = process.communicate(timeout=120)
+        finally:
+            children.end(process)
         assert process.returncode == 0, err
         placed = json.loads(out)
         printed[placed["id"]] = placed["status"]

@@ -1,10 +1,15 @@
 """The scaled topology under faults, with real processes: a worker per context on PostgreSQL
-and RabbitMQ while orders flow, and then the broker drops every connection, or stops for a
-few seconds, or a worker is killed mid-batch. Each ends with every order settled, stock
-conserved, no order charged twice and no message lost."""
+and RabbitMQ while orders flow, and then the broker drops every connection, or cannot be
+reached for a few seconds, or the workers' database connections drop, or the link is slow, or
+a worker is killed mid-batch. Each ends with every order settled, stock conserved, no order
+charged twice and no message lost.
+
+The workers reach both servers through fault proxies of the test's own (tests/proxy.py): an
+outage is made for this test's connections alone, never by touching a server others share."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import time
@@ -24,8 +29,12 @@ from application.ordering.queries import ListOrders
 from application.payments.queries import ListPayments
 from application.shipping.commands import DeliverShipment
 from application.shipping.queries import ListShipments
-from tests.servers import postgres_database, rabbitmq_vhost, rabbitmqctl
+from tests import children
+from tests.proxy import FaultProxy
+from tests.servers import postgres_database, rabbitmq_vhost
 from tests.system.test_split_topology import CONTEXTS, eventually, stop, worker_process
+
+pytestmark = [pytest.mark.server, pytest.mark.process]
 
 FAST = {"TESSERA_RETRY_FIRST_DELAY": "0.05", "TESSERA_RETRY_MAX_ATTEMPTS": "8"}
 STOCK = 60
@@ -34,27 +43,42 @@ STOCK = 60
 @attrs.frozen
 class Shop:
     data: Path
-    vhost: str
     app: Tessera
-    """The shop as a program uses it, beside the workers: commands only write their context's
-    outbox (split), and queries read."""
+    """The shop as a program uses it, beside the workers, on the servers directly: commands
+    only write their context's outbox (split), and queries read."""
+    broker: FaultProxy
+    """What stands between the workers and the broker."""
+    database: FaultProxy
+    """What stands between the workers and the database."""
+    through_proxies: dict[str, str]
+    """The workers' environment: both servers through the proxies."""
 
 
 @pytest.fixture
 def shop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Shop]:
-    """A shop on a PostgreSQL database and a RabbitMQ virtual host of the test's own, stocked."""
-    with postgres_database() as database, rabbitmq_vhost() as broker:
+    """A shop on a PostgreSQL database and a RabbitMQ virtual host of the test's own, stocked,
+    with a fault proxy in front of each server for the workers."""
+    with (
+        postgres_database() as database,
+        rabbitmq_vhost() as broker,
+        FaultProxy.before(database) as database_proxy,
+        FaultProxy.before(broker) as broker_proxy,
+    ):
         monkeypatch.setenv("TESSERA_DATABASE_URL", database)
         monkeypatch.setenv("TESSERA_BROKER_URL", broker)
         for name, value in FAST.items():
             monkeypatch.setenv(name, value)
         settings = Settings.from_environment(tmp_path, topology="split")
         setup(settings)
+        proxied = {
+            "TESSERA_DATABASE_URL": database_proxy.url(database),
+            "TESSERA_BROKER_URL": broker_proxy.url(broker),
+        }
         with bootstrap(settings) as app:
             app.handle(ListProduct(sku="MUG-1", name="Mug", price="12.50"))
             app.deliver()
             app.handle(ReceiveStock(sku="MUG-1", quantity=STOCK))
-            yield Shop(tmp_path, broker.rsplit("/", 1)[1], app)
+            yield Shop(tmp_path, app, broker_proxy, database_proxy, proxied)
 
 
 def place(shop: Shop, n: int) -> str:
@@ -110,35 +134,53 @@ def settle_and_check(shop: Shop, placed: list[str]) -> None:
 
 @pytest.fixture
 def workers(shop: Shop) -> Iterator[list[subprocess.Popen[str]]]:
-    running = [worker_process(shop.data, context, env={}) for context in CONTEXTS]
-    yield running
-    stop(*[process for process in running if process.poll() is None])
+    running: list[subprocess.Popen[str]] = []
+    try:
+        for context in CONTEXTS:
+            running.append(worker_process(shop.data, context, env=shop.through_proxies))
+        yield running
+    finally:
+        stop(*[process for process in running if not children.exited(process)])
 
 
 def test_the_broker_closing_every_connection_while_orders_flow_loses_nothing(
     shop: Shop, workers: list[subprocess.Popen[str]]
 ) -> None:
-    def drop_connections() -> None:
-        reason = "a test drops every connection"
-        rabbitmqctl("close_all_connections", "--vhost", shop.vhost, reason)
-
-    placed = flow(shop, 24, drop_connections, at=8)
+    closed: list[int] = []
+    placed = flow(shop, 24, lambda: closed.append(shop.broker.close_connections()), at=8)
     settle_and_check(shop, placed)
+    assert closed[0] >= len(CONTEXTS)  # every worker's connection was cut
+    assert shop.broker.accepted >= 2 * len(CONTEXTS)  # and every worker connected again
 
 
-def test_the_broker_stopping_for_seconds_while_orders_flow_loses_nothing(
+def test_the_broker_out_of_reach_for_seconds_while_orders_flow_loses_nothing(
     shop: Shop, workers: list[subprocess.Popen[str]]
 ) -> None:
     placed = [place(shop, n) for n in range(8)]
-    rabbitmqctl("stop_app")
-    try:
+    with shop.broker.cut():
         # Commands only write their context's outbox: they succeed with the broker away.
         placed += [place(shop, n) for n in range(8, 16)]
         time.sleep(3)
-    finally:
-        rabbitmqctl("start_app")
-        rabbitmqctl("await_startup")
     placed += [place(shop, n) for n in range(16, 20)]
+    settle_and_check(shop, placed)
+    assert shop.broker.accepted >= 2 * len(CONTEXTS)  # every worker connected again
+
+
+def test_the_workers_database_connections_dropping_while_orders_flow_loses_nothing(
+    shop: Shop, workers: list[subprocess.Popen[str]]
+) -> None:
+    closed: list[int] = []
+    placed = flow(shop, 24, lambda: closed.append(shop.database.close_connections()), at=8)
+    settle_and_check(shop, placed)
+    assert closed[0] >= len(CONTEXTS)  # at least each worker's listening connection
+
+
+def test_a_slow_link_to_both_servers_delays_orders_and_loses_nothing(
+    shop: Shop, workers: list[subprocess.Popen[str]]
+) -> None:
+    shop.broker.slow(20)
+    shop.database.slow(5)
+    placed = flow(shop, 12, lambda: None, at=0)
     settle_and_check(shop, placed)
 
 
@@ -148,10 +190,13 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_charges_no_one_twice(
     payments = workers[CONTEXTS.index("payments")]
 
     def kill_payments() -> None:
-        payments.send_signal(signal.SIGKILL)
-        payments.wait(timeout=10)
+        os.kill(payments.pid, signal.SIGKILL)
+        assert children.exited(payments, wait=10)
 
     placed = flow(shop, 24, kill_payments, at=10)
-    workers[CONTEXTS.index("payments")] = worker_process(shop.data, "payments", env={})
+    children.end(payments)
+    workers[CONTEXTS.index("payments")] = worker_process(
+        shop.data, "payments", env=shop.through_proxies
+    )
     settle_and_check(shop, placed)
     assert payments.returncode == -signal.SIGKILL

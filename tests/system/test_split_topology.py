@@ -9,7 +9,6 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -18,19 +17,19 @@ from typing import Any
 
 import pytest
 
+from tests import children
+from tests.children import TESSERA
+
 CONTEXTS = ("catalog", "inventory", "ordering", "payments", "shipping")
+
+pytestmark = pytest.mark.process
 
 
 def tessera(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "adapters.cli", "--data-dir", str(data_dir), "--topology", "split",
-         *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    return children.run(
+        [*TESSERA, "--data-dir", str(data_dir), "--topology", "split", *args],
         env={**os.environ, "TESSERA_RETRY_FIRST_DELAY": "0.05"},
-    )  # fmt: skip
+    )
 
 
 def ok(data_dir: Path, *args: str) -> Any:
@@ -55,20 +54,10 @@ def workers(tmp_path: Path, deployment: str) -> Iterator[Path]:
     PostgreSQL schemas (each worker connecting as its context's role) and the queue file;
     PostgreSQL and RabbitMQ."""
     ok(tmp_path, "db", "setup")
+    worker = [*TESSERA, "--data-dir", str(tmp_path), "--topology", "split", "worker"]
     processes = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "adapters.cli",
-                "--data-dir",
-                str(tmp_path),
-                "--topology",
-                "split",
-                "worker",
-                "--context",
-                context,
-            ],
+        children.start(
+            [*worker, "--context", context],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -80,7 +69,10 @@ def workers(tmp_path: Path, deployment: str) -> Iterator[Path]:
     for process in processes:
         process.send_signal(signal.SIGTERM)
     for process in processes:
-        out, err = process.communicate(timeout=30)
+        try:
+            out, err = process.communicate(timeout=children.STOP_SECONDS)
+        finally:
+            children.end(process)
         assert process.returncode == 0, err
         assert out.startswith("relayed"), out
 
@@ -137,13 +129,15 @@ def worker_process(data_dir: Path, *contexts: str, env: dict[str, str]) -> subpr
     names = [arg for context in contexts for arg in ("--context", context)]
     # The worker appends to a file of its own; this reads it through another opening, whose
     # position the worker's writes do not move (sharing one, a read could start mid-line).
-    made, name = tempfile.mkstemp(prefix="worker-", suffix=".log", dir=data_dir.parent)
+    made, name = tempfile.mkstemp(
+        prefix=f"{data_dir.name}-worker-", suffix=".log", dir=data_dir.parent
+    )
     os.close(made)
     log = Path(name)
     with log.open("a") as stderr:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "adapters.cli", "--data-dir", str(data_dir), "--topology",
-             "split", "worker", *names, "--log-format", "json"],
+        process = children.start(
+            [*TESSERA, "--data-dir", str(data_dir), "--topology", "split", "worker", *names,
+             "--log-format", "json"],
             stdout=subprocess.DEVNULL, stderr=stderr, text=True, env={**os.environ, **env},
         )  # fmt: skip
 
@@ -155,8 +149,7 @@ def worker_process(data_dir: Path, *contexts: str, env: dict[str, str]) -> subpr
     try:
         eventually(started)
     except BaseException:
-        process.kill()
-        process.wait()
+        children.end(process)
         raise
     return process
 
@@ -164,15 +157,7 @@ def worker_process(data_dir: Path, *contexts: str, env: dict[str, str]) -> subpr
 def stop(*processes: subprocess.Popen[str]) -> None:
     """Stop every one of them, then say whether each stopped cleanly: a failure never leaves
     a worker running."""
-    for process in processes:
-        process.send_signal(signal.SIGINT)
-    for process in processes:
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    assert [process.returncode for process in processes] == [0] * len(processes)
+    assert children.stop(*processes) == [0] * len(processes)
 
 
 def test_the_test_gateway_fails_each_charge_twice_whichever_worker_asks_and_across_restarts(

@@ -250,4 +250,6 @@ class ContextDatabase:
             found.prepare(engine)
         else:
             found.check(engine)
+        if url is not None:
+            engine.dispose()  # the check's connection is not kept: a process holds what it uses
         return database
