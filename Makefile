@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 EXAMPLE := examples/loyalty
 EXAMPLE_VENV := $(EXAMPLE)/.venv
 
-.PHONY: demo demo-scaled test check example clean
+.PHONY: demo demo-scaled test check lint example clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,21 +24,37 @@ demo: $(VENV)/.installed
 	$(BIN)/tessera --data-dir var/demo demo
 
 # The same demo scaled out: every context in its own PostgreSQL schema as its own role, RabbitMQ
-# between them, a worker process per context. A fresh database and virtual host each time.
+# between them, a worker process per context. It makes a database and a virtual host of its own,
+# named tessera_demo_<number>, and removes them (and the roles made in it) afterwards; KEEP=1
+# keeps them and says their names. The URLs travel in the environment, never on a command line.
 POSTGRES ?= postgresql://postgres@127.0.0.1:5432
 RABBITMQ ?= amqp://guest:guest@127.0.0.1:5672
-SCALED ?= tessera_demo
+RABBITMQ_USER ?= guest
+KEEP ?=
 
 demo-scaled: $(VENV)/.installed
-	psql "$(POSTGRES)/postgres" -qc 'DROP DATABASE IF EXISTS $(SCALED) WITH (FORCE)' -c 'CREATE DATABASE $(SCALED)'
-	rabbitmqctl -q delete_vhost $(SCALED) 2>/dev/null || true
-	rabbitmqctl -q add_vhost $(SCALED)
-	rabbitmqctl -q set_permissions -p $(SCALED) guest '.*' '.*' '.*'
-	rm -rf var/demo-scaled
-	$(BIN)/tessera --data-dir var/demo-scaled --database-url $(POSTGRES)/$(SCALED) \
-		--broker-url $(RABBITMQ)/$(SCALED) demo --worker-processes
+	@name=tessera_demo_$$$$; \
+	drop() { \
+		psql "$(POSTGRES)/postgres" -qc "DROP DATABASE IF EXISTS $$name WITH (FORCE)"; \
+		psql "$(POSTGRES)/postgres" -Atc "SELECT format('DROP ROLE %I;', rolname) FROM pg_roles \
+			WHERE rolname LIKE 'tessera\_$$name\_%'" | psql "$(POSTGRES)/postgres" -q; \
+		rabbitmqctl -q delete_vhost $$name 2>/dev/null; }; \
+	if [ -z "$(KEEP)" ]; then trap drop EXIT; fi; \
+	psql "$(POSTGRES)/postgres" -qc "CREATE DATABASE $$name" && \
+	rabbitmqctl -q add_vhost $$name && \
+	rabbitmqctl -q set_permissions -p $$name $(RABBITMQ_USER) '.*' '.*' '.*' && \
+	rm -rf var/demo-scaled && \
+	TESSERA_DATABASE_URL="$(POSTGRES)/$$name" TESSERA_BROKER_URL="$(RABBITMQ)/$$name" \
+		$(BIN)/tessera --data-dir var/demo-scaled demo --worker-processes; \
+	status=$$?; \
+	if [ -n "$(KEEP)" ]; then echo "kept database and virtual host $$name"; fi; \
+	exit $$status
 
-check: $(VENV)/.installed-dev
+# The fast tier: no server, no process; in well under a minute.
+check: lint
+	$(BIN)/pytest -n 2 -m "not server and not process"
+
+lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests benchmarks examples
 	$(BIN)/ruff format --check src tests benchmarks examples
 	$(BIN)/mypy
@@ -55,8 +71,10 @@ example: $(EXAMPLE_VENV)/.installed
 	cd $(EXAMPLE) && .venv/bin/lint-imports importlinter.ini
 	cd $(EXAMPLE) && .venv/bin/pytest
 
-test: check
-	$(BIN)/pytest
+# Everything: the server tests run one at a time in one of two parallel workers, the rest in
+# the other (tests/servers.py: the run's connection budget).
+test: lint
+	$(BIN)/pytest -n 2 --dist loadgroup
 	$(MAKE) example
 
 clean:

@@ -59,6 +59,7 @@ def _tier_and_leftovers(request: pytest.FixtureRequest) -> Iterator[None]:
     assert not left, f"the test left processes running (ended now): {left}"
 
 
+@pytest.hookimpl(trylast=True)  # after pytest has finalised the fixtures of a stopped run
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """The run's own databases, roles and virtual hosts that a crashed worker left, removed
     (by the controller, or a run without workers)."""

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
+from adapters.bootstrap import Settings
+from adapters.cli import demo
 from adapters.cli.main import cli
 from tests.cli.invoke import as_json, run, set_up
 
@@ -249,3 +252,33 @@ def test_the_demo_refuses_a_data_directory_already_in_use(stocked: Path) -> None
     assert result.exit_code == REFUSED
     assert "fresh data directory" in result.stderr
     assert state(stocked) == before
+
+
+def test_the_demos_worker_processes_get_the_urls_in_their_environment_not_their_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[tuple[list[str], dict[str, str]]] = []
+
+    class Started:
+        def __init__(self, args: list[str], env: dict[str, str]) -> None:
+            started.append((args, env))
+
+        def terminate(self) -> None: ...
+
+        def wait(self, timeout: float) -> int:
+            return 0
+
+    monkeypatch.setattr(demo.subprocess, "Popen", Started)
+    settings = Settings(
+        data_dir=tmp_path,
+        database_url="postgresql://admin:db-secret@127.0.0.1:5432/shop",
+        broker_url="amqp://shop:broker-secret@127.0.0.1:5672/shop",
+    )
+    app = SimpleNamespace(settings=settings, contexts=["catalog", "payments"])
+    with demo.processes(app):  # type: ignore[arg-type]
+        pass
+    assert len(started) == 2
+    for args, env in started:
+        assert not any("secret" in arg for arg in args)
+        assert "db-secret" in env["TESSERA_DATABASE_URL"]
+        assert "broker-secret" in env["TESSERA_BROKER_URL"]

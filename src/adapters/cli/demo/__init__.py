@@ -31,6 +31,7 @@ from adapters.cli.demo.scenario import (
     stock_up,
 )
 from adapters.cli.types import WholeNumber
+from adapters.persistence.settings import BROKER_URL_ENV, DATABASE_URL_ENV
 from application.ordering.commands import CancelOrder, PlaceOrder
 from application.ordering.queries import CountOrders
 from application.shared.errors import ApplicationError
@@ -101,15 +102,17 @@ def in_a_thread(app: Tessera) -> Iterator[None]:
 @contextmanager
 def processes(app: Tessera) -> Iterator[None]:
     """A `tessera worker` process per context, with this process's settings; stopped (as
-    an operator stops them, SIGTERM) when the block ends."""
+    an operator stops them, SIGTERM) when the block ends. The URLs, which may hold secrets,
+    travel in the workers' environment, which only their user may read, not on their command
+    lines, which every user may."""
     settings = app.settings
     command = [sys.executable, "-m", "adapters.cli", "--data-dir", str(settings.data_dir)]
     command += ["--topology", "split"]
-    if settings.database_url is not None:
-        command += ["--database-url", settings.database_url.render_as_string(False)]
-    if settings.broker_url is not None:
-        command += ["--broker-url", settings.broker_url]
     environment = {**os.environ, "TESSERA_POLL_SECONDS": str(settings.poll_seconds)}
+    if settings.database_url is not None:
+        environment[DATABASE_URL_ENV] = settings.database_url.render_as_string(False)
+    if settings.broker_url is not None:
+        environment[BROKER_URL_ENV] = settings.broker_url
     running = [
         subprocess.Popen([*command, "worker", "--context", name, "-q"], env=environment)
         for name in app.contexts
