@@ -98,7 +98,7 @@ def run_inner(tmp_path: Path, how: str, options: list[str], interrupt: int | Non
                 time.sleep(0.1)
             time.sleep(0.5)  # and the test is under way
             os.kill(process.pid, interrupt)
-        out, _ = process.communicate(timeout=120)
+        out: str = process.communicate(timeout=120)[0]
     finally:
         children.end(process)
     assert record.exists(), out

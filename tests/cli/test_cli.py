@@ -268,7 +268,7 @@ def test_the_demos_worker_processes_get_the_urls_in_their_environment_not_their_
         def wait(self, timeout: float) -> int:
             return 0
 
-    monkeypatch.setattr(demo.subprocess, "Popen", Started)
+    monkeypatch.setattr("adapters.cli.demo.subprocess.Popen", Started)
     settings = Settings(
         data_dir=tmp_path,
         database_url="postgresql://admin:db-secret@127.0.0.1:5432/shop",
