@@ -57,13 +57,13 @@ class FaultProxy:
         return self._run(self._close_all())
 
     @contextlib.contextmanager
-    def cut(self) -> Iterator[None]:
-        """While inside: connections are refused and the open ones closed; then it listens
-        again on the same port."""
+    def cut(self) -> Iterator[int]:
+        """While inside: connections are refused and the open ones closed (how many, it
+        gives); then it listens again on the same port."""
         self._run(self._stop_listening())
-        self._run(self._close_all())
+        closed = self._run(self._close_all())
         try:
-            yield
+            yield closed
         finally:
             self._run(self._listen(self.port))
 

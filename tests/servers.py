@@ -59,7 +59,9 @@ def _connect(url: str) -> psycopg.Connection[tuple[object, ...]]:
     deadline = time.monotonic() + BUSY_SECONDS
     while True:
         try:
-            return psycopg.connect(url, autocommit=True, connect_timeout=5)
+            return psycopg.connect(
+                url, autocommit=True, connect_timeout=5, application_name=f"tessera-tests-{RUN}"
+            )
         except psycopg.OperationalError as error:
             said = first_line(error)
             if "connection" not in said or time.monotonic() > deadline:

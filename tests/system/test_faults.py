@@ -150,20 +150,21 @@ def test_the_broker_closing_every_connection_while_orders_flow_loses_nothing(
     placed = flow(shop, 24, lambda: closed.append(shop.broker.close_connections()), at=8)
     settle_and_check(shop, placed)
     assert closed[0] >= len(CONTEXTS)  # every worker's connection was cut
-    assert shop.broker.accepted >= 2 * len(CONTEXTS)  # and every worker connected again
+    assert shop.broker.accepted > closed[0]  # and the workers connected again
 
 
 def test_the_broker_out_of_reach_for_seconds_while_orders_flow_loses_nothing(
     shop: Shop, workers: list[subprocess.Popen[str]]
 ) -> None:
     placed = [place(shop, n) for n in range(8)]
-    with shop.broker.cut():
+    with shop.broker.cut() as closed:
         # Commands only write their context's outbox: they succeed with the broker away.
         placed += [place(shop, n) for n in range(8, 16)]
         time.sleep(3)
     placed += [place(shop, n) for n in range(16, 20)]
     settle_and_check(shop, placed)
-    assert shop.broker.accepted >= 2 * len(CONTEXTS)  # every worker connected again
+    assert closed >= len(CONTEXTS)  # every worker's connection was cut
+    assert shop.broker.accepted > closed  # and the workers connected again
 
 
 def test_the_workers_database_connections_dropping_while_orders_flow_loses_nothing(
