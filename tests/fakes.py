@@ -133,6 +133,16 @@ class FakeOrders(FakeRepository[Order]):
         found.sort(key=lambda order: order.placed_at or NEVER, reverse=True)  # stable: ids
         return found[:limit], len(found)
 
+    def next_number(self) -> int:
+        key = (FakeOrders, "last number")  # in the working copy: a rollback gives it back
+        last = self._uow._working.get(key)
+        number = (last if isinstance(last, int) else 0) + 1
+        self._uow._working[key] = number
+        return number
+
+    def id_numbered(self, number: int) -> OrderId | None:
+        return next((order.id for order in self.all() if order.number == number), None)
+
     def ids_starting_with(self, prefix: str, limit: int) -> list[OrderId]:
         ids = sorted(order.id for order in self.all() if order.id.value.startswith(prefix))
         return ids[:limit]

@@ -32,6 +32,7 @@ class FaultProxy:
         self.delay = 0.0
         self.accepted = 0
         """How many connections it has taken, since it started."""
+        self._refusing = False
         self._loop = asyncio.new_event_loop()
         self._open: asyncio.Event | None = None
         self._pipes: set[asyncio.Task[None]] = set()
@@ -60,11 +61,13 @@ class FaultProxy:
     def cut(self) -> Iterator[int]:
         """While inside: connections are refused and the open ones closed (how many, it
         gives); then it listens again on the same port."""
+        self._refusing = True  # and one taken but not yet seen to is dropped too
         self._run(self._stop_listening())
         closed = self._run(self._close_all())
         try:
             yield closed
         finally:
+            self._refusing = False
             self._run(self._listen(self.port))
 
     @contextlib.contextmanager
@@ -129,6 +132,9 @@ class FaultProxy:
         return len(pipes)
 
     async def _accepted(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if self._refusing:
+            _abort(writer)
+            return
         task = asyncio.current_task()
         assert task is not None
         self._pipes.add(task)

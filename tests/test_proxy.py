@@ -74,6 +74,7 @@ def test_closing_its_connections_breaks_each_and_new_ones_work(proxy: FaultProxy
 
 def test_a_cut_refuses_connections_until_it_ends(proxy: FaultProxy) -> None:
     before = connect(proxy)
+    assert round_trip(before) == b"ping"
     with proxy.cut():
         with pytest.raises(ConnectionRefusedError):
             connect(proxy)

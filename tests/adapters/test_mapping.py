@@ -50,10 +50,14 @@ def _shared_memory() -> sqlite3.Connection:
     return sqlite3.connect(":memory:", check_same_thread=False)
 
 
+_numbers = iter(range(1, 1_000_000))
+
+
 def placed(order_id: str, *skus: str) -> Order:
+    number = next(_numbers)
     prices = {Sku(s): ListedPrice(Sku(s), Money.of("2.50", "EUR")) for s in skus}
     wanted = [(Sku(s), 1 + n) for n, s in enumerate(skus)]
-    return Order.place(OrderId(order_id), "c-1", "1 Main St", wanted, prices, at=AT)
+    return Order.place(OrderId(order_id), "c-1", "1 Main St", wanted, prices, at=AT, number=number)
 
 
 def stored(connection: Connection, order: Order) -> None:

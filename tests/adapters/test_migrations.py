@@ -7,25 +7,29 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, MetaData, select, text
+from sqlalchemy import Engine, MetaData, insert, select, text
 
 from adapters.bootstrap.root import IN_TREE
+from adapters.ordering.orm import order_numbers, orders
 from adapters.persistence.database import StorageUnavailable
 from adapters.persistence.migrations import Migrations
 from adapters.persistence.settings import ContextDatabase, Settings
 from adapters.persistence.storage import Storage
 from adapters.wiring import BoundedContext
+from domain.shared.identifiers import OrderId
 from tests.cli.invoke import as_json, run, set_up
 from tests.servers import postgres_database
 from tests.snapshot import shop_state
 
 CONTEXTS = {context.name: context for context in IN_TREE}
+HEADS = {name: "0004" if name == "ordering" else "0003" for name in CONTEXTS}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -68,10 +72,11 @@ def test_upgrading_an_empty_database_gives_exactly_the_tables_the_code_maps(
     database = connected(settings, context)
     assert database.migrations is not None
     try:
-        assert database.migrations.upgrade(database.engine) == (None, "0003")
+        head = database.migrations.head
+        assert database.migrations.upgrade(database.engine) == (None, head)
         assert differences(database.engine, context.metadata) == []
         assert database.migrations.revisions(database.engine).up_to_date
-        assert database.migrations.upgrade(database.engine) == ("0003", "0003")  # again: nothing
+        assert database.migrations.upgrade(database.engine) == (head, head)  # again: nothing
     finally:
         database.engine.dispose()
 
@@ -174,14 +179,17 @@ def test_a_data_directory_written_before_migrations_is_refused_then_adopted_with
     shop: Path,
 ) -> None:
     drop_version_tables(shop)
-    with sqlite3.connect(shop / "ordering.db") as connection:  # an earlier release: no times
-        connection.execute("ALTER TABLE orders DROP COLUMN cancelled_at")
+    with sqlite3.connect(shop / "ordering.db") as connection:  # an earlier release: no times,
+        connection.execute("ALTER TABLE orders DROP COLUMN cancelled_at")  # no numbers
+        connection.execute("DROP INDEX ix_orders_number")
+        connection.execute("ALTER TABLE orders DROP COLUMN number")
+        connection.execute("DROP TABLE order_numbers")
     before = shop_state(shop)
 
     refused = run(shop, "orders", "list")
     assert refused.exit_code == 1
     assert refused.stderr.count("\n") == 1
-    assert "was written before Tessera had migrations and the code needs 0003" in refused.stderr
+    assert "was written before Tessera had migrations and the code needs" in refused.stderr
     assert "run 'tessera db upgrade'" in refused.stderr
     statuses = as_json(shop, "db", "status")
     assert {s["context"]: (s["revision"], s["up_to_date"]) for s in statuses} == {
@@ -190,11 +198,14 @@ def test_a_data_directory_written_before_migrations_is_refused_then_adopted_with
     assert shop_state(shop) == before  # neither the refusal nor the status changed a thing
 
     upgraded = as_json(shop, "db", "upgrade")
-    assert upgraded == [{"context": name, "before": None, "after": "0003"} for name in CONTEXTS]
+    assert upgraded == [
+        {"context": name, "before": None, "after": HEADS[name]} for name in CONTEXTS
+    ]
     after = without_versions(shop_state(shop))
     [order] = before["ordering.db"]["orders"]
     [adopted] = after["ordering.db"].pop("orders")
-    assert adopted == (*order, None)  # the column an earlier release lacked, empty
+    assert adopted == (*order, None, 1)  # the time an earlier release lacked, empty; numbered
+    assert after["ordering.db"].pop("order_numbers") == [(1, 1)]
     before["ordering.db"].pop("orders")
     assert after == before
     assert [o["status"] for o in as_json(shop, "orders", "list")] == ["shipped"]
@@ -222,7 +233,45 @@ def test_an_upgrade_names_contexts_that_exist(shop: Path) -> None:
 def test_status_shows_each_context_at_its_head(shop: Path) -> None:
     statuses = as_json(shop, "db", "status")
     assert [(s["context"], s["revision"], s["head"], s["up_to_date"]) for s in statuses] == [
-        (name, "0003", "0003", True) for name in CONTEXTS
+        (name, HEADS[name], HEADS[name], True) for name in CONTEXTS
     ]
     assert statuses[0]["database"] == str(shop / "catalog.db")
     assert (statuses[0]["schema"], statuses[0]["role"]) == (None, None)
+
+
+def test_upgrading_numbers_the_orders_already_there_in_the_order_they_were_placed(
+    settings: Settings, tmp_path: Path
+) -> None:
+    ordering = CONTEXTS["ordering"]
+    assert ordering.migrations is not None
+    earlier = tmp_path / "ordering-to-0003"  # the revisions as a release before numbers had them
+    shutil.copytree(ordering.migrations, earlier, ignore=shutil.ignore_patterns("v0004*"))
+    database = connected(settings, ordering)
+    assert database.migrations is not None
+    try:
+        before = Migrations("ordering", earlier, ordering.metadata).upgrade(database.engine)
+        assert before == (None, "0003")
+        placed = {
+            "o-late": datetime(2026, 3, 1, tzinfo=UTC),
+            "o-early": datetime(2026, 1, 1, tzinfo=UTC),
+            "o-unrecorded": None,  # placed before Tessera recorded when: the oldest
+            "o-middle": datetime(2026, 2, 1, tzinfo=UTC),
+        }
+        with database.engine.begin() as connection:
+            for order_id, at in placed.items():
+                connection.execute(
+                    insert(orders).values(
+                        id=OrderId(order_id), customer_id="c-1", shipping_address="1 Main St",
+                        status="pending", version=1, placed_at=at,
+                    )
+                )  # fmt: skip
+        assert database.migrations.upgrade(database.engine) == ("0003", "0004")
+        with database.engine.connect() as connection:
+            numbers = dict(connection.execute(select(orders.c.id, orders.c.number)).all())
+            last = connection.execute(select(order_numbers.c.last)).scalar_one()
+        assert {str(key): number for key, number in numbers.items()} == {
+            "o-unrecorded": 1, "o-early": 2, "o-middle": 3, "o-late": 4
+        }  # fmt: skip
+        assert last == 4
+    finally:
+        database.engine.dispose()

@@ -236,8 +236,8 @@ PLACE = ["orders", "place", "--customer", "c-1", "--card", "tok_visa", "--addres
         ([*PLACE[:-2], "--address", "   ", "--line", "MUG-1:1"], 1,
          "shipping address must not be empty"),
         ([*PLACE[:-2], "--line", "MUG-1:1"], 2, "Missing option '--address'"),
-        (["orders", "show", "nope"], 1, "no order with id nope"),
-        (["orders", "cancel", "nope"], 1, "no order with id nope"),
+        (["orders", "show", "nope"], 1, "no order with id or number nope"),
+        (["orders", "cancel", "nope"], 1, "no order with id or number nope"),
         (["orders", "list", "--status", "lost"], 2, "'lost' is not one of"),
         (["shipping", "deliver", "shp-nope"], 1, "no shipment with id 'shp-nope'"),
         ([*PLACE, "--line", "MUG-1:99999999999999999999999"], 1, "from 1 to 1,000,000"),
@@ -306,6 +306,8 @@ def test_orders_are_listed_newest_first_and_narrowed_by_customer_time_and_count(
     second = place(kept_shop, "MUG-1:1")
     listed = as_json(kept_shop, "orders", "list")
     assert [o["id"] for o in listed] == [second, first]
+    numbers = {o["id"]: o["number"] for o in listed}
+    assert numbers[second] > numbers[first]
     placed = [datetime.fromisoformat(o["placed_at"]) for o in listed]
     assert placed[0] >= placed[1]
     assert all(p.utcoffset() == timedelta(0) for p in placed)
@@ -322,7 +324,7 @@ def test_orders_are_listed_newest_first_and_narrowed_by_customer_time_and_count(
         as_json(kept_shop, "orders", "list", "--since", "2020-01-01", "--until", "2020-01-02") == []
     )
     limited = run(kept_shop, "orders", "list", "--limit", "1")
-    assert limited.stdout.splitlines()[1].startswith(second)
+    assert limited.stdout.splitlines()[1].split("\t")[:2] == [str(numbers[second]), second]
     assert limited.stderr == "1 more order(s) not shown; see them with --limit\n"
 
 
@@ -391,13 +393,14 @@ def test_an_order_is_found_by_a_unique_beginning_of_its_id(kept_shop: Path) -> N
     )
     # '_' is a literal in a prefix, not LIKE's any-character wildcard.
     assert (
-        run(kept_shop, "orders", "show", "abcdefg_").stderr == "error: no order with id abcdefg_\n"
+        run(kept_shop, "orders", "show", "abcdefg_").stderr
+        == "error: no order with id or number abcdefg_\n"
     )
     unique = place(kept_shop, "MUG-1:1")
     assert order(kept_shop, unique[:8])["id"] == unique
     too_short = run(kept_shop, "orders", "show", unique[:7])
     assert too_short.exit_code == 1
-    assert f"no order with id {unique[:7]}" in too_short.stderr
+    assert f"no order with id or number {unique[:7]}" in too_short.stderr
 
 
 def test_which_card_tokens_are_valid_is_the_gateways_business(kept_shop: Path) -> None:

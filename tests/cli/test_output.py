@@ -111,7 +111,7 @@ def test_output_that_is_not_for_a_terminal_is_one_tab_separated_record_a_line(
         seen |= {cell for line in output.splitlines() for cell in line.split("\t")}
     assert wanted <= seen, wanted - seen
     orders = run(shop, "orders", "list").stdout.splitlines()
-    columns = ["Order", "Placed", "Customer", "Status", "Reason", "Total", "Currency"]
+    columns = ["Number", "Order", "Placed", "Customer", "Status", "Reason", "Total", "Currency"]
     assert orders[0].split("\t") == columns
     assert all(len(line.split("\t")) == len(columns) for line in orders)
 

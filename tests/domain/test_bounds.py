@@ -87,21 +87,23 @@ def test_a_product_name_that_is_not_text_is_refused_like_an_empty_one(name: obje
 )
 def test_an_orders_texts_have_bounds(customer: str, address: str, says: str) -> None:
     with pytest.raises(BusinessRuleViolation, match=says):
-        Order.place(OrderId("o-1"), customer, address, [(MUG, 1)], prices(), NOW)
+        Order.place(OrderId("o-1"), customer, address, [(MUG, 1)], prices(), NOW, number=1)
 
 
 def test_an_order_has_at_most_a_hundred_lines() -> None:
     skus = [Sku(f"SKU-{n:03}") for n in range(101)]
     prices = {sku: ListedPrice(sku, Money.of("1.00", "EUR")) for sku in skus}
     with pytest.raises(BusinessRuleViolation, match="at most 100 lines"):
-        Order.place(OrderId("o-1"), "c-1", "1 Main St", [(s, 1) for s in skus], prices, NOW)
+        Order.place(
+            OrderId("o-1"), "c-1", "1 Main St", [(s, 1) for s in skus], prices, NOW, number=1
+        )
 
 
 def test_an_orders_total_stays_within_what_money_holds() -> None:
     with pytest.raises(BusinessRuleViolation) as refused:
-        Order.place(OrderId("o-1"), "c-1", "1 Main St", [(MUG, 1_000_000)], prices(), NOW)
+        Order.place(OrderId("o-1"), "c-1", "1 Main St", [(MUG, 1_000_000)], prices(), NOW, number=1)
     assert refused.value.rule == "OrderTotalMustStayWithinBounds"
-    order = Order.place(OrderId("o-1"), "c-1", "1 Main St", [(MUG, 1_000)], prices(), NOW)
+    order = Order.place(OrderId("o-1"), "c-1", "1 Main St", [(MUG, 1_000)], prices(), NOW, number=1)
     assert order.total == Money(Decimal("9999999990.00"), "EUR")
 
 
@@ -113,7 +115,7 @@ def test_an_order_id_is_short_plain_text(order_id: str) -> None:
 
 
 def test_a_card_token_is_bounded_text() -> None:
-    order = Order.place(OrderId("o-1"), "c-1", "1 Main St", [(MUG, 1)], prices(), NOW)
+    order = Order.place(OrderId("o-1"), "c-1", "1 Main St", [(MUG, 1)], prices(), NOW, number=1)
     with pytest.raises(BusinessRuleViolation, match="card token must be at most 64"):
         Fulfilment.start(order, "t" * 65)
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from domain.ordering.fulfilment import Fulfilment, PaymentRequested, ShipmentRequested
-from domain.ordering.order import CancelReason, NotShippedYet, Order, OrderStatus
+from domain.ordering.order import CancelReason, NotShippedYet, Order, OrderPlaced, OrderStatus
 from domain.ordering.price_list import ListedPrice
 from domain.shared.errors import BusinessRuleViolation
 from domain.shared.identifiers import OrderId, Sku
@@ -32,7 +32,7 @@ def price_list() -> dict[Sku, ListedPrice | None]:
 
 
 def place(*lines: tuple[Sku, int], address: str = "1 Main St") -> Order:
-    return Order.place(OrderId("o-1"), "c-1", address, list(lines), price_list(), NOW)
+    return Order.place(OrderId("o-1"), "c-1", address, list(lines), price_list(), NOW, number=1)
 
 
 def test_an_order_takes_its_prices_from_the_price_list_and_totals_them() -> None:
@@ -215,3 +215,19 @@ class OrderLifecycle(RuleBasedStateMachine):
 
 
 TestOrderLifecycle = OrderLifecycle.TestCase
+
+
+@pytest.mark.parametrize("number", [0, -1, 2**63, True, 1.5, "7"])
+def test_an_order_number_is_a_whole_number_within_bounds(number: object) -> None:
+    with pytest.raises(BusinessRuleViolation) as refused:
+        Order.place(OrderId("o-1"), "c-1", "1 St", [(MUG, 1)], price_list(), NOW, number=number)  # type: ignore[arg-type]
+    assert refused.value.rule == "OrderNumberMustBeWithinBounds"
+
+
+def test_the_number_an_order_is_placed_with_is_announced() -> None:
+    order = Order.place(
+        OrderId("o-1"), "c-1", "1 Main St", [(MUG, 1)], price_list(), NOW, number=42
+    )
+    [placed] = order.pull_events()
+    assert isinstance(placed, OrderPlaced)
+    assert (order.number, placed.number) == (42, 42)

@@ -30,6 +30,7 @@ def test_concurrent_orders_each_print_where_they_ended_up(tmp_path: Path) -> Non
         for _ in range(8)
     ]  # fmt: skip
     printed = {}
+    numbers = []
     for process in placing:
         try:
             out, err = process.communicate(timeout=120)
@@ -38,6 +39,8 @@ def test_concurrent_orders_each_print_where_they_ended_up(tmp_path: Path) -> Non
         assert process.returncode == 0, err
         placed = json.loads(out)
         printed[placed["id"]] = placed["status"]
+        numbers.append(placed["number"])
     stored = {order["id"]: order["status"] for order in as_json(data, "orders", "list")}
     assert printed == stored
     assert sorted(printed.values()) == ["cancelled"] * 5 + ["shipped"] * 3
+    assert sorted(numbers) == list(range(1, 9))  # eight processes, eight numbers, none twice

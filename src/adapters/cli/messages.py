@@ -16,9 +16,12 @@ import click
 from adapters.cli import logs
 from adapters.cli.app import Runtime, cli, fail, pass_runtime
 from adapters.cli.render import Column, Listing, print_json
+from application.ordering.handlers import as_order_number
+from application.ordering.queries import GetOrder, OrderView
 from application.shared.integration import short_name
 from application.shared.queue import DeadLetter, TraceHop
 from domain.shared.bounds import REASON_LENGTH, checked_text, quoted
+from domain.shared.errors import BusinessRuleViolation, NotFound
 
 
 @cli.command()
@@ -208,8 +211,10 @@ def discard(runtime: Runtime, message_id: str, reason: str, subscription: str | 
 )
 @pass_runtime
 def trace(runtime: Runtime, identifier: str, as_json: bool, style: str) -> None:
-    """Every message of the conversations a correlation id or an aggregate id took part in."""
-    hops = runtime.tessera.operations.trace(identifier)
+    """Every message of the conversations a correlation id or an aggregate id took part in.
+    An order is named as `orders show` names it: its number, its id, or the first 8 or more
+    characters of its id."""
+    hops = _traced(runtime, identifier)
     if not hops:
         fail(f"no message has correlation id, aggregate id or message id {identifier}")
     if as_json:
@@ -234,6 +239,28 @@ def trace(runtime: Runtime, identifier: str, as_json: bool, style: str) -> None:
             _after(h.handled_at, h.written_at) if h.state != "dead" else "dead",
         )
     table.show()
+
+
+def _traced(runtime: Runtime, identifier: str) -> list[TraceHop]:
+    """The trace of an order's number first (people's handle), then of the identifier as it
+    is, then of the order whose id it begins."""
+    if as_order_number(identifier) is not None:
+        order = _order_named(runtime, identifier)
+        if order is not None:
+            return runtime.tessera.operations.trace(order.id)
+    hops = runtime.tessera.operations.trace(identifier)
+    if hops:
+        return hops
+    order = _order_named(runtime, identifier)
+    return [] if order is None else runtime.tessera.operations.trace(order.id)
+
+
+def _order_named(runtime: Runtime, name: str) -> OrderView | None:
+    try:
+        found: OrderView = runtime.handle(GetOrder(name))
+    except (NotFound, BusinessRuleViolation):
+        return None
+    return found
 
 
 def sequence_diagram(hops: list[TraceHop]) -> str:
@@ -267,7 +294,8 @@ def _mermaid_text(text: str) -> str:
 
 
 def _clock(at: float) -> str:
-    return datetime.fromtimestamp(at, UTC).strftime("%H:%M:%S.%f")[:-3]
+    """A Unix time as a date and time of day in UTC, to the millisecond."""
+    return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
 
 
 def _after(at: float | None, start: float) -> str:

@@ -6,12 +6,11 @@ import json
 from datetime import datetime
 from typing import Any
 
-import attrs
 import click
 
 from adapters.bootstrap import ContextMapEntry, Settings, bootstrap
 from adapters.cli.app import Runtime, cli, pass_runtime
-from adapters.cli.render import Column, Listing, plain, print_json
+from adapters.cli.render import Column, Listing, as_data, plain, print_json
 from adapters.cli.types import MOMENT, WholeNumber, whole_number
 from application.ordering.commands import CancelOrder, OrderLineRequest, PlaceOrder
 from application.ordering.handlers import MAX_LISTED
@@ -84,11 +83,12 @@ def place(
         payment: PaymentView | None = _answer(runtime, GetPayment(order.id))
         declined = payment.decline_reason if payment else None
     if as_json:
-        click.echo(json.dumps({"id": order.id, "status": order.status, "declined": declined}))
+        shown = {"number": order.number, "id": order.id, "status": order.status}
+        click.echo(json.dumps(shown | {"declined": declined}))
     else:
         reason = f" ({order.cancel_reason})" if order.cancel_reason else ""
         why = f": the gateway said {declined}" if declined else ""
-        click.echo(f"order {order.id}: {order.status}{reason}{why}")
+        click.echo(f"order {order.number} ({order.id}): {order.status}{reason}{why}")
 
 
 @orders.command("show")
@@ -97,22 +97,23 @@ def place(
 @pass_runtime
 def show_order(runtime: Runtime, order_id: str, as_json: bool) -> None:
     """One order: where it stands, its payment and parcel, its lines and the timeline of its
-    messages. ORDER_ID may be the first 8 or more characters of the id."""
+    messages. ORDER_ID is the order's number, its id, or the first 8 or more characters of
+    the id."""
     order: OrderView = runtime.handle(GetOrder(order_id))
     payment = _answer(runtime, GetPayment(order.id))
     shipment = _answer(runtime, GetShipmentOfOrder(order.id))
     # Deliveries to contexts that do not react to an event are left out of an order's story.
     timeline = [h for h in runtime.tessera.operations.trace(order.id) if h.state != "ignored"]
     if as_json:
-        data = attrs.asdict(order) | {
-            "payment": None if payment is None else attrs.asdict(payment),
-            "shipment": None if shipment is None else attrs.asdict(shipment),
-            "timeline": [attrs.asdict(h) for h in timeline],
+        data = as_data(order) | {
+            "payment": None if payment is None else as_data(payment),
+            "shipment": None if shipment is None else as_data(shipment),
+            "timeline": [as_data(h) for h in timeline],
         }
         click.echo(json.dumps(data, default=plain, indent=2))
         return
     reason = f" ({order.cancel_reason})" if order.cancel_reason else ""
-    click.echo(f"order {order.id} for {order.customer_id}: {order.status}{reason}")
+    click.echo(f"order {order.number} ({order.id}) for {order.customer_id}: {order.status}{reason}")
     click.echo(f"placed at {order.placed_at or 'an unrecorded time'}")
     if order.cancelled_by is not None:
         by = "the customer" if order.cancelled_by == "customer" else order.cancelled_by
@@ -189,13 +190,13 @@ def list_orders(
         print_json(page.orders)
         return
     table = Listing(
-        "Orders", "Order", "Placed", "Customer", "Status", "Reason", Column("Total", "number"),
-        "Currency",
+        "Orders", Column("Number", "number"), "Order", "Placed", "Customer", "Status", "Reason",
+        Column("Total", "number"), "Currency",
     )  # fmt: skip
     for o in page.orders:
         table.add(
-            o.id, o.placed_at or "-", o.customer_id, o.status, o.cancel_reason or "-", o.total,
-            o.currency,
+            o.number, o.id, o.placed_at or "-", o.customer_id, o.status, o.cancel_reason or "-",
+            o.total, o.currency,
         )  # fmt: skip
     table.show()
     if page.more:
@@ -206,11 +207,12 @@ def list_orders(
 @click.argument("order_id")
 @pass_runtime
 def cancel(runtime: Runtime, order_id: str) -> None:
-    """Cancel an order whose shipment has not been requested yet."""
+    """Cancel an order whose shipment has not been requested yet. ORDER_ID is the order's
+    number, its id, or the first 8 or more characters of the id."""
     outcome: Outcome[OrderView] = runtime.handle(CancelOrder(order_id))
-    order: OrderView = runtime.handle(GetOrder(order_id))
+    order: OrderView = runtime.handle(GetOrder(outcome.view.id))
     already = "was already " if outcome.already else ""
-    click.echo(f"order {order.id} {already}{order.status} ({order.cancel_reason})")
+    click.echo(f"order {order.number} ({order.id}) {already}{order.status} ({order.cancel_reason})")
 
 
 @cli.group()

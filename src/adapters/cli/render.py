@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -34,12 +35,32 @@ def plain(value: Any) -> Any:
     raise TypeError(f"cannot show {type(value).__name__} as JSON")
 
 
+MOMENTS = frozenset({"written_at", "delivered_at", "handled_at", "dead_at"})
+"""Fields that views carry as Unix seconds, and JSON shows as ISO 8601 in UTC."""
+
+
+def moment(seconds: float) -> str:
+    """A Unix time as ISO 8601 in UTC, to the millisecond, as every time in JSON is."""
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds")
+
+
+def _as_shown(_: type, field: attrs.Attribute[Any], value: Any) -> Any:
+    if field.name in MOMENTS and isinstance(value, float):
+        return moment(value)
+    return value
+
+
+def as_data(view: AttrsInstance) -> dict[str, Any]:
+    """A view as JSON data: times in ISO 8601 (UTC); amounts are made text by `plain`."""
+    return attrs.asdict(view, value_serializer=_as_shown)
+
+
 def print_json(views: AttrsInstance | Sequence[AttrsInstance]) -> None:
-    """Views as JSON; amounts stay exact as strings."""
+    """Views as JSON; amounts stay exact as strings, times are ISO 8601 in UTC."""
     if isinstance(views, Sequence):
-        data: Any = [attrs.asdict(v) for v in views]
+        data: Any = [as_data(v) for v in views]
     else:
-        data = attrs.asdict(views)
+        data = as_data(views)
     click.echo(json.dumps(data, default=plain, indent=2))
 
 

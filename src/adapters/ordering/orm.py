@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, MetaData, String, Table
+from sqlalchemy import BigInteger, Boolean, Column, ForeignKey, Integer, MetaData, String, Table
 
 from adapters.persistence.mapping import Children, Mappings
 from adapters.persistence.types import (
@@ -32,7 +32,16 @@ orders = Table(
     Column("version", Integer, nullable=False),
     Column("placed_at", UtcDateTime(), index=True),
     Column("cancelled_at", UtcDateTime()),
+    Column("number", BigInteger, nullable=False, index=True, unique=True),
 )
+
+order_numbers = Table(
+    "order_numbers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("last", BigInteger, nullable=False),
+)
+"""One row (id 1): the last order number given."""
 
 order_lines = Table(
     "order_lines",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 
-from adapters.ordering.orm import orders
+from adapters.ordering.orm import order_numbers, orders
 from adapters.persistence.repository import SqlAlchemyRepository
 from domain.ordering.fulfilment import Fulfilment
 from domain.ordering.order import Order, OrderStatus
@@ -36,6 +36,24 @@ class SqlAlchemyOrderRepository(SqlAlchemyRepository[Order]):
             select(func.count()).select_from(orders).where(*where)
         )
         return found, int(total or 0)
+
+    def next_number(self) -> int:
+        # One row counts: its update holds the row until the transaction ends, so that
+        # concurrent placers, in any process, take the numbers one after another.
+        taken = self._store.connection.scalar(
+            update(order_numbers)
+            .where(order_numbers.c.id == 1)
+            .values(last=order_numbers.c.last + 1)
+            .returning(order_numbers.c.last)
+        )
+        if taken is None:  # a database made from the tables alone (in memory), not migrated
+            self._store.connection.execute(insert(order_numbers).values(id=1, last=1))
+            return 1
+        return int(taken)
+
+    def id_numbered(self, number: int) -> OrderId | None:
+        found = self._store.connection.scalar(select(orders.c.id).where(orders.c.number == number))
+        return None if found is None else OrderId(str(found))
 
     def ids_starting_with(self, prefix: str, limit: int) -> list[OrderId]:
         # Ids are letters, digits, '-' and '_': '_' is LIKE's one wildcard to escape.

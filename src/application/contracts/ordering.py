@@ -26,6 +26,9 @@ class OrderPlaced:
     lines: list[OrderedLine]
     total: Decimal
     currency: str
+    number: int | None = None
+    """The order's number, what people call it by. Added to version 1 as an optional field,
+    which consumers that predate it ignore; None in messages published before it."""
 
 
 @integration_event(SOURCE, "OrderConfirmed", version=1, subject="order_id")

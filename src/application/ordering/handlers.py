@@ -22,7 +22,7 @@ from application.shared.outcome import Outcome
 from domain.ordering.fulfilment import Fulfilment
 from domain.ordering.order import CancelReason, Order, OrderStatus
 from domain.ordering.repository import OrderCriteria
-from domain.shared.bounds import member_of, quoted
+from domain.shared.bounds import MAX_ORDER_NUMBER, member_of, quoted
 from domain.shared.errors import BusinessRuleViolation, NotFound
 from domain.shared.identifiers import OrderId, Sku
 
@@ -44,8 +44,10 @@ def place_order(command: PlaceOrder, uow: OrderingUnitOfWork, clock: Clock) -> O
         if existing is not None:
             return OrderView.of(existing)  # placing the same order again changes nothing
         prices = {sku: uow.prices.get(sku) for sku, _ in wanted}
+        number = uow.orders.next_number()
+        at = clock()  # after the number: a later number is never placed earlier
         order = Order.place(
-            order_id, command.customer_id, command.address, wanted, prices, at=clock()
+            order_id, command.customer_id, command.address, wanted, prices, at, number=number
         )
         uow.orders.add(order)
         uow.fulfilments.add(Fulfilment.start(order, command.card_token))
@@ -109,9 +111,13 @@ def count_orders(query: CountOrders, uow: OrderingUnitOfWork) -> dict[str, int]:
 
 
 def _existing(uow: OrderingUnitOfWork, order_id: str) -> Order:
-    """The order with this id, or the one order whose id begins with it (8 characters or
-    more), as a person copies the beginning of a long id."""
+    """The order with this id; else the order with this number; else the one order whose id
+    begins with it (8 characters or more), as a person copies the beginning of a long id."""
     order = uow.orders.get(OrderId(order_id))
+    number = as_order_number(order_id)
+    if order is None and number is not None:
+        numbered = uow.orders.id_numbered(number)
+        order = uow.orders.get(numbered) if numbered is not None else None
     if order is None and len(order_id) >= SHORTEST_PREFIX:
         matches = uow.orders.ids_starting_with(order_id, 11)
         if len(matches) > 1:
@@ -123,8 +129,16 @@ def _existing(uow: OrderingUnitOfWork, order_id: str) -> Order:
             )
         order = uow.orders.get(matches[0]) if matches else None
     if order is None:
-        raise NotFound(f"no order with id {order_id}")
+        raise NotFound(f"no order with id or number {order_id}")
     return order
+
+
+def as_order_number(name: str) -> int | None:
+    """The order number a name is, if it is one: digits, not starting with 0, within bounds."""
+    if not name.isascii() or not name.isdigit() or name.startswith("0"):
+        return None
+    number = int(name)
+    return number if number <= MAX_ORDER_NUMBER else None
 
 
 def ordering_handlers(uow: OrderingUnitOfWork, clock: Clock = utc_now) -> Handlers:

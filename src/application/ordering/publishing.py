@@ -16,9 +16,11 @@ def _lines(lines: tuple[tuple[Sku, int], ...]) -> list[published.OrderedLine]:
 
 def integration_events(event: DomainEvent) -> Iterable[object]:
     match event:
-        case order.OrderPlaced(order_id=order_id, customer_id=customer, lines=lines, total=total):
+        case order.OrderPlaced(
+            order_id=order_id, number=number, customer_id=customer, lines=lines, total=total
+        ):
             yield published.OrderPlaced(
-                order_id.value, customer, _lines(lines), total.amount, total.currency
+                order_id.value, customer, _lines(lines), total.amount, total.currency, number
             )
         case order.OrderPaid(order_id=order_id):
             yield published.OrderConfirmed(order_id.value)

@@ -60,6 +60,8 @@ class OrderLineView:
 
 @attrs.frozen
 class OrderView:
+    number: int
+    """What people call the order by."""
     id: str
     customer_id: str
     status: str
@@ -80,6 +82,7 @@ class OrderView:
         total = order.total
         reason = order.cancel_reason
         return cls(
+            number=order.number,
             id=order.id.value,
             customer_id=order.customer_id,
             status=order.status.value,

@@ -14,6 +14,7 @@ from domain.ordering.rules import (
     OrderCanBeCancelledUntilShipmentIsRequested,
     OrderIsInOneCurrency,
     OrderMustHaveLines,
+    OrderNumberMustBeWithinBounds,
     OrderTotalMustStayWithinBounds,
     ProductMustBeOnSale,
     SkuAppearsOncePerOrder,
@@ -67,6 +68,7 @@ class OrderLine:
 @attrs.frozen
 class OrderPlaced(DomainEvent):
     order_id: OrderId
+    number: int
     customer_id: str
     lines: tuple[tuple[Sku, int], ...]
     total: Money
@@ -113,6 +115,9 @@ class Order(AggregateRoot):
     placed_at: datetime | None = None
     """None only for an order placed by a Tessera that did not yet record it."""
     cancelled_at: datetime | None = None
+    number: int = attrs.field(kw_only=True)
+    """What people call the order by: unique in the shop, increasing in the order orders
+    were placed."""
 
     @classmethod
     def place(
@@ -123,8 +128,12 @@ class Order(AggregateRoot):
         wanted: Sequence[tuple[Sku, int]],
         prices: Mapping[Sku, ListedPrice | None],
         at: datetime,
+        *,
+        number: int,
     ) -> Order:
-        """Place an order at today's prices from ordering's own price list."""
+        """Place an order at today's prices from ordering's own price list, as the order
+        numbered `number`."""
+        check_rule(OrderNumberMustBeWithinBounds(number))
         customer_id = checked_text("customer id", customer_id, CUSTOMER_ID_LENGTH)
         shipping_address = checked_text("shipping address", shipping_address, ADDRESS_LENGTH)
         check_rule(OrderMustHaveLines(len(wanted)))
@@ -141,9 +150,10 @@ class Order(AggregateRoot):
         check_rule(OrderIsInOneCurrency(frozenset(line.unit_price.currency for line in lines)))
         total = sum((line.unit_price.amount * line.quantity for line in lines), Decimal(0))
         check_rule(OrderTotalMustStayWithinBounds(total))
-        order = cls(order_id, customer_id, shipping_address, lines, placed_at=at)
+        order = cls(order_id, customer_id, shipping_address, lines, placed_at=at, number=number)
         wanted_lines = tuple((line.sku, line.quantity) for line in lines)
-        order._record(OrderPlaced(order_id, order.customer_id, wanted_lines, order.total))
+        placed = OrderPlaced(order_id, number, order.customer_id, wanted_lines, order.total)
+        order._record(placed)
         return order
 
     @property

@@ -36,6 +36,12 @@ class OrderRepository(Protocol):
         """The newest orders that meet the criteria, at most `limit` of them, and how many
         meet them in all."""
 
+    def next_number(self) -> int:
+        """The next order number: unique in the shop, greater than every number given before."""
+
+    def id_numbered(self, number: int) -> OrderId | None:
+        """The id of the order with this number, if there is one."""
+
     def ids_starting_with(self, prefix: str, limit: int) -> list[OrderId]:
         """Ids of orders whose id begins with `prefix`, at most `limit` of them."""
 

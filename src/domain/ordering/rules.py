@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import attrs
 
-from domain.shared.bounds import MAX_ORDER_LINES
+from domain.shared.bounds import MAX_ORDER_LINES, MAX_ORDER_NUMBER, quoted
 from domain.shared.identifiers import Sku
 from domain.shared.money import MAX_AMOUNT
 
@@ -24,6 +24,27 @@ class OrderMustHaveLines:
 
     def is_broken(self) -> bool:
         return not 1 <= self.count <= MAX_ORDER_LINES
+
+
+@attrs.frozen
+class OrderNumberMustBeWithinBounds:
+    """An order number is a whole number from 1 to MAX_ORDER_NUMBER."""
+
+    number: object
+
+    @property
+    def message(self) -> str:
+        return (
+            f"an order number is a whole number from 1 to {MAX_ORDER_NUMBER:,},"
+            f" not {quoted(self.number)}"
+        )
+
+    def is_broken(self) -> bool:
+        return (
+            isinstance(self.number, bool)
+            or not isinstance(self.number, int)
+            or not 1 <= self.number <= MAX_ORDER_NUMBER
+        )
 
 
 @attrs.frozen

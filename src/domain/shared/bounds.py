@@ -26,6 +26,9 @@ MAX_STOCK: Final = 2_000_000_000
 
 MAX_ORDER_LINES: Final = 100
 
+MAX_ORDER_NUMBER: Final = 2**63 - 1
+"""The highest order number: what a 64-bit integer column holds."""
+
 PRODUCT_NAME_LENGTH: Final = 200
 CUSTOMER_ID_LENGTH: Final = 64
 ADDRESS_LENGTH: Final = 500
