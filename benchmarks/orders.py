@@ -1,6 +1,7 @@
 """Orders end to end, placed -> shipped, in four deployments: three on SQLite, one scaled.
 
 Run: .venv/bin/python benchmarks/orders.py [--orders 2000] [--rate 100] [--history-orders 50000]
+     [--scaled-history-orders 20000] [--history-only]
 
 The same code and the same SQLite files in each deployment:
 - one process: the monolith, whose worker thread delivers beside the code that places orders;
@@ -29,7 +30,10 @@ Then:
   sqlite3 on copies of the files as they were before the run, with the same pragmas and the
   same transactions: the CPU per order that the database itself needs;
 - history: CPU per order over the first 10,000 and the last 10,000 of --history-orders
-  orders taken by one process, and its peak resident memory after the first 10,000.
+  orders taken by one process, and its peak resident memory after the first 10,000;
+- scaled history: CPU per order (Tessera's processes, and with the servers') over the first
+  and the last quarter of --scaled-history-orders orders on the scaled deployment, placed
+  by one process a chunk at a time, each chunk shipped before the next.
 """
 
 from __future__ import annotations
@@ -476,6 +480,41 @@ def history(root: Path, orders: int) -> None:
     print(f"  peak resident after the first {BLOCK:,}: {result['peak_mib']:,.0f} MiB")
 
 
+def scaled_history(root: Path, orders: int) -> None:
+    """Compare the first and the last quarter of the orders by the median of their chunks."""
+    if reason := unreachable_servers():
+        print(f"scaled history skipped: {reason}")
+        return
+    tessera_ms: list[float] = []
+    with_servers_ms: list[float] = []
+    with (
+        servers(True) as urls,
+        open_shop(root / "scaled-history", orders + 1, urls) as app,
+        delivering(app, DEPLOYMENTS[SCALED], urls) as pids,
+    ):
+        first = app.handle(order(0))
+        wait_until_shipped(app, first.id, 1)  # every worker is up and connected
+        serving = server_pids(urls)
+        for start in range(1, orders + 1, CHUNK):
+            began, servers_began = cpu_seconds(pids), cpu_seconds(serving, this=False)
+            for n in range(start, start + CHUNK):
+                last = app.handle(order(n))
+            wait_until_shipped(app, last.id, start + CHUNK)
+            spent = cpu_seconds(pids) - began
+            served = cpu_seconds(serving, this=False) - servers_began
+            tessera_ms.append(spent / CHUNK * 1000)
+            with_servers_ms.append((spent + served) / CHUNK * 1000)
+    quarter = len(tessera_ms) // 4
+    print(f"scaled history ({orders:,} orders, shipped every {CHUNK})")
+    for what, chunks in (("Tessera's", tessera_ms), ("with the servers'", with_servers_ms)):
+        early = statistics.median(chunks[:quarter])
+        late = statistics.median(chunks[-quarter:])
+        print(
+            f"  CPU per order, {what}, median of a quarter's chunks: first {early:.2f} ms,"
+            f" last {late:.2f} ms ({(late / early - 1) * 100:+.0f}%)"
+        )
+
+
 def main() -> None:
     if len(sys.argv) == 4 and sys.argv[1] == "--history-child":
         history_child(Path(sys.argv[2]), int(sys.argv[3]))
@@ -486,21 +525,28 @@ def main() -> None:
     parser.add_argument("--latency-orders", type=int, default=1000)
     parser.add_argument("--floor-orders", type=int, default=1000)  # a multiple of CHUNK
     parser.add_argument("--history-orders", type=int, default=50_000)
+    parser.add_argument("--scaled-history-orders", type=int, default=20_000)
     parser.add_argument("--deployment", choices=DEPLOYMENTS, action="append")
+    parser.add_argument("--history-only", action="store_true", help="Only the two histories.")
     args = parser.parse_args()
     if args.history_orders % BLOCK or args.history_orders < 0:
         parser.error(f"--history-orders must be a multiple of {BLOCK:,} (0: none)")
+    if args.scaled_history_orders % (4 * CHUNK) or args.scaled_history_orders < 0:
+        parser.error(f"--scaled-history-orders must be a multiple of {4 * CHUNK:,} (0: none)")
     print(
         f"{args.orders} orders placed as fast as possible (fulfilled orders/s, placed -> shipped,"
         f" CPU per order); {args.latency_orders} offered at {args.rate:.0f}/s (latency)"
     )
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
-        lowest = floor(root, args.floor_orders)
-        for name in args.deployment or DEPLOYMENTS:
-            deployment(root, name, args, lowest)
+        if not args.history_only:
+            lowest = floor(root, args.floor_orders)
+            for name in args.deployment or DEPLOYMENTS:
+                deployment(root, name, args, lowest)
         if args.history_orders:
             history(root, args.history_orders)
+        if args.scaled_history_orders:
+            scaled_history(root, args.scaled_history_orders)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from tests.cli.invoke import as_json, run, set_up
 from tests.cli.test_reads_and_the_data_directory import READS, place_in_split
 from tests.databases import open_catalog, statements_run
 from tests.listening import wait_as_a_worker
+from tests.proxy import FaultProxy
 from tests.servers import postgres_database, postgres_state
 
 pytestmark = pytest.mark.server
@@ -395,3 +396,39 @@ def test_the_outbox_listener_hears_each_commit_that_wrote_the_outbox_and_reconne
         listener.close()
     assert listener.fileno() is None
     database.engine.dispose()
+
+
+class DropsTheLinkAsItPublishes(Publishes):
+    """Publishes, and meanwhile the link to the database breaks: the relay's commit fails."""
+
+    def __init__(self, proxy: FaultProxy) -> None:
+        super().__init__()
+        self.proxy = proxy
+        self.dropping = False
+
+    def publish(self, messages: Sequence[OutgoingMessage]) -> None:
+        super().publish(messages)
+        if self.dropping:
+            self.dropping = False
+            self.proxy.close_connections()
+
+
+def test_a_relay_whose_connection_was_lost_mid_transaction_relays_on_a_new_one(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    catalog_outbox_with(2, tmp_path, postgres_url).engine.dispose()
+    with FaultProxy.before(postgres_url) as proxy:
+        through = Settings(data_dir=tmp_path / "data", database_url=proxy.url(postgres_url))
+        database = open_catalog(through)
+        queue = DropsTheLinkAsItPublishes(proxy)
+        relay = OutboxRelay(database, queue, batch_size=1)
+        try:
+            assert relay.relay() == 1  # its connection made, and kept for the next round
+            queue.dropping = True
+            with pytest.raises((DBAPIError, psycopg.Error)):
+                relay.relay()  # published, and the commit of its mark lost
+            assert relay.relay() == 1  # the next round, on a new connection: sent again
+            assert queue.published[1] == queue.published[2]  # at least once; inboxes dedupe
+        finally:
+            relay.close()
+            database.engine.dispose()

@@ -102,9 +102,20 @@ class ChangeWatch:
             if connection.in_transaction():
                 connection.commit()
         except BaseException:
-            if connection.in_transaction():
-                connection.rollback()
+            self._end_failed(connection)
             raise
+
+    def _end_failed(self, connection: Connection) -> None:
+        """Roll back what failed, even a transaction a lost connection left inactive; a
+        connection that cannot even roll back is dropped, and the next one is new."""
+        transaction = connection.get_transaction()
+        try:
+            if transaction is not None:
+                transaction.rollback()
+        except Exception:
+            connection.invalidate()
+            connection.close()
+            self._connection = None
 
     @staticmethod
     def _version(connection: Connection) -> int:
