@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Update, func, select, update
 
 from adapters.ordering.orm import order_numbers, orders
+from adapters.persistence.prepared import Prepared
 from adapters.persistence.repository import SqlAlchemyRepository
 from domain.ordering.fulfilment import Fulfilment
 from domain.ordering.order import Order, OrderStatus
@@ -40,16 +41,13 @@ class SqlAlchemyOrderRepository(SqlAlchemyRepository[Order]):
     def next_number(self) -> int:
         # One row counts: its update holds the row until the transaction ends, so that
         # concurrent placers, in any process, take the numbers one after another.
-        taken = self._store.connection.scalar(
-            update(order_numbers)
-            .where(order_numbers.c.id == 1)
-            .values(last=order_numbers.c.last + 1)
-            .returning(order_numbers.c.last)
-        )
-        if taken is None:  # a database made from the tables alone (in memory), not migrated
-            self._store.connection.execute(insert(order_numbers).values(id=1, last=1))
+        pipeline = self._store.pipeline
+        taking = Prepared.of("next order number", pipeline.connection.dialect, _next_number)
+        taken = pipeline.rows(taking, {})
+        if not taken:  # a database made from the tables alone (in memory), not migrated
+            pipeline.insert(order_numbers, [{"id": 1, "last": 1}])
             return 1
-        return int(taken)
+        return int(taken[0]["last"])
 
     def id_numbered(self, number: int) -> OrderId | None:
         found = self._store.connection.scalar(select(orders.c.id).where(orders.c.number == number))
@@ -69,6 +67,16 @@ class SqlAlchemyOrderRepository(SqlAlchemyRepository[Order]):
     def count_by_status(self) -> dict[OrderStatus, int]:
         query = select(orders.c.status, func.count()).group_by(orders.c.status)
         return {status: count for status, count in self._store.connection.execute(query).all()}
+
+
+def _next_number() -> Update:
+    counter = order_numbers.c
+    return (
+        update(order_numbers)
+        .where(counter.id == 1)
+        .values(last=counter.last + 1)
+        .returning(counter.last)
+    )
 
 
 class SqlAlchemyFulfilmentRepository(SqlAlchemyRepository[Fulfilment]):
