@@ -142,6 +142,12 @@ def server_pids(urls: dict[str, str]) -> list[int]:
     """The database's backends for the run's database, and the broker's processes."""
     if not urls:
         return []
+    found = subprocess.run(["pgrep", "-f", "beam.smp"], capture_output=True, text=True).stdout
+    return database_pids(urls) + [int(pid) for pid in found.split()]
+
+
+def database_pids(urls: dict[str, str]) -> list[int]:
+    """The database's backends for the run's database, as they are now."""
     import psycopg
     from sqlalchemy.engine import make_url
 
@@ -150,8 +156,7 @@ def server_pids(urls: dict[str, str]) -> list[int]:
         rows = admin.execute(
             "SELECT pid FROM pg_stat_activity WHERE datname = %s", (database,)
         ).fetchall()
-    found = subprocess.run(["pgrep", "-f", "beam.smp"], capture_output=True, text=True).stdout
-    return [int(pid) for (pid,) in rows] + [int(pid) for pid in found.split()]
+    return [int(pid) for (pid,) in rows]
 
 
 def open_shop(data_dir: Path, orders: int, urls: dict[str, str] | None = None) -> Tessera:
@@ -487,6 +492,7 @@ def scaled_history(root: Path, orders: int) -> None:
         return
     tessera_ms: list[float] = []
     with_servers_ms: list[float] = []
+    database_ms: list[float] = []
     with (
         servers(True) as urls,
         open_shop(root / "scaled-history", orders + 1, urls) as app,
@@ -495,8 +501,10 @@ def scaled_history(root: Path, orders: int) -> None:
         first = app.handle(order(0))
         wait_until_shipped(app, first.id, 1)  # every worker is up and connected
         serving = server_pids(urls)
+        backends = database_pids(urls)
         for start in range(1, orders + 1, CHUNK):
             began, servers_began = cpu_seconds(pids), cpu_seconds(serving, this=False)
+            database_began = cpu_seconds(backends, this=False)
             for n in range(start, start + CHUNK):
                 last = app.handle(order(n))
             wait_until_shipped(app, last.id, start + CHUNK)
@@ -504,9 +512,15 @@ def scaled_history(root: Path, orders: int) -> None:
             served = cpu_seconds(serving, this=False) - servers_began
             tessera_ms.append(spent / CHUNK * 1000)
             with_servers_ms.append((spent + served) / CHUNK * 1000)
+            database_ms.append((cpu_seconds(backends, this=False) - database_began) / CHUNK * 1000)
     quarter = len(tessera_ms) // 4
     print(f"scaled history ({orders:,} orders, shipped every {CHUNK})")
-    for what, chunks in (("Tessera's", tessera_ms), ("with the servers'", with_servers_ms)):
+    measured = (
+        ("Tessera's", tessera_ms),
+        ("with the servers'", with_servers_ms),
+        ("of which PostgreSQL's", database_ms),
+    )
+    for what, chunks in measured:
         early = statistics.median(chunks[:quarter])
         late = statistics.median(chunks[-quarter:])
         print(
