@@ -71,10 +71,11 @@ example: $(EXAMPLE_VENV)/.installed
 	cd $(EXAMPLE) && .venv/bin/lint-imports importlinter.ini
 	cd $(EXAMPLE) && .venv/bin/pytest
 
-# Everything: the server tests run one at a time in one of two parallel workers, the rest in
-# the other (tests/servers.py: the run's connection budget).
+# Everything: the tests that need no server in two parallel workers, then the server tests
+# one at a time (tests/servers.py: the run's connection budget).
 test: lint
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest -n 2 -m "not server"
+	$(BIN)/pytest -m server
 	$(MAKE) example
 
 clean:

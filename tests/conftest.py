@@ -32,18 +32,13 @@ def pytest_configure(config: pytest.Config) -> None:
     signal.signal(signal.SIGTERM, interrupted)
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        callspec = getattr(item, "callspec", None)
-        params = callspec.params if callspec is not None else {}
-        on_server = any(value in ON_SERVERS for value in params.values() if isinstance(value, str))
-        if on_server or SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.server)
-        if item.get_closest_marker("server"):
-            # Tests on the servers run one at a time, in one of the parallel workers, so that
-            # the run holds at most one test's connections (tests/servers.py).
-            item.add_marker(pytest.mark.xdist_group("servers"))
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """A test is marked `server` by what it uses, as it is collected (for `-m`)."""
+    callspec = getattr(item, "callspec", None)
+    params = callspec.params if callspec is not None else {}
+    on_server = any(value in ON_SERVERS for value in params.values() if isinstance(value, str))
+    if on_server or SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
+        item.add_marker(pytest.mark.server)
 
 
 @pytest.fixture(autouse=True)

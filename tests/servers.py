@@ -37,8 +37,8 @@ RUN = os.environ.setdefault("TESSERA_TEST_RUN", uuid.uuid4().hex[:8])
 CONNECTIONS = 28
 """At most this many connections to one test's database at once: a worker process per context
 holds 3 (two pooled, one listening), the test's own shop at most 2 per context, its commands
-the rest. Server tests run one at a time, so that this and an administrator's connection are
-the run's most (30)."""
+the rest. Server tests run one at a time (`make test`), so that this and an administrator's
+connection are the run's most (30)."""
 
 BUSY_SECONDS = 30.0
 """How long a server that is out of connection slots is waited for before a test fails."""
