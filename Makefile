@@ -71,11 +71,13 @@ example: $(EXAMPLE_VENV)/.installed
 	cd $(EXAMPLE) && .venv/bin/lint-imports importlinter.ini
 	cd $(EXAMPLE) && .venv/bin/pytest
 
-# Everything: the tests that need no server in two parallel workers, then the server tests
-# one at a time (tests/servers.py: the run's connection budget).
+# Everything: the server tests one at a time (tests/servers.py: the run's connection budget),
+# and beside them the tests that need no server, whose report follows.
 test: lint
-	$(BIN)/pytest -n 2 -m "not server"
-	$(BIN)/pytest -m server
+	@$(BIN)/pytest -m "not server" > .pytest-no-server.log 2>&1 & others=$$!; \
+	$(BIN)/pytest -m server; servers=$$?; \
+	wait $$others; rest=$$?; cat .pytest-no-server.log; rm -f .pytest-no-server.log; \
+	test $$servers -eq 0 && test $$rest -eq 0
 	$(MAKE) example
 
 clean:
