@@ -64,9 +64,17 @@ def _connect(url: str) -> psycopg.Connection[tuple[object, ...]]:
             )
         except psycopg.OperationalError as error:
             said = first_line(error)
-            if "connection" not in said or time.monotonic() > deadline:
+            if not out_of_slots(said) or time.monotonic() > deadline:
                 pytest.fail(f"PostgreSQL at {url} refused a connection: {said}", pytrace=False)
             time.sleep(0.5)
+
+
+def out_of_slots(said: str) -> bool:
+    """Whether PostgreSQL refused a connection for want of a free slot (it may have one soon)."""
+    return any(
+        words in said
+        for words in ("remaining connection slots", "too many connections", "too many clients")
+    )
 
 
 @cache
@@ -77,7 +85,7 @@ def _unreachable() -> str | None:
             connection.execute("SELECT 1")
     except psycopg.OperationalError as error:
         said = first_line(error)
-        if "slots" in said or "too many" in said:
+        if out_of_slots(said):
             return None  # it is there, only busy: each test waits for a slot
         return f"PostgreSQL at {ADMIN_URL} is not reachable: {said}"
     return None

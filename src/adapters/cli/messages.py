@@ -244,12 +244,12 @@ def trace(runtime: Runtime, identifier: str, as_json: bool, style: str) -> None:
 def _traced(runtime: Runtime, identifier: str) -> list[TraceHop]:
     """The trace of an order's number first (people's handle), then of the identifier as it
     is, then of the order whose id it begins."""
-    if as_order_number(identifier) is not None:
-        order = _order_named(runtime, identifier)
-        if order is not None:
-            return runtime.tessera.operations.trace(order.id)
+    number = as_order_number(identifier) is not None
+    order = _order_named(runtime, identifier) if number else None
+    if order is not None:
+        return runtime.tessera.operations.trace(order.id)
     hops = runtime.tessera.operations.trace(identifier)
-    if hops:
+    if hops or number:  # a number no order has was asked for already
         return hops
     order = _order_named(runtime, identifier)
     return [] if order is None else runtime.tessera.operations.trace(order.id)
