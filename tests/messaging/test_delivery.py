@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
 from sqlalchemy import func, select
 
@@ -269,3 +270,38 @@ def test_an_operator_sets_the_retry_policy_through_the_environment(
     monkeypatch.setenv("TESSERA_RETRY_FACTOR", "fast")
     with pytest.raises(ValueError, match="TESSERA_RETRY_FACTOR must be a number"):
         Settings.from_environment(topology="memory")
+
+
+def test_a_message_a_rule_refuses_is_dead_lettered_on_its_first_failure(
+    queue: InMemoryQueue, inventory_db: ContextDatabase
+) -> None:
+    tries: list[str] = []
+
+    def strict(event: ProductListed, uow: InventoryUnitOfWork) -> None:
+        tries.append(event.sku)
+        Sku(event.sku)  # the rule of a SKU: what the message holds can never pass it
+
+    queue.publish([listed("X!"), listed("MUG-1")])
+    report = consumer(queue, inventory_db, {ProductListed: strict}).consume(10)
+    assert (report.dead_lettered, report.handled, report.retried) == (1, 1, 0)
+    [dead] = queue.dead_letters()
+    assert dead.attempts == 1
+    assert dead.error.startswith("refused: BusinessRuleViolation: SKU 'X!'")
+    assert tries.count("X!") == 2  # in the batch, then alone: once on its own
+
+
+def test_a_delivery_the_queue_could_not_read_is_dead_lettered_with_the_queue_s_reason(
+    queue: InMemoryQueue, inventory_db: ContextDatabase
+) -> None:
+    class Garbled(InMemoryQueue):
+        def receive(self, *args: Any) -> list[Delivery]:
+            return [attrs.evolve(d, unreadable="the body is not UTF-8 text (byte 0)")
+                    for d in super().receive(*args)]  # fmt: skip
+
+    garbled = Garbled()
+    garbled.bind("inventory", ["catalog"])
+    garbled.publish([listed("MUG-1")])
+    report = consumer(garbled, inventory_db, inventory_reactions()).consume(10)
+    assert (report.dead_lettered, report.handled) == (1, 0)
+    [dead] = garbled.dead_letters()
+    assert dead.error == "unreadable: the body is not UTF-8 text (byte 0)"

@@ -10,7 +10,13 @@ from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent
 
 from application.contracts.catalog import ProductListed
-from application.shared.envelope import Cause, Envelope, MalformedMessage, caused_by
+from application.shared.envelope import (
+    MAX_MESSAGE_BYTES,
+    Cause,
+    Envelope,
+    MalformedMessage,
+    caused_by,
+)
 from application.shared.integration import (
     UnknownEventType,
     UnsupportedEventVersion,
@@ -90,3 +96,35 @@ def test_every_event_type_is_named_after_its_context_and_versioned() -> None:
         assert cls.__module__ == f"application.contracts.{context}"
         assert name == cls.__name__
         assert version.startswith("v")
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        ({"id": "7" * 33}, "'id' is longer than 32 characters"),
+        ({"subject": "a b"}, "'subject' holds a space"),
+        ({"correlationid": "é"}, "'correlationid' holds a space or a character not printable"),
+        ({"causationid": 7}, "'causationid' is missing or not text"),
+        ({"id": "ab\u0000cd"}, "id holds a NUL character"),
+        ({"data": {"sku": "MUG-1", "name": ["a", "b\u0000"]}}, r"data.name\[1\] holds a NUL"),
+    ],
+)
+def test_an_envelope_outside_its_bounds_is_malformed_and_says_where(
+    change: dict[str, object], says: str
+) -> None:
+    document = json.loads(Envelope.wrap(LISTED).to_json())
+    with pytest.raises(MalformedMessage, match=says):
+        Envelope.from_json(json.dumps({**document, **change}))
+
+
+def test_a_message_over_the_size_limit_is_not_even_parsed() -> None:
+    with pytest.raises(MalformedMessage, match=f"larger than {MAX_MESSAGE_BYTES:,} bytes"):
+        Envelope.from_json("[" + " " * MAX_MESSAGE_BYTES + "]")
+
+
+def test_data_that_does_not_fit_names_the_field() -> None:
+    document = json.loads(Envelope.wrap(LISTED).to_json())
+    data = {**document["data"], "price": ["no"]}
+    broken = Envelope.from_json(json.dumps({**document, "data": data}))
+    with pytest.raises(MalformedMessage, match=r"@ data\.price"):
+        broken.event()

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
+from sqlalchemy.exc import DataError
 
 from application.shared.bus import Reaction, Reactions
 from application.shared.envelope import Envelope, MalformedMessage, caused_by
@@ -22,6 +23,7 @@ from application.shared.inbox import ConsumingUnitOfWork
 from application.shared.integration import UnknownEventType, event_class, registered_events
 from application.shared.queue import Delivery, MessageQueue
 from application.shared.retry import RetryPolicy
+from domain.shared.errors import BusinessRuleViolation
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +138,9 @@ class Consumer:
     def _read(self, delivery: Delivery, report: ConsumeReport) -> _Readable | bool:
         """The message to handle; True if this context does not react to it, False if it was
         dead-lettered as unreadable."""
+        if delivery.unreadable is not None:
+            self._dead_letter(delivery, f"unreadable: {delivery.unreadable}", report)
+            return False
         try:
             envelope = Envelope.from_json(delivery.body)
             reaction = self._reactions.get(event_class(envelope.type))
@@ -181,7 +186,10 @@ class Consumer:
                     return True
                 self._apply(item, uow)
                 uow.commit()
-        except Exception as failure:  # any failure of a reaction is retried, never fatal
+        except PERMANENT as refused:  # the same message would fail the same way: no retry
+            self._dead_letter(item.delivery, f"refused: {_reason(refused)}", report)
+            return False
+        except Exception as failure:  # any other failure of a reaction is retried, never fatal
             self._give_up_or_retry(item.delivery, f"{type(failure).__name__}: {failure}", report)
             return False
         report.handled += 1
@@ -221,6 +229,18 @@ class Consumer:
         )  # fmt: skip
         self._queue.dead_letter(delivery, error)
         report.dead_lettered += 1
+
+
+PERMANENT = (BusinessRuleViolation, MalformedMessage, DataError)
+"""Failures a message causes by what it holds, whatever the state: a value a domain rule or
+the database refuses for its size or characters. Retrying cannot help."""
+
+
+def _reason(failure: Exception) -> str:
+    """A refusal in one line: a database's own words, without the statement it refused."""
+    if isinstance(failure, DataError):
+        return f"the database refused a value: {str(failure.orig).splitlines()[0]}"
+    return f"{type(failure).__name__}: {failure}"
 
 
 def logged(context: str, event: str, **fields: Any) -> dict[str, Any]:

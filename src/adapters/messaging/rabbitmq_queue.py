@@ -34,6 +34,7 @@ import socket
 import ssl
 import threading
 import time
+import uuid
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any
@@ -46,6 +47,7 @@ from kombu.connection import Connection
 from kombu.entity import Exchange
 
 from adapters.persistence.database import StorageUnavailable
+from application.shared.envelope import MAX_MESSAGE_BYTES
 from application.shared.integration import registered_events
 from application.shared.queue import (
     DeadLetter,
@@ -73,6 +75,8 @@ STREAM_SECONDS = 0.05
 """How long a batch waits for the ready messages it was told of (others may take some)."""
 CONFIRM_SECONDS = 30.0
 """How long the broker has to confirm what it was sent, before the relay tries again."""
+MAX_ATTEMPTS = 1000
+"""The most attempts a message's header may count; a larger count is not Tessera's."""
 LIMIT_REACHED = "handed out too often: the broker's delivery limit was reached"
 _LOST = (
     OSError,
@@ -135,14 +139,56 @@ class _Held:
     subscription: str
     headers: dict[str, Any]
     correlation_id: str | None
+    message_id: str
+    body: bytes
+    """As it came: a copy sent on (retried, dead-lettered) carries the very same bytes."""
 
 
 @attrs.define
 class _Browsed:
     headers: dict[str, Any]
     properties: dict[str, Any]
-    body: str
+    body: bytes
     delivery_tag: int
+
+
+def _read(body: bytes, headers: dict[str, Any], message_id: object) -> tuple[str, int, str | None]:
+    """A message's body as text and the attempts it has had, and why it cannot be read
+    (None if it can): too large, not UTF-8, no id, or a header of Tessera's that is not
+    what Tessera writes."""
+    attempts = headers.get(ATTEMPTS, 0)
+    if len(body) > MAX_MESSAGE_BYTES:
+        return "", 1, f"larger than {MAX_MESSAGE_BYTES:,} bytes ({len(body):,})"
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return "", 1, f"the body is not UTF-8 text (byte {error.start})"
+    if not isinstance(message_id, str) or not message_id:
+        return text, 1, "it has no message_id (its CloudEvent id)"
+    if type(attempts) is not int or not 0 <= attempts <= MAX_ATTEMPTS:
+        return (
+            text,
+            1,
+            f"header {ATTEMPTS} is not a count from 0 to {MAX_ATTEMPTS}: {_shown(attempts)}",
+        )
+    if not isinstance(headers.get("type", ""), str):
+        return text, attempts + 1, f"header type is not text: {_shown(headers['type'])}"
+    return text, attempts + 1, None
+
+
+def _shown(value: object, at_most: int = 200) -> str:
+    """A value from the wire as one line a person can read: bytes decoded where they are
+    UTF-8 and escaped where not, control characters escaped, cut at `at_most`."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "backslashreplace")
+    text = value if isinstance(value, str) else repr(value)
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return text if len(text) <= at_most else f"{text[:at_most]}…"
+
+
+def _count(value: object) -> int:
+    """A count from a header written by Tessera, or 0 if it is not one."""
+    return value if type(value) is int else 0
 
 
 class _Listening:
@@ -423,7 +469,7 @@ class RabbitQueue:
                 for message in messages
             ])  # fmt: skip
 
-    def _send(self, outgoing: Sequence[tuple[str, str, str, dict[str, Any]]]) -> None:
+    def _send(self, outgoing: Sequence[tuple[str, str, str | bytes, dict[str, Any]]]) -> None:
         """Persistent messages, all confirmed by the broker before this returns: published
         one after another, then the confirmations awaited together (one wait per batch, not
         one per message)."""
@@ -462,7 +508,9 @@ class RabbitQueue:
         if self._refused:
             raise StorageUnavailable(f"{self._refused[0]}; it will be sent again")
 
-    def _send_one(self, exchange: str, key: str, body: str, properties: dict[str, Any]) -> None:
+    def _send_one(
+        self, exchange: str, key: str, body: str | bytes, properties: dict[str, Any]
+    ) -> None:
         self._send([(exchange, key, body, properties)])
 
     def receive(
@@ -583,23 +631,27 @@ class RabbitQueue:
 
     def _hold(self, channel: Any, subscription: str, message: Any) -> Delivery | None:
         """The delivery of a message taken, or None if the subscription ignores its type
-        (acknowledged at once)."""
+        (acknowledged at once). Whatever the message holds, this does not fail: what cannot be
+        read is a delivery marked unreadable, for the consumer to dead-letter alone."""
         headers = dict(message.headers or {})
         tag = int(message.delivery_info["delivery_tag"])
-        if headers.get("type") in self._ignoring.get(subscription, ()):
+        event_type = headers.get("type")
+        if isinstance(event_type, str) and event_type in self._ignoring.get(subscription, ()):
             channel.basic_ack(tag)
             return None
         delivery_id = next(self._ids)
+        given = message.properties.get("message_id")
+        message_id = given if isinstance(given, str) and given else f"unnamed-{uuid.uuid4().hex}"
+        correlation_id = message.properties.get("correlation_id")
+        body = message.body if isinstance(message.body, bytes) else str(message.body).encode()
         self._held[delivery_id] = _Held(
             self._generation, channel, tag, subscription, headers,
-            message.properties.get("correlation_id"),
+            correlation_id if isinstance(correlation_id, str) else None, message_id, body,
         )  # fmt: skip
-        body = message.body
+        text, attempts, unreadable = _read(body, headers, given)
         return Delivery(
-            subscription, delivery_id, str(message.properties.get("message_id")),
-            str(headers.get("type", "")),
-            body.decode("utf-8") if isinstance(body, bytes) else str(body),
-            int(headers.get(ATTEMPTS, 0)) + int(headers.get("x-delivery-count", 0)) + 1,
+            subscription, delivery_id, message_id, _shown(event_type or ""), text, attempts,
+            unreadable,
         )  # fmt: skip
 
     def _channel(self, connection: Connection, subscription: str) -> Any:
@@ -706,10 +758,10 @@ class RabbitQueue:
         if held is None or held.generation != self._generation:
             self._held.pop(delivery.delivery_id, None)
             return  # the broker hands it out again anyway
-        headers = {k: v for k, v in held.headers.items() if not k.startswith("x-")}
+        headers = {k: v for k, v in held.headers.items() if not str(k).startswith("x-")}
         headers |= (extra or {}) | {ATTEMPTS: attempts}
-        self._send_one("", queue, delivery.body, {
-            "message_id": delivery.message_id,
+        self._send_one("", queue, held.body, {
+            "message_id": held.message_id,
             "correlation_id": held.correlation_id,
             "headers": headers,
         })  # fmt: skip
@@ -776,7 +828,7 @@ class RabbitQueue:
                     body = message.body
                     found.append(_Browsed(
                         dict(message.headers or {}), dict(message.properties),
-                        body.decode("utf-8") if isinstance(body, bytes) else str(body),
+                        body if isinstance(body, bytes) else str(body).encode(),
                         int(message.delivery_info["delivery_tag"]),
                     ))  # fmt: skip
                 yield channel, found
@@ -793,19 +845,21 @@ class RabbitQueue:
         for subscription, _, found in self._dead(self._bound):
             for each in found:
                 headers = each.headers
+                dead_at = headers.get("dead_at")
                 letters.append(DeadLetter(
-                    subscription, str(each.properties.get("message_id")),
-                    str(headers.get("type", "")),
-                    str(headers.get("error") or LIMIT_REACHED),
-                    int(headers.get("attempts", headers.get(ATTEMPTS, 0))),
-                    float(headers.get("dead_at", 0.0)), str(headers.get("subject", "")),
+                    subscription, _shown(each.properties.get("message_id") or ""),
+                    _shown(headers.get("type", "")),
+                    _shown(headers.get("error") or LIMIT_REACHED, 1000),
+                    _count(headers.get("attempts", headers.get(ATTEMPTS))),
+                    dead_at if isinstance(dead_at, float) else 0.0,
+                    _shown(headers.get("subject", "")),
                 ))  # fmt: skip
         return sorted(letters, key=lambda letter: letter.dead_at)
 
     def replay(self, message_id: str, subscription: str | None = None) -> int:
         def again(headers: dict[str, Any]) -> dict[str, Any]:
             kept = {k: v for k, v in headers.items() if k not in ("error", "dead_at", "attempts")}
-            return kept | {ATTEMPTS: 0, "replays": int(headers.get("replays", 0)) + 1}
+            return kept | {ATTEMPTS: 0, "replays": _count(headers.get("replays")) + 1}
 
         return self._move_dead(message_id, subscription, main_queue, again)
 
@@ -835,7 +889,7 @@ class RabbitQueue:
             for each in found:
                 if each.properties.get("message_id") != message_id:
                     continue
-                own = {k: v for k, v in each.headers.items() if not k.startswith("x-")}
+                own = {k: v for k, v in each.headers.items() if not str(k).startswith("x-")}
                 self._send_one("", to(name), each.body, {
                     "message_id": message_id,
                     "correlation_id": each.properties.get("correlation_id"),

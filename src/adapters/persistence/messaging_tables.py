@@ -7,6 +7,7 @@ from typing import Any
 import attrs
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text
 
+from application.shared.envelope import ID_LENGTH, SOURCE_LENGTH, SUBJECT_LENGTH, TYPE_LENGTH
 from application.shared.queue import OutgoingMessage
 
 
@@ -23,12 +24,12 @@ def messaging_tables(metadata: MetaData) -> MessagingTables:
             "outbox",
             metadata,
             Column("position", Integer, primary_key=True, autoincrement=True),
-            Column("message_id", String(32), nullable=False, unique=True),
-            Column("type", String(120), nullable=False),
-            Column("source", String(40), nullable=False),
-            Column("subject", String(120), nullable=False, index=True),
-            Column("correlation_id", String(32), nullable=False, index=True),
-            Column("causation_id", String(32)),
+            Column("message_id", String(ID_LENGTH), nullable=False, unique=True),
+            Column("type", String(TYPE_LENGTH), nullable=False),
+            Column("source", String(SOURCE_LENGTH), nullable=False),
+            Column("subject", String(SUBJECT_LENGTH), nullable=False, index=True),
+            Column("correlation_id", String(ID_LENGTH), nullable=False, index=True),
+            Column("causation_id", String(ID_LENGTH)),
             Column("body", Text, nullable=False),
             Column("written_at", Float, nullable=False),
             Column("sent_at", Float, index=True),
@@ -36,8 +37,8 @@ def messaging_tables(metadata: MetaData) -> MessagingTables:
         Table(
             "inbox",
             metadata,
-            Column("message_id", String(32), primary_key=True),
-            Column("type", String(120), nullable=False),
+            Column("message_id", String(ID_LENGTH), primary_key=True),
+            Column("type", String(TYPE_LENGTH), nullable=False),
             Column("handled_at", Float, nullable=False, index=True),
         )
     return MessagingTables(metadata.tables["outbox"], metadata.tables["inbox"])

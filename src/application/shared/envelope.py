@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextvars
 import json
 import os
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +20,15 @@ from application.shared.integration import event_class, subject_of, type_of
 
 SPEC_VERSION = "1.0"
 CONTENT_TYPE = "application/json"
+MAX_MESSAGE_BYTES = 256 * 1024
+"""The largest message a consumer reads; a larger one is dead-lettered unread."""
+ID_LENGTH = 32
+"""The longest message or conversation id (Tessera's are 32 hex digits)."""
+TYPE_LENGTH = 120
+SOURCE_LENGTH = 40
+SUBJECT_LENGTH = 120
+_PRINTABLE = re.compile(r"[\x21-\x7e]+\Z")
+"""What an id, a type, a source or a subject is made of: printable ASCII, no spaces."""
 
 
 class MalformedMessage(Exception):
@@ -102,7 +112,8 @@ class Envelope:
         try:
             return _codec.structure(self.data, cls)
         except Exception as error:
-            raise MalformedMessage(f"{self.type} {self.id}: data does not fit: {error}") from None
+            found = "; ".join(cattrs.transform_error(error, path="data")[:3])
+            raise MalformedMessage(f"{self.type} {self.id}: data does not fit: {found}") from None
 
     def as_cause(self) -> Cause:
         """What messages written while handling this one are caused by."""
@@ -126,24 +137,33 @@ class Envelope:
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Envelope:
+        """The envelope a message holds; MalformedMessage names what does not fit its bounds."""
+        if len(text) > MAX_MESSAGE_BYTES:
+            raise MalformedMessage(f"larger than {MAX_MESSAGE_BYTES:,} bytes")
         try:
             document = json.loads(text)
         except (ValueError, UnicodeDecodeError) as error:
             raise MalformedMessage(f"not JSON: {error}") from None
         if not isinstance(document, dict):
             raise MalformedMessage("not a JSON object")
+        if "\\u0000" in (text if isinstance(text, str) else text.decode("utf-8", "replace")):
+            raise MalformedMessage(f"{_nul_at(document, '') or 'a name'} holds a NUL character")
         if document.get("specversion") != SPEC_VERSION:
             raise MalformedMessage(f"specversion must be {SPEC_VERSION}")
         try:
             return cls(
-                id=_text(document, "id"),
-                source=_text(document, "source"),
-                type=_text(document, "type"),
-                subject=_text(document, "subject"),
+                id=_name(document, "id", ID_LENGTH),
+                source=_name(document, "source", SOURCE_LENGTH),
+                type=_name(document, "type", TYPE_LENGTH),
+                subject=_name(document, "subject", SUBJECT_LENGTH),
                 time=datetime.fromisoformat(_text(document, "time").replace("Z", "+00:00")),
                 data=_object(document, "data"),
-                correlationid=_text(document, "correlationid"),
-                causationid=document.get("causationid"),
+                correlationid=_name(document, "correlationid", ID_LENGTH),
+                causationid=(
+                    None
+                    if document.get("causationid") is None
+                    else _name(document, "causationid", ID_LENGTH)
+                ),
             )
         except ValueError as error:
             raise MalformedMessage(str(error)) from None
@@ -153,6 +173,35 @@ def _text(document: dict[str, Any], key: str) -> str:
     value = document.get(key)
     if not isinstance(value, str) or not value:
         raise MalformedMessage(f"attribute {key!r} is missing or not text")
+    return value
+
+
+def _nul_at(value: Any, path: str) -> str | None:
+    """Where in a JSON value a NUL character is (`data.lines[0].sku`), or None."""
+    if isinstance(value, str):
+        return path if "\0" in value else None
+    if isinstance(value, dict):
+        inside = [(f"{path}.{key}".lstrip("."), key, item) for key, item in value.items()]
+    elif isinstance(value, list):
+        inside = [(f"{path}[{n}]", "", item) for n, item in enumerate(value)]
+    else:
+        return None
+    for where, key, item in inside:
+        if "\0" in key:
+            return where
+        if (found := _nul_at(item, where)) is not None:
+            return found
+    return None
+
+
+def _name(document: dict[str, Any], key: str, at_most: int) -> str:
+    value = _text(document, key)
+    if len(value) > at_most:
+        raise MalformedMessage(f"attribute {key!r} is longer than {at_most} characters")
+    if not _PRINTABLE.match(value):
+        raise MalformedMessage(
+            f"attribute {key!r} holds a space or a character not printable ASCII"
+        )
     return value
 
 

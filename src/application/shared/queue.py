@@ -45,7 +45,10 @@ class OutgoingMessage:
 
 @attrs.frozen
 class Delivery:
-    """One message handed to one subscription; `attempts` counts this one."""
+    """One message handed to one subscription. `attempts` counts the tries of its handler,
+    this one included; a hand-out lost with its consumer counts too where the queue has no
+    limit of its own on hand-outs (the queue file, memory), and not where it has (a broker's
+    delivery limit)."""
 
     subscription: str
     delivery_id: int
@@ -53,6 +56,9 @@ class Delivery:
     type: str
     body: str
     attempts: int
+    unreadable: str | None = None
+    """Why the queue could not read it off the wire (its encoding, its headers, its size):
+    the consumer dead-letters it at once, with this reason."""
 
 
 @attrs.frozen
