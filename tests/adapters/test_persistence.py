@@ -19,7 +19,7 @@ from adapters.catalog.unit_of_work import SqlAlchemyCatalogUnitOfWork
 from adapters.inventory.unit_of_work import SqlAlchemyInventoryUnitOfWork
 from adapters.messaging.consumer import Consumer
 from adapters.messaging.memory_queue import InMemoryQueue
-from adapters.persistence import libpq
+from adapters.persistence import libpq, postgres
 from adapters.persistence.settings import ContextDatabase, Settings
 from adapters.persistence.storage import Storage
 from application.contracts.catalog import ProductListed
@@ -337,3 +337,14 @@ def test_on_a_server_a_connection_left_halfway_through_its_statements_is_not_use
         found = inventory.stock.get(SKU)
         assert found is not None
         assert found.sku == SKU
+
+
+def test_a_context_role_is_never_sent_the_administrators_password() -> None:
+    admin = postgres.parse_url("postgresql://postgres:s3cret@db.example:5433/shop", "the URL")
+    engine = postgres.context_engine(admin, "payments")
+    try:
+        sent = engine.url.render_as_string(hide_password=False)
+        assert sent == "postgresql+psycopg://tessera_shop_payments@db.example:5433/shop"
+        assert engine.url.password is None
+    finally:
+        engine.dispose()

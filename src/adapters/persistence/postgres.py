@@ -74,8 +74,12 @@ def role_name(url: URL, context: str) -> str:
 
 
 def context_url(url: URL, context: str) -> URL:
-    """Where `context` connects: the URL's server and database, as the context's role."""
-    return url.set(username=role_name(url, context), password=None)
+    """Where `context` connects: the URL's server and database, as the context's role, with
+    no password of the URL's (the administrator's secret is never sent for another role)."""
+    return URL.create(
+        url.drivername, username=role_name(url, context), host=url.host, port=url.port,
+        database=url.database, query=url.query,
+    )  # fmt: skip
 
 
 def context_engine(url: URL, context: str) -> Engine:
