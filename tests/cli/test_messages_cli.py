@@ -211,6 +211,23 @@ def test_bad_operations_input_is_one_line_and_changes_nothing(
         ),
         ("TESSERA_RETRY_FACTOR", "0.5", "TESSERA_RETRY_FACTOR must be at least 1, not 0.5"),
         ("TESSERA_RETENTION_SECONDS", "1e9", "TESSERA_RETENTION_SECONDS must be a number"),
+        ("TESSERA_RETENTION_SECONDS", "1", "(set in the environment: TESSERA_RETENTION_SECONDS)"),
+        (
+            "TESSERA_TOPOLOGY",
+            "bogus",
+            "TESSERA_TOPOLOGY must be one of monolith, split, not 'bogus'",
+        ),
+        (
+            "TESSERA_CONNECT_TIMEOUT_SECONDS",
+            "0",
+            "TESSERA_CONNECT_TIMEOUT_SECONDS must be at least 1",
+        ),
+        (
+            "TESSERA_DATABASE_URL_FOO",
+            "postgresql://u@h/d",
+            "TESSERA_DATABASE_URL_FOO names no context",
+        ),
+        ("TESSERA_BROKER_URL", "amqp://u:p@h:abc/v", "the broker URL's port must be a number"),
     ],
 )
 def test_a_setting_outside_its_range_is_refused_at_start_up_naming_it(

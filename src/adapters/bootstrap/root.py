@@ -31,7 +31,12 @@ from adapters.ordering.module import ordering
 from adapters.payments.module import payments
 from adapters.payments.test_gateway import TestPaymentGateway
 from adapters.persistence import postgres
-from adapters.persistence.settings import ContextDatabase, Settings, UnusableSettings
+from adapters.persistence.settings import (
+    DATABASE_URL_ENV,
+    ContextDatabase,
+    Settings,
+    UnusableSettings,
+)
 from adapters.persistence.storage import Storage
 from adapters.shipping.module import shipping
 from adapters.shipping.test_carrier import TestCarrier
@@ -243,7 +248,9 @@ def _wire(
 ) -> Tessera:
     unknown = set(settings.database_urls) - {context.name for context in contexts}
     if unknown:
-        raise UnusableSettings(f"a database URL names no context: {', '.join(sorted(unknown))}")
+        named = ", ".join(f"{DATABASE_URL_ENV}_{name.upper()}" for name in sorted(unknown))
+        known = ", ".join(context.name for context in contexts)
+        raise UnusableSettings(f"{named} names no context of this shop (its contexts: {known})")
     modules: list[injector.Module] = [CoreModule(settings, storage, ports), MessagingModule(queue)]
     modules += [ContextModule(context) for context in contexts]
     return injector.Injector(modules, auto_bind=False).get(Tessera)

@@ -99,11 +99,12 @@ pass_runtime = click.make_pass_decorator(Runtime)
 )
 @click.option(
     "--topology",
-    envvar=TOPOLOGY_ENV,
     type=click.Choice([t.value for t in Topology if t is not Topology.MEMORY]),
-    default=Topology.MONOLITH.value,
-    show_default=True,
-    help=f"monolith: commands deliver their messages; split: only workers do (env {TOPOLOGY_ENV}).",
+    default=None,
+    help=(
+        "monolith: commands deliver their messages; split: only workers do (env"
+        f" {TOPOLOGY_ENV}; default {Topology.MONOLITH.value})."
+    ),
 )
 @click.option(
     "--database-url",
@@ -129,7 +130,7 @@ pass_runtime = click.make_pass_decorator(Runtime)
 def cli(
     ctx: click.Context,
     data_dir: str | None,
-    topology: str,
+    topology: str | None,
     database_url: str | None,
     broker_url: str | None,
 ) -> None:

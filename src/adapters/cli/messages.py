@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import logging
 import signal
 import socket
 import threading
@@ -16,12 +17,17 @@ import click
 from adapters.cli import logs
 from adapters.cli.app import Runtime, cli, fail, pass_runtime
 from adapters.cli.render import Column, Listing, print_json
+from adapters.messaging.consumer import logged
+from adapters.messaging.worker import Worker
+from adapters.persistence.database import Unreachable
 from application.ordering.handlers import as_order_number
 from application.ordering.queries import GetOrder, OrderView
 from application.shared.integration import short_name
 from application.shared.queue import DeadLetter, TraceHop
 from domain.shared.bounds import REASON_LENGTH, checked_text, quoted
 from domain.shared.errors import BusinessRuleViolation, NotFound
+
+log = logging.getLogger("adapters.messaging.worker")
 
 
 @cli.command()
@@ -55,20 +61,27 @@ def worker(
     It logs to stderr, one line per event: its start, each batch, each retry and dead
     letter, a queue or database lost and regained, and its stop."""
     logs.configure(log_format, logs.level_after(verbose, quiet))
-    try:
-        running = runtime.tessera.worker(contexts or None)
-    except ValueError as error:
-        fail(str(error), 2)
+    stopping = threading.Event()
+    started: list[Worker] = []
 
     def stop(signum: int, frame: FrameType | None) -> None:
         # Not `running.stop()` here: a handler runs in the main thread between any two of its
         # steps, perhaps while that thread holds the lock of the event the worker waits on,
         # and setting that event would wait for the lock for ever. A thread of its own waits
         # its turn.
-        threading.Thread(target=running.stop, name="stop", daemon=True).start()
+        stopping.set()
+        for running in started:
+            threading.Thread(target=running.stop, name="stop", daemon=True).start()
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+    running = _started(runtime, contexts, until_idle, stopping)
+    if running is None:
+        click.echo("stopped before it could reach its database")
+        return
+    started.append(running)
+    if stopping.is_set():
+        running.stop()
     report = running.run(until_idle=until_idle)
     consumed = report.consumed
     click.echo(
@@ -76,6 +89,33 @@ def worker(
         f" ignored {consumed.ignored}, retried {consumed.retried},"
         f" dead-lettered {consumed.dead_lettered}, purged {report.purged}"
     )
+
+
+START_RETRY_SECONDS = (1.0, 30.0)
+"""How soon a worker that cannot reach its database tries again: first, and at the latest."""
+
+
+def _started(
+    runtime: Runtime, contexts: tuple[str, ...], until_idle: bool, stopping: threading.Event
+) -> Worker | None:
+    """The worker, once its databases can be reached: until then it says why and tries again
+    (a worker run once, `--until-idle`, fails instead); None if stopped meanwhile."""
+    delay, longest = START_RETRY_SECONDS
+    while True:
+        try:
+            return runtime.tessera.worker(contexts or None)
+        except ValueError as error:
+            fail(str(error), 2)
+        except Unreachable as error:
+            if until_idle:
+                raise
+            log.error(
+                "cannot start, trying again in %.0f s: %s", delay, error,
+                extra=logged(", ".join(contexts) or "all", "unreachable", error=str(error)),
+            )  # fmt: skip
+        if stopping.wait(delay):
+            return None
+        delay = min(delay * 2, longest)
 
 
 @cli.group()

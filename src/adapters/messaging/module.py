@@ -37,7 +37,9 @@ class MessagingModule(injector.Module):
         if settings.broker_url is not None:
             retry = settings.retry
             delays = [retry.delay_after(n) for n in range(1, retry.max_attempts)]
-            return RabbitQueue(settings.broker_url, delays)
+            return RabbitQueue(
+                settings.broker_url, delays, connect_timeout=settings.connect_timeout_seconds
+            )
         path = storage.require("queue")
         if path is None:
             return InMemoryQueue()

@@ -46,7 +46,7 @@ from kombu import exceptions as kombu_errors
 from kombu.connection import Connection
 from kombu.entity import Exchange
 
-from adapters.persistence.database import StorageUnavailable
+from adapters.persistence.database import StorageUnavailable, Unreachable
 from application.shared.envelope import MAX_MESSAGE_BYTES
 from application.shared.integration import registered_events
 from application.shared.queue import (
@@ -99,6 +99,10 @@ def _readable(sock: socket.socket | None) -> bool:
         return bool(select.select([sock], [], [], 0)[0])
     except (OSError, ValueError):  # closed meanwhile: reading says how
         return True
+
+
+class Refused(StorageUnavailable):
+    """The broker refused this process's user or password: trying again will not help."""
 
 
 class Unroutable(StorageUnavailable):
@@ -295,6 +299,10 @@ class RabbitQueue:
         with self._lock:
             try:
                 connection = self._connected()
+            except _LOST as error:
+                self._drop()
+                raise Unreachable(f"cannot reach the broker {self!r}: {error}") from None
+            try:
                 if not reading and self._declared != self._generation:
                     self._declare_all(connection)
                 yield connection
@@ -325,11 +333,11 @@ class RabbitQueue:
                 return self._connection
             except _LOST:
                 self._drop()
-        connection = Connection(
-            self._url,
-            connect_timeout=self._connect_timeout,
-        )
-        connection.connect()
+        connection = Connection(self._url, connect_timeout=self._connect_timeout)
+        try:  # one try: the caller decides when to try again, and the wait stays the timeout's
+            connection.ensure_connection(max_retries=0)
+        except amqp_errors.AccessRefused as error:
+            raise Refused(f"the broker {self!r} refused the login: {error.reply_text}") from None
         self._connection = connection
         self._socket = connection.connection.sock
         self._generation += 1

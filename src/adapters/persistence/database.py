@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,13 +11,39 @@ from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, MetaData, create_engine, event, inspect, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.schema import CreateColumn
 
 
 class StorageUnavailable(Exception):
     """The data directory or a database in it cannot be used; nothing was written."""
+
+
+class Unreachable(StorageUnavailable):
+    """The server could not be reached, or did not answer in time: trying again may help."""
+
+
+_MISSING = re.compile(r'\b(role|database) "[^"]*" does not exist')
+
+
+def cannot_open(engine: Engine, error: DBAPIError) -> StorageUnavailable:
+    """Why a database could not be opened, in one line naming its cause: `tessera db setup`
+    is named only where the server says that what it makes is missing."""
+    said = first_line(error.orig)
+    if engine.dialect.name == "sqlite":
+        return StorageUnavailable(f"cannot open {where(engine)}: {said}")
+    missing = _MISSING.search(said)
+    if missing is not None:
+        hint = (
+            "create it first (CREATE DATABASE), then run 'tessera db setup'"
+            if missing.group(1) == "database"
+            else "'tessera db setup' makes every context's role and schema"
+        )
+        return StorageUnavailable(f"cannot open {where(engine)}: {said}; {hint}")
+    if getattr(error.orig, "sqlstate", None) is None:  # no server said anything: not reached
+        return Unreachable(f"cannot reach {where(engine)}: {said}")
+    return StorageUnavailable(f"cannot open {where(engine)}: {said}")
 
 
 class UnusableSettings(ValueError):
@@ -167,15 +194,8 @@ def check_schema(engine: Engine, metadata: MetaData) -> None:
     """Refuse, changing nothing, a database whose tables lack what this code uses."""
     try:
         _check_columns(engine, metadata)
-    except OperationalError as error:
-        hint = (
-            ""
-            if engine.dialect.name == "sqlite"
-            else "; a new server is prepared by 'tessera db setup'"
-        )
-        raise StorageUnavailable(
-            f"cannot open {where(engine)}: {first_line(error.orig)}{hint}"
-        ) from None
+    except DBAPIError as error:
+        raise cannot_open(engine, error) from None
 
 
 def where(engine: Engine) -> str:

@@ -28,7 +28,13 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, MetaData, create_engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
-from adapters.persistence.database import StorageUnavailable, create_schema, first_line, where
+from adapters.persistence.database import (
+    StorageUnavailable,
+    cannot_open,
+    create_schema,
+    first_line,
+    where,
+)
 
 VERSION_TABLE = "alembic_version"
 BASELINE = "0001"
@@ -82,9 +88,7 @@ class Migrations:
             with engine.connect() as connection:
                 current = _current(connection)
         except DBAPIError as error:
-            raise StorageUnavailable(
-                f"cannot open {where(engine)}: {first_line(error.orig)}{_hint(engine)}"
-            ) from None
+            raise cannot_open(engine, error) from None
         return Revisions(self.context, current, self.head)
 
     def check(self, engine: Engine) -> None:
@@ -199,14 +203,6 @@ def _has_tables(engine: Engine) -> bool:
 def _has_tables_on(connection: Connection) -> bool:
     names = set(inspect(connection).get_table_names()) - {VERSION_TABLE}
     return bool(names - {"sqlite_sequence"})
-
-
-def _hint(engine: Engine) -> str:
-    return (
-        ""
-        if engine.dialect.name == "sqlite"
-        else "; a new server is prepared by 'tessera db setup'"
-    )
 
 
 @contextmanager

@@ -161,6 +161,8 @@ def _create_role(connection: Connection, role: str) -> None:
             raise  # else two set-ups ran at once, and the other one made it first
 
 
+LISTEN_CONNECT_SECONDS = 10
+"""How long the listener's connection may take, unless the URL names its own timeout."""
 RECONNECT_SECONDS = 1.0
 """How soon an outbox listener that lost its connection, or could not make one, tries again."""
 
@@ -179,7 +181,8 @@ class OutboxListener:
         where = engine.url
         self._conninfo = psycopg.conninfo.make_conninfo(
             host=where.host or "", port=where.port or 5432, dbname=where.database or "",
-            user=where.username or "", connect_timeout=5,
+            user=where.username or "",
+            connect_timeout=str(where.query.get("connect_timeout", LISTEN_CONNECT_SECONDS)),
         )  # fmt: skip
         self._channel = f"tessera_outbox_{context}"
         self.heard = 0

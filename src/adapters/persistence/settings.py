@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import enum
+import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Self
+from urllib.parse import urlsplit
 
 import attrs
 from sqlalchemy import Engine, MetaData
@@ -53,6 +55,7 @@ TUNABLE: dict[str, Bound] = {
     "lease_seconds": Bound(float, 1, _DAY),
     "poll_seconds": Bound(float, 0.001, 60),
     "retention_seconds": Bound(float, 1, 3650 * _DAY),
+    "connect_timeout_seconds": Bound(float, 1, 300),
 }
 """Settings an operator may set as TESSERA_<NAME> in the environment, with their ranges."""
 
@@ -65,6 +68,22 @@ def _from_environment(prefix: str, bounds: dict[str, Bound]) -> dict[str, Any]:
         if text is not None:
             found[name] = bound.parse(variable, text)
     return found
+
+
+_TUNED_BY = ("TESSERA_RETRY_", *(f"TESSERA_{name.upper()}" for name in TUNABLE))
+"""The variables an operator tunes Tessera with, named in an error their values cause."""
+
+
+def _topology(given: str | None, from_environment: str | None) -> Topology:
+    if given:
+        return Topology(given)
+    try:
+        return Topology(from_environment or Topology.MONOLITH.value)
+    except ValueError:
+        known = ", ".join(t.value for t in Topology if t is not Topology.MEMORY)
+        raise ValueError(
+            f"{TOPOLOGY_ENV} must be one of {known}, not {from_environment!r}"
+        ) from None
 
 
 def _as_path(value: str | Path | None) -> Path | None:
@@ -86,6 +105,14 @@ def _broker_url(value: str | None) -> str | None:
     if not separator or scheme not in ("amqp", "amqps") or not rest.strip("/"):
         raise ValueError(
             f"the broker URL must name RabbitMQ as {shape}; leave it unset for the queue file"
+        )
+    try:
+        port = urlsplit(text).port
+    except ValueError:
+        port = 0
+    if port == 0:
+        raise ValueError(
+            f"the broker URL's port must be a number from 1 to 65535; expected {shape}"
         )
     return text
 
@@ -142,6 +169,10 @@ class Settings:
     broker_url: str | None = attrs.field(default=None, converter=_broker_url)
     """RabbitMQ (`amqp://USER:PASS@HOST:PORT/VHOST`) carries the messages; None: the queue
     file in `data_dir`."""
+    connect_timeout_seconds: float = attrs.field(
+        default=10.0, validator=TUNABLE["connect_timeout_seconds"].validator
+    )
+    """How long a connection to a database server or the broker may take to be made."""
 
     def __attrs_post_init__(self) -> None:
         if (self.data_dir is None) != (self.topology is Topology.MEMORY):
@@ -152,8 +183,14 @@ class Settings:
             raise ValueError("the memory topology keeps everything in memory: it takes no URL")
 
     def database_for(self, context: str) -> URL | None:
-        """Where `context` keeps its data: a PostgreSQL URL, or None for its SQLite file."""
-        return self.database_urls.get(context, self.database_url)
+        """Where `context` keeps its data: a PostgreSQL URL (with the connect timeout, unless
+        it names its own), or None for its SQLite file."""
+        url = self.database_urls.get(context, self.database_url)
+        if url is None or "connect_timeout" in url.query:
+            return url
+        # libpq counts whole seconds, and takes fewer than two as two
+        seconds = max(2, math.ceil(self.connect_timeout_seconds))
+        return url.update_query_dict({"connect_timeout": str(seconds)})
 
     @property
     def on_servers(self) -> bool:
@@ -170,7 +207,7 @@ class Settings:
         if retry and "retry" not in options:
             options["retry"] = RetryPolicy(**retry)
         options = _from_environment("TESSERA_", TUNABLE) | options
-        chosen = Topology(topology or os.environ.get(TOPOLOGY_ENV) or Topology.MONOLITH.value)
+        chosen = _topology(topology, os.environ.get(TOPOLOGY_ENV))
         if chosen is Topology.MEMORY:
             return cls(data_dir=None, topology=chosen, **options)
         if options.get("database_url") is None:
@@ -183,7 +220,12 @@ class Settings:
         where = data_dir if data_dir is not None else os.environ.get(DATA_DIR_ENV)
         if where is not None and not str(where).strip():
             raise ValueError(f"the data directory is empty; name one (--data-dir, {DATA_DIR_ENV})")
-        return cls(data_dir=where or DEFAULT_DATA_DIR, topology=chosen, **options)
+        try:
+            return cls(data_dir=where or DEFAULT_DATA_DIR, topology=chosen, **options)
+        except ValueError as error:
+            given = sorted(name for name in os.environ if name.startswith(_TUNED_BY))
+            raise ValueError(f"{error} (set in the environment: {', '.join(given)})" if given
+                             else str(error)) from None  # fmt: skip
 
     @classmethod
     def in_memory(cls, **options: Any) -> Settings:
