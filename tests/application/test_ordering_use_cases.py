@@ -15,6 +15,7 @@ from application.ordering.handlers import AmbiguousOrderId, ordering_handlers
 from application.ordering.queries import FindOrders, GetOrder, OrderView
 from application.ordering.subscriptions import ordering_reactions
 from application.shared.bus import MessageBus
+from application.shared.outcome import Outcome
 from domain.ordering.price_list import ListedPrice
 from domain.shared.errors import BusinessRuleViolation, NotFound
 from domain.shared.identifiers import OrderId, Sku
@@ -54,8 +55,10 @@ def bus(uow: FakeOrderingUnitOfWork, clock: Clock) -> MessageBus:
 
 def place(bus: MessageBus, customer: str = "c-1", order_id: str | None = None) -> OrderView:
     line = [OrderLineRequest("MUG-1", 2)]
-    placed: OrderView = bus.handle(PlaceOrder(customer, line, "tok_visa", "1 Main St", order_id))
-    return placed
+    placed: Outcome[OrderView] = bus.handle(
+        PlaceOrder(customer, line, "tok_visa", "1 Main St", order_id)
+    )
+    return placed.view
 
 
 def react(uow: FakeOrderingUnitOfWork, clock: Clock, event: object) -> None:

@@ -391,7 +391,7 @@ def test_a_trace_read_from_the_contexts_is_the_trace_the_queue_file_keeps(
             app.handle(ReceiveStock(sku="MUG-1", quantity=5))
             placed = app.handle(
                 PlaceOrder("c-1", [OrderLineRequest("MUG-1", 2)], "tok_visa", "1 Main St")
-            )
+            ).view
             [shipment] = app.handle(ListShipments("dispatched"))
             app.handle(DeliverShipment(shipment.id))
             return [

@@ -34,7 +34,9 @@ def test_one_round_carries_an_order_as_far_as_the_contexts_order_allows() -> Non
         app.deliver()
         app.handle(ReceiveStock(sku="MUG-1", quantity=5))
         app.deliver()
-        order = app.handle(PlaceOrder("c-1", [OrderLineRequest("MUG-1", 1)], "tok_visa", "1 Main"))
+        order = app.handle(
+            PlaceOrder("c-1", [OrderLineRequest("MUG-1", 1)], "tok_visa", "1 Main")
+        ).view
         worker = app.worker()
 
         worker.run_once()

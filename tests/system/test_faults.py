@@ -86,7 +86,7 @@ def place(shop: Shop, n: int) -> str:
     card = ("tok_visa", "tok_gatewayError", "tok_chargeDeclined")[n % 3]
     lines = [OrderLineRequest("MUG-1", 1 + n % 2)]
     placed = shop.app.handle(PlaceOrder(f"c-{n}", lines, card, "1 Main St"))
-    return str(placed.id)
+    return str(placed.view.id)
 
 
 def flow(shop: Shop, count: int, fault: Callable[[], None], at: int) -> list[str]:

@@ -153,7 +153,7 @@ def ships(app: Tessera, n: int) -> float:
     placed = app.handle(
         PlaceOrder(f"real-{n}", [OrderLineRequest("MUG-1", 1)], "tok_visa", "1 Main St")
     )
-    eventually(lambda: app.handle(GetOrder(str(placed.id))).status == "shipped", 60)
+    eventually(lambda: app.handle(GetOrder(str(placed.view.id))).status == "shipped", 60)
     return time.monotonic() - began
 
 

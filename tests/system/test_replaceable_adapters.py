@@ -47,8 +47,8 @@ def test_the_saga_pays_ships_and_dates_through_the_adapters_a_deployment_chooses
         app.handle(ListProduct("MUG-1", "Mug", "4.00"))
         app.handle(ReceiveStock("MUG-1", 5))
         line = [OrderLineRequest("MUG-1", 2)]
-        paid = app.handle(PlaceOrder("c-1", line, "acct_42", "1 Main St"))
-        refused = app.handle(PlaceOrder("c-2", line, "tok_visa", "2 Main St"))
+        paid = app.handle(PlaceOrder("c-1", line, "acct_42", "1 Main St")).view
+        refused = app.handle(PlaceOrder("c-2", line, "tok_visa", "2 Main St")).view
         shipped = app.handle(GetOrder(paid.id))
         cancelled = app.handle(GetOrder(refused.id))
         declined = app.handle(GetPayment(refused.id))

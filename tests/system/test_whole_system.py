@@ -109,7 +109,7 @@ class Shop(RuleBasedStateMachine):
     def place_order(self, wanted: list[OrderLineRequest], card: str) -> None:
         placed = self.attempt(PlaceOrder("c-1", wanted, card, "1 Main St"))
         if placed is not None:
-            self.order_ids.append(placed.id)  # type: ignore[attr-defined]
+            self.order_ids.append(placed.view.id)  # type: ignore[attr-defined]
 
     @rule(data=st.data())
     def cancel_order(self, data: st.DataObject) -> None:

@@ -34,7 +34,7 @@ def shop() -> Iterator[Tessera]:
 
 def order(app: Tessera, customer: str, quantity: int, card: str = "tok_visa") -> str:
     line = [OrderLineRequest("MUG-1", quantity)]
-    return str(app.handle(PlaceOrder(customer, line, card, "1 Main St")).id)
+    return str(app.handle(PlaceOrder(customer, line, card, "1 Main St")).view.id)
 
 
 def deliver_everything(app: Tessera) -> None:

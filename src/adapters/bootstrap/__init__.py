@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from adapters.bootstrap.root import bootstrap, setup
-from adapters.bootstrap.tessera import ContextMapEntry, Tessera
+from adapters.bootstrap.tessera import ContextMapEntry, DeliveryPending, Tessera
 from adapters.persistence.settings import Settings, Topology
 
-__all__ = ["ContextMapEntry", "Settings", "Tessera", "Topology", "bootstrap", "setup"]
+__all__ = [
+    "ContextMapEntry",
+    "DeliveryPending",
+    "Settings",
+    "Tessera",
+    "Topology",
+    "bootstrap",
+    "setup",
+]

@@ -10,16 +10,29 @@ from types import TracebackType
 from typing import Any, Self
 
 import attrs
+from sqlalchemy.exc import DBAPIError
 
 from adapters.messaging.module import takes_turns, worker_for
 from adapters.messaging.rabbitmq_queue import RabbitQueue
 from adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
+from adapters.persistence.database import StorageUnavailable, first_line
 from adapters.persistence.settings import ContextDatabase, Settings
 from adapters.persistence.storage import Storage
 from application.shared.bus import MessageBus, Query
 from application.shared.envelope import Cause, caused_by, new_id
 from application.shared.integration import registered_events
 from application.shared.queue import Queue, QueueOperations
+
+
+class DeliveryPending(Exception):
+    """A command's change is stored, and what it caused could not be delivered yet: its
+    outbox keeps the messages, and a worker or the next command sends them. `result` is what
+    the command returned; the same command again (with the same id) changes nothing."""
+
+    def __init__(self, result: Any, why: str) -> None:
+        super().__init__(f"stored; its delivery is pending: {why}")
+        self.result = result
+        self.why = why
 
 
 class Tessera:
@@ -59,7 +72,8 @@ class Tessera:
         A query only reads. A command starts a new conversation (correlation id); in one
         process, it returns once every message of that conversation has been handled (or,
         after its last retry, dead-lettered), whichever process handled it, delivering what
-        is ready meanwhile; in the split topology, workers deliver them.
+        is ready meanwhile; in the split topology, workers deliver them. A command whose
+        change was stored and whose delivery failed raises DeliveryPending with its result.
         """
         if isinstance(message, Query):
             return self._bus.handle(message)  # a read shows the state as it is, backlog and all
@@ -69,7 +83,11 @@ class Tessera:
             with caused_by(Cause(correlation_id=conversation)):
                 result = self._bus.handle(message)
         if self.settings.delivers_inline:
-            self._settle(conversation)  # each round a turn; not its waits for other processes
+            try:
+                self._settle(conversation)  # each round a turn; not its waits for other processes
+            except (StorageUnavailable, DBAPIError) as failure:
+                said = first_line(failure.orig) if isinstance(failure, DBAPIError) else failure
+                raise DeliveryPending(result, str(said)) from None
         return result
 
     def _settle(self, conversation: str) -> None:

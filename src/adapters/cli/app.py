@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 import click
+from sqlalchemy.exc import DBAPIError
 
-from adapters.bootstrap import Settings, Tessera, bootstrap
+from adapters.bootstrap import DeliveryPending, Settings, Tessera, bootstrap
 from adapters.cli import logs
-from adapters.persistence.database import StorageUnavailable
+from adapters.persistence.database import StorageUnavailable, first_line
 from adapters.persistence.settings import (
     BROKER_URL_ENV,
     DATA_DIR_ENV,
@@ -26,6 +27,8 @@ from domain.shared.errors import DomainError
 
 USAGE = 2
 REFUSED = 1
+PENDING = 3
+"""The change is stored, and what it caused is not delivered yet: nothing to undo or redo."""
 
 _REFUSALS = (DomainError, ApplicationError, StorageUnavailable)
 
@@ -60,8 +63,12 @@ class TesseraGroup(click.Group):
             fail(str(error), USAGE)
         except click.Abort:
             fail("aborted", 130)
+        except DeliveryPending as error:
+            fail(f"{error}; a worker or the next command sends it", PENDING)
         except _REFUSALS as error:
             fail(str(error))
+        except DBAPIError as error:  # a database failure the adapters did not foresee
+            fail(f"the database failed: {first_line(error.orig)}")
         if standalone_mode:
             sys.exit(result if isinstance(result, int) else 0)
         return result

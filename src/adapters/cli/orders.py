@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from adapters.bootstrap import ContextMapEntry, Settings, bootstrap
-from adapters.cli.app import Runtime, cli, pass_runtime
+from adapters.bootstrap import ContextMapEntry, DeliveryPending, Settings, bootstrap
+from adapters.cli.app import PENDING, Runtime, cli, fail, pass_runtime
 from adapters.cli.render import Column, Listing, as_data, plain, print_json
 from adapters.cli.types import MOMENT, WholeNumber, whole_number
 from application.ordering.commands import CancelOrder, OrderLineRequest, PlaceOrder
@@ -64,6 +64,12 @@ def orders() -> None:
     " tok_chargeDeclined and tok_gatewayError).",
 )
 @click.option("--address", required=True, help="Where to ship.")
+@click.option(
+    "--order-id",
+    default=None,
+    help="The order's id, chosen by you: placing it again with the same id changes nothing,"
+    " so a retry is safe. Default: a new one.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: id and status.")
 @pass_runtime
 def place(
@@ -72,23 +78,38 @@ def place(
     lines: tuple[OrderLineRequest, ...],
     card: str,
     address: str,
+    order_id: str | None,
     as_json: bool,
 ) -> None:
     """Place an order; in the monolith it is fulfilled as far as it can go before this returns,
-    and a card the gateway refuses is reported with the gateway's reason."""
-    placed = runtime.handle(PlaceOrder(customer, lines, card, address))
-    order: OrderView = runtime.handle(GetOrder(placed.id))
+    and a card the gateway refuses is reported with the gateway's reason. If the order was
+    stored and its messages could not be sent, it says so and exits with 3: retry with
+    --order-id and the id it gives, which places nothing twice."""
+    try:
+        placed: Outcome[OrderView] = runtime.handle(
+            PlaceOrder(customer, lines, card, address, order_id)
+        )
+    except DeliveryPending as pending:
+        stored: OrderView = pending.result.view
+        fail(
+            f"order {stored.number} ({stored.id}) is stored; its delivery is pending"
+            f" ({pending.why}); a worker or the next command sends it, and"
+            f" 'orders place ... --order-id {stored.id}' places nothing twice",
+            PENDING,
+        )
+    order: OrderView = runtime.handle(GetOrder(placed.view.id))
     declined = None
     if order.cancel_reason == "payment_declined":
         payment: PaymentView | None = _answer(runtime, GetPayment(order.id))
         declined = payment.decline_reason if payment else None
     if as_json:
         shown = {"number": order.number, "id": order.id, "status": order.status}
-        click.echo(json.dumps(shown | {"declined": declined}))
+        click.echo(json.dumps(shown | {"declined": declined, "placed_before": placed.already}))
     else:
         reason = f" ({order.cancel_reason})" if order.cancel_reason else ""
         why = f": the gateway said {declined}" if declined else ""
-        click.echo(f"order {order.number} ({order.id}): {order.status}{reason}{why}")
+        before = ", placed before (nothing changed)" if placed.already else ""
+        click.echo(f"order {order.number} ({order.id}){before}: {order.status}{reason}{why}")
 
 
 @orders.command("show")

@@ -36,13 +36,13 @@ class AmbiguousOrderId(ApplicationError):
     """The beginning of an id that more than one order's id begins with."""
 
 
-def place_order(command: PlaceOrder, uow: OrderingUnitOfWork, clock: Clock) -> OrderView:
+def place_order(command: PlaceOrder, uow: OrderingUnitOfWork, clock: Clock) -> Outcome[OrderView]:
     order_id = OrderId(command.order_id) if command.order_id else OrderId.new()
     wanted = [(Sku(line.sku), line.quantity) for line in command.lines]
     with uow:
         existing = uow.orders.get(order_id) if command.order_id else None
         if existing is not None:
-            return OrderView.of(existing)  # placing the same order again changes nothing
+            return Outcome(OrderView.of(existing), changed=False)  # placed already: nothing new
         prices = {sku: uow.prices.get(sku) for sku, _ in wanted}
         number = uow.orders.next_number()
         at = clock()  # after the number: a later number is never placed earlier
@@ -52,7 +52,7 @@ def place_order(command: PlaceOrder, uow: OrderingUnitOfWork, clock: Clock) -> O
         uow.orders.add(order)
         uow.fulfilments.add(Fulfilment.start(order, command.card_token))
         uow.commit()
-        return OrderView.of(order)
+        return Outcome(OrderView.of(order), changed=True)
 
 
 def cancel_order(command: CancelOrder, uow: OrderingUnitOfWork, clock: Clock) -> Outcome[OrderView]:

@@ -146,7 +146,7 @@ def place_orders(app: Tessera, plans: list[OrderPlan], console: Console) -> Outc
         for n, plan in enumerate(plans):
             order = app.handle(
                 PlaceOrder(f"customer-{n % 97:02}", plan.lines, plan.card, address(n))
-            )
+            ).view
             outcome.placed_at[order.id] = time.time()
             if plan.cancel:
                 try:

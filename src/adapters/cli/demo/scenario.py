@@ -80,7 +80,7 @@ def cancel_during_capture(app: Tessera, plans: list[OrderPlan]) -> None:
     reserved and payment asked for, the payment captured, and the cancellation arriving
     before the capture's news reaches ordering. Payments then refunds the capture."""
     for n, plan in enumerate(plans):
-        order = app.handle(PlaceOrder(f"late-{n:02}", plan.lines, plan.card, address(n)))
+        order = app.handle(PlaceOrder(f"late-{n:02}", plan.lines, plan.card, address(n))).view
         app.worker(["inventory", "ordering"]).drain()
         app.worker(["payments"]).drain()
         app.handle(CancelOrder(order.id))
