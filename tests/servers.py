@@ -14,13 +14,15 @@ takes at most `CONNECTIONS` connections of its roles at once (PostgreSQL's CONNE
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import subprocess
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -171,13 +173,14 @@ def require_rabbitmq() -> None:
     _must_run(_broker_unreachable())
 
 
-def rabbitmqctl(*args: str, tries: int = 3) -> str:
+def rabbitmqctl(*args: str, tries: int = 3, stdin: str | None = None) -> str:
     """What `rabbitmqctl` printed; a failure (tried `tries` times) fails the test in one line
-    with what rabbitmqctl said."""
+    with what rabbitmqctl said. A secret goes in on `stdin`, never on its command line."""
     for attempt in range(tries):
         done = subprocess.run(
-            ["rabbitmqctl", "-q", *args], capture_output=True, text=True, timeout=60, check=False
-        )
+            ["rabbitmqctl", "-q", *args], capture_output=True, text=True, timeout=60,
+            check=False, input=stdin,
+        )  # fmt: skip
         if done.returncode == 0:
             return done.stdout
         if attempt + 1 < tries:
@@ -202,9 +205,35 @@ def rabbitmq_vhost() -> Iterator[str]:
         rabbitmqctl("delete_vhost", name)
 
 
+@contextmanager
+def context_users(broker_url: str, contexts: Sequence[str]) -> Iterator[dict[str, str]]:
+    """A broker user of its own for each context in the URL's virtual host, with the
+    permissions Tessera states (`broker_permissions`), as the environment that gives each
+    context its URL (`TESSERA_BROKER_URL_<CONTEXT>`); removed afterwards."""
+    from adapters.messaging.rabbitmq_queue import broker_permissions
+    from adapters.persistence.settings import broker_user
+
+    where = urlsplit(broker_url)
+    vhost = where.path[1:]
+    made: list[str] = []
+    try:
+        environment = {}
+        for context in contexts:
+            user, password = broker_user(vhost, context), secrets.token_hex(16)
+            rabbitmqctl("add_user", user, stdin=password)
+            made.append(user)
+            rabbitmqctl("set_permissions", "-p", vhost, user, *broker_permissions(context))
+            url = f"amqp://{user}:{password}@{where.hostname}:{where.port or 5672}/{vhost}"
+            environment[f"TESSERA_BROKER_URL_{context.upper()}"] = url
+        yield environment
+    finally:
+        for user in made:
+            rabbitmqctl("delete_user", user)
+
+
 def leftovers() -> dict[str, list[str]]:
     """The databases, roles and virtual hosts of this run that still exist."""
-    found: dict[str, list[str]] = {"databases": [], "roles": [], "vhosts": []}
+    found: dict[str, list[str]] = {"databases": [], "roles": [], "vhosts": [], "users": []}
     prefix = f"tt\\_{RUN}\\_%"
     if _unreachable() is None:
         with _connect(ADMIN_URL) as admin:
@@ -223,6 +252,10 @@ def leftovers() -> dict[str, list[str]]:
     if _broker_unreachable() is None:
         vhosts = rabbitmqctl("list_vhosts", "--no-table-headers").split()
         found["vhosts"] = [name for name in vhosts if name.startswith(f"tt_{RUN}_")]
+        users = rabbitmqctl("list_users", "--no-table-headers").split("\n")
+        found["users"] = [
+            line.split()[0] for line in users if line.startswith(f"tessera_tt_{RUN}_")
+        ]
     return found
 
 
@@ -236,4 +269,6 @@ def remove_leftovers() -> dict[str, list[str]]:
             admin.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
     for vhost in left["vhosts"]:
         rabbitmqctl("delete_vhost", vhost)
+    for user in left["users"]:
+        rabbitmqctl("delete_user", user)
     return left

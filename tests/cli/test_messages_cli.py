@@ -228,6 +228,12 @@ def test_bad_operations_input_is_one_line_and_changes_nothing(
             "TESSERA_DATABASE_URL_FOO names no context",
         ),
         ("TESSERA_BROKER_URL", "amqp://u:p@h:abc/v", "the broker URL's port must be a number"),
+        (
+            "TESSERA_BROKER_URL_PAYMENTS",
+            "amqp://bob:pw@h:5672/shop",
+            "TESSERA_BROKER_URL_PAYMENTS must connect as tessera_shop_payments, the user of"
+            " payments, not bob",
+        ),
     ],
 )
 def test_a_setting_outside_its_range_is_refused_at_start_up_naming_it(

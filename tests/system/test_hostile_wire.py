@@ -20,12 +20,13 @@ import pytest
 from adapters.bootstrap import Settings, Tessera, bootstrap, setup
 from application.catalog.commands import ListProduct
 from application.inventory.commands import ReceiveStock
+from application.inventory.queries import GetStockItem
 from application.ordering.commands import OrderLineRequest, PlaceOrder
 from application.ordering.queries import GetOrder
 from application.shared.envelope import MAX_MESSAGE_BYTES, new_id
 from domain.shared.errors import BusinessRuleViolation
 from tests.cli.invoke import run
-from tests.servers import postgres_database, rabbitmq_vhost
+from tests.servers import context_users, postgres_database, rabbitmq_vhost
 from tests.system.test_split_topology import CONTEXTS, eventually, stop, worker_process
 
 pytestmark = [pytest.mark.server, pytest.mark.process]
@@ -71,9 +72,14 @@ def received(app: Tessera) -> bool:
 
 
 def publish(
-    broker_url: str, body: bytes, routing_key: str = f"ordering.{PLACED}", **props: Any
+    broker_url: str,
+    body: bytes,
+    routing_key: str = f"ordering.{PLACED}",
+    exchange: str = "tessera",
+    **props: Any,
 ) -> None:
-    """One message, published by a plain AMQP client (py-amqp) as an outsider would."""
+    """One message, published by a plain AMQP client (py-amqp) as an outsider would, with the
+    URL's user: an insider gone bad, or one whose credentials were taken."""
     where = urlparse(broker_url)
     connection = amqp.Connection(
         host=f"{where.hostname}:{where.port or 5672}", userid=unquote(where.username or ""),
@@ -82,10 +88,13 @@ def publish(
     connection.connect()
     try:
         channel = connection.channel()
+        channel.confirm_select()  # each publish waits for the broker's word
         props.setdefault("application_headers", {"type": PLACED, "source": "ordering"})
+        props.setdefault("user_id", unquote(where.username or ""))  # as the broker validates
         channel.basic_publish(
-            amqp.Message(body, **props), exchange="tessera", routing_key=routing_key
+            amqp.Message(body, **props), exchange=exchange, routing_key=routing_key
         )
+        connection.drain_events(timeout=5)  # the broker's confirmation, or its refusal
     finally:
         connection.close()
 
@@ -197,3 +206,104 @@ def test_each_hostile_message_is_dead_lettered_alone_and_the_next_order_ships(sh
         )  # fmt: skip
         assert closed.exit_code == 0, closed.output
     assert dead_letters(shop) == []
+
+
+CAPTURED = "tessera.payments.PaymentCaptured.v1"
+
+
+def envelope(event_type: str, source: str, data: dict[str, Any]) -> bytes:
+    """A well-formed CloudEvent of `event_type`, as its context would write it."""
+    return json.dumps({
+        "specversion": "1.0", "id": new_id(), "source": source, "type": event_type,
+        "subject": data["order_id"], "time": "2026-12-06T08:00:00Z",
+        "datacontenttype": "application/json", "data": data, "correlationid": new_id(),
+    }).encode()  # fmt: skip
+
+
+def test_a_context_s_events_are_believed_only_from_that_context_s_user(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Payments paused, an order whose card will be declined waits for its payment; forged
+    PaymentCaptured events (from another context's user, from the administrator, straight
+    into ordering's queue) are dead-lettered as forged, and once payments runs the order is
+    cancelled and its stock released, as the real payment says."""
+    with (
+        postgres_database() as database,
+        rabbitmq_vhost() as broker,
+        context_users(broker, CONTEXTS) as own,
+    ):
+        monkeypatch.setenv("TESSERA_DATABASE_URL", database)
+        monkeypatch.setenv("TESSERA_BROKER_URL", broker)
+        for name, value in {**FAST, **own}.items():
+            monkeypatch.setenv(name, value)
+        settings = Settings.from_environment(tmp_path, topology="split")
+        setup(settings)
+        # Each worker holds its own context's broker credentials and nothing more.
+        alone = {"TESSERA_BROKER_URL": "", **{name: "" for name in own}}
+        env = {
+            context: {**alone, **FAST, f"TESSERA_BROKER_URL_{context.upper()}": own[
+                f"TESSERA_BROKER_URL_{context.upper()}"]}
+            for context in CONTEXTS
+        }  # fmt: skip
+        workers = [worker_process(tmp_path, c, env=env[c]) for c in CONTEXTS if c != "payments"]
+        try:
+            with bootstrap(settings) as app:
+                app.handle(ListProduct(sku="MUG-1", name="Mug", price="12.50"))
+                eventually(lambda: received(app))
+                line = [OrderLineRequest("MUG-1", 2)]
+                placed = app.handle(PlaceOrder("c-1", line, "tok_chargeDeclined", "1 Main St"))
+                order_id = str(placed.view.id)
+                eventually(lambda: app.handle(GetOrder(order_id)).status == "awaiting_payment")
+
+                captured = {"order_id": order_id, "amount": "25.00", "currency": "EUR"}
+                headers = {"type": CAPTURED, "source": "payments"}
+                as_shipping = own["TESSERA_BROKER_URL_SHIPPING"]
+                shipping_user = unquote(urlparse(as_shipping).username or "")
+                payments_user = shipping_user.replace("_shipping", "_payments")
+                with pytest.raises(amqp.exceptions.PreconditionFailed, match="user_id"):
+                    publish(  # the broker itself refuses a user claiming another's name
+                        as_shipping, envelope(CAPTURED, "payments", captured),
+                        f"payments.{CAPTURED}", message_id=new_id(), user_id=payments_user,
+                    )  # fmt: skip
+                forgeries = {
+                    "shipping's user": lambda: publish(
+                        as_shipping, envelope(CAPTURED, "payments", captured),
+                        f"payments.{CAPTURED}", message_id=new_id(), application_headers=headers,
+                        user_id=shipping_user,
+                    ),
+                    "no user named": lambda: publish(
+                        broker, envelope(CAPTURED, "payments", captured), f"payments.{CAPTURED}",
+                        message_id=new_id(), application_headers=headers, user_id=None,
+                    ),
+                    "straight into ordering's queue": lambda: publish_to_queue(
+                        as_shipping, "tessera.ordering", envelope(CAPTURED, "payments", captured),
+                        message_id=new_id(), application_headers=headers, user_id=shipping_user,
+                    ),
+                }  # fmt: skip
+                for forge in forgeries.values():
+                    forge()  # type: ignore[no-untyped-call]
+                letters = eventually(lambda: forged_letters(app, len(forgeries)))
+                assert app.handle(GetOrder(order_id)).status == "awaiting_payment"
+
+                workers.append(worker_process(tmp_path, "payments", env=env["payments"]))
+                eventually(lambda: app.handle(GetOrder(order_id)).status == "cancelled", 60)
+                stock = app.handle(GetStockItem("MUG-1"))
+                assert (stock.on_hand, stock.reserved) == (100, 0)
+        finally:
+            stop(*workers)
+    reasons = "\n".join(sorted(letter.error for letter in letters))
+    print("\nforged PaymentCaptured -> dead letter", reasons, sep="\n")
+    assert f"forged: {CAPTURED} is payments's, sent by shipping" in reasons
+    assert "forged: published by no user named, the user of no context" in reasons
+    assert "forged: put in this subscription's queues by tessera_" in reasons
+    assert {letter.subscription for letter in letters} == {"ordering"}
+
+
+def forged_letters(app: Tessera, count: int) -> list[Any] | None:
+    letters = [d for d in app.operations.dead_letters() if d.error.startswith("forged")]
+    return letters if len(letters) >= count else None
+
+
+def publish_to_queue(broker_url: str, queue: str, body: bytes, **props: Any) -> None:
+    """Straight to a queue, through the default exchange, as a context's user may."""
+    publish(broker_url, body, routing_key=queue, exchange="", **props)

@@ -23,6 +23,7 @@ import injector
 from adapters.bootstrap.tessera import Tessera
 from adapters.catalog.module import catalog
 from adapters.inventory.module import inventory
+from adapters.messaging.context_brokers import ContextBrokers
 from adapters.messaging.module import ConsumerId, MessagingModule, context_endpoint
 from adapters.messaging.rabbitmq_queue import RabbitQueue
 from adapters.messaging.recorded_trace import RecordedTrace
@@ -32,6 +33,7 @@ from adapters.payments.module import payments
 from adapters.payments.test_gateway import TestPaymentGateway
 from adapters.persistence import postgres
 from adapters.persistence.settings import (
+    BROKER_URL_ENV,
     DATABASE_URL_ENV,
     ContextDatabase,
     Settings,
@@ -96,7 +98,7 @@ class CoreModule(injector.Module):
         queue: Queue,
         worker_settings: WorkerSettings,
     ) -> Tessera:
-        if isinstance(queue, RabbitQueue):  # a broker keeps no history: the contexts do
+        if isinstance(queue, RabbitQueue | ContextBrokers):  # a broker keeps no history
             queue.trace_from = RecordedTrace(databases, queue.bindings, queue.ignored)
         return Tessera(
             self._settings, self._storage, bus, databases, endpoints, queue, worker_settings
@@ -246,9 +248,11 @@ def _wire(
     queue: Queue | None,
     contexts: Sequence[BoundedContext[Any, Any]],
 ) -> Tessera:
-    unknown = set(settings.database_urls) - {context.name for context in contexts}
+    names = {context.name for context in contexts}
+    unknown = {(DATABASE_URL_ENV, name) for name in set(settings.database_urls) - names}
+    unknown |= {(BROKER_URL_ENV, name) for name in set(settings.broker_urls) - names}
     if unknown:
-        named = ", ".join(f"{DATABASE_URL_ENV}_{name.upper()}" for name in sorted(unknown))
+        named = ", ".join(f"{variable}_{name.upper()}" for variable, name in sorted(unknown))
         known = ", ".join(context.name for context in contexts)
         raise UnusableSettings(f"{named} names no context of this shop (its contexts: {known})")
     modules: list[injector.Module] = [CoreModule(settings, storage, ports), MessagingModule(queue)]

@@ -12,6 +12,7 @@ from typing import Any, Self
 import attrs
 from sqlalchemy.exc import DBAPIError
 
+from adapters.messaging.context_brokers import ContextBrokers
 from adapters.messaging.module import takes_turns, worker_for
 from adapters.messaging.rabbitmq_queue import RabbitQueue
 from adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
@@ -135,7 +136,7 @@ class Tessera:
     def prepare_queue(self) -> None:
         """Reach the queue and make every subscription bound so far (a broker's queues and
         bindings, declared when it is reached); the queue file is made when it is opened."""
-        if isinstance(self._queue, RabbitQueue):
+        if isinstance(self._queue, RabbitQueue | ContextBrokers):
             self._queue.declare()
 
     @property

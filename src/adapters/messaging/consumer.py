@@ -138,8 +138,9 @@ class Consumer:
     def _read(self, delivery: Delivery, report: ConsumeReport) -> _Readable | bool:
         """The message to handle; True if this context does not react to it, False if it was
         dead-lettered as unreadable."""
-        if delivery.unreadable is not None:
-            self._dead_letter(delivery, f"unreadable: {delivery.unreadable}", report)
+        if (why := delivery.unreadable) is not None:
+            reason = why if why.startswith("forged:") else f"unreadable: {why}"
+            self._dead_letter(delivery, reason, report)
             return False
         try:
             envelope = Envelope.from_json(delivery.body)
@@ -150,6 +151,13 @@ class Consumer:
             event = envelope.event()
         except (MalformedMessage, UnknownEventType) as unreadable:
             self._dead_letter(delivery, f"unreadable: {unreadable}", report)
+            return False
+        owner = type(event).source
+        if owner != envelope.source or delivery.publisher not in (None, owner):
+            by = delivery.publisher or envelope.source
+            self._dead_letter(
+                delivery, f"forged: {envelope.type} is {owner}'s, sent by {by}", report
+            )
             return False
         return _Readable(delivery, envelope, event, reaction)
 

@@ -11,15 +11,22 @@ from typing import Any
 import injector
 
 from adapters.messaging.consumer import Consumer
+from adapters.messaging.context_brokers import ContextBrokers
 from adapters.messaging.memory_queue import InMemoryQueue
 from adapters.messaging.rabbitmq_queue import RabbitQueue
 from adapters.messaging.relay import OutboxRelay
 from adapters.messaging.sqlite_queue import SqliteQueue
 from adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
-from adapters.persistence.settings import ContextDatabase, Settings
+from adapters.persistence.settings import (
+    ContextDatabase,
+    Settings,
+    broker_user,
+    broker_user_and_vhost,
+)
 from adapters.persistence.storage import Storage
 from application.shared.bus import Reactions
 from application.shared.inbox import ConsumingUnitOfWork
+from application.shared.integration import registered_events
 from application.shared.queue import MessageQueue, Queue, QueueOperations
 
 
@@ -34,12 +41,8 @@ class MessagingModule(injector.Module):
     def queue(self, storage: Storage, settings: Settings) -> Queue:
         if self._queue is not None:
             return self._queue
-        if settings.broker_url is not None:
-            retry = settings.retry
-            delays = [retry.delay_after(n) for n in range(1, retry.max_attempts)]
-            return RabbitQueue(
-                settings.broker_url, delays, connect_timeout=settings.connect_timeout_seconds
-            )
+        if settings.on_broker:
+            return _broker(settings)
         path = storage.require("queue")
         if path is None:
             return InMemoryQueue()
@@ -67,6 +70,27 @@ class MessagingModule(injector.Module):
 
 class ConsumerId(str):
     """Who holds a lease: host, process and a random part."""
+
+
+def _broker(settings: Settings) -> Queue:
+    """RabbitMQ: one connection as the URL's user; or, where contexts have users of their own,
+    one connection per context (and the shared URL's for the rest and the operator's views),
+    each believing a context's events only from that context's user."""
+    retry = settings.retry
+    delays = [retry.delay_after(n) for n in range(1, retry.max_attempts)]
+    timeout = settings.connect_timeout_seconds
+    if not settings.broker_urls:
+        assert settings.broker_url is not None
+        return RabbitQueue(settings.broker_url, delays, connect_timeout=timeout)
+    _, vhost = broker_user_and_vhost(next(iter(settings.broker_urls.values())))
+    sources = {cls.source for cls in registered_events().values()}
+    publishers = {source: broker_user(vhost, source) for source in sources}
+
+    def queue(url: str) -> RabbitQueue:
+        return RabbitQueue(url, delays, connect_timeout=timeout, publishers=publishers)
+
+    shared = None if settings.broker_url is None else queue(settings.broker_url)
+    return ContextBrokers({c: queue(url) for c, url in settings.broker_urls.items()}, shared)
 
 
 def context_endpoint(

@@ -29,13 +29,14 @@ from __future__ import annotations
 
 import itertools
 import logging
+import re
 import select
 import socket
 import ssl
 import threading
 import time
 import uuid
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any
 
@@ -69,6 +70,8 @@ DELIVERY_LIMIT = 20
 dies on a message over and over must not stop its subscription for good. Stated here, never
 the broker's default."""
 ATTEMPTS = "x-tessera-attempts"
+PUBLISHER = "publisher"
+"""The header a copy sent on carries: the context its original was believed from."""
 GET_AT_MOST = 2
 """Up to this many ready messages are asked for one by one; more are streamed."""
 STREAM_SECONDS = 0.05
@@ -109,6 +112,37 @@ class Unroutable(StorageUnavailable):
     """The broker could route a message to no queue: no subscription listens to its source."""
 
 
+def with_dead_letters(
+    hops: list[TraceHop], dead_letters: Callable[[], list[DeadLetter]]
+) -> list[TraceHop]:
+    """A conversation's hops as the contexts recorded them, those dead in the broker so marked."""
+    ids = {hop.message_id for hop in hops}
+    dead = {
+        (letter.message_id, letter.subscription): letter
+        for letter in (dead_letters() if ids else [])
+        if letter.message_id in ids
+    }
+    return [
+        attrs.evolve(hop, state="dead", attempts=dead[key].attempts)
+        if (key := (hop.message_id, hop.subscription or "")) in dead and hop.state != "done"
+        else hop
+        for hop in hops
+    ]
+
+
+def broker_permissions(context: str) -> tuple[str, str, str]:
+    """What a context's broker user may configure, write and read (RabbitMQ's regular
+    expressions): its own subscription's queues and exchanges; publishing to the shop's
+    exchange; copies sent on to its own queues (the default exchange); binding its ignored
+    types to the sink; nothing of another context's."""
+    own = rf"tessera\.{re.escape(context)}(\..+)?"
+    return (
+        f"^{own}$",
+        rf"^({EXCHANGE}|tessera\.ignored|amq\.default|{own})$",
+        rf"^({EXCHANGE}|{own})$",
+    )
+
+
 def main_queue(subscription: str) -> str:
     return f"tessera.{subscription}"
 
@@ -146,6 +180,8 @@ class _Held:
     message_id: str
     body: bytes
     """As it came: a copy sent on (retried, dead-lettered) carries the very same bytes."""
+    publisher: str | None = None
+    """The context the broker vouches published it, carried on with every copy."""
 
 
 @attrs.define
@@ -249,9 +285,15 @@ class RabbitQueue:
         clock: Callable[[], float] = time.time,
         delivery_limit: int = DELIVERY_LIMIT,
         connect_timeout: float = 5.0,
+        publishers: Mapping[str, str] | None = None,
     ) -> None:
-        """`delays` are the retry policy's: a delay queue is declared for each."""
+        """`delays` are the retry policy's: a delay queue is declared for each. `publishers`
+        names the broker user of each context, where every context has its own: a message is
+        then believed only as its context's user's; without them, only as this URL's user's."""
         self._url = url
+        self._user = Connection(url).userid or ""
+        self._publishers = dict(publishers or {})
+        self._speaks_for = {user: context for context, user in self._publishers.items()}
         self._delays = sorted({round(delay, 3) for delay in delays})
         self._clock = clock
         self._delivery_limit = delivery_limit
@@ -317,10 +359,13 @@ class RabbitQueue:
                 raise StorageUnavailable(f"lost the broker {self!r}: {error}") from None
 
     def _declare_all(self, connection: Connection) -> None:
+        """What this process binds; and what every context shares (the exchange, the sink),
+        which a context's own user only looks for: the administrator made them."""
         channel = connection.default_channel
-        Exchange(EXCHANGE, "topic", durable=True)(channel).declare()
+        shared = bool(self._publishers) and self._user in self._speaks_for
+        Exchange(EXCHANGE, "topic", durable=True)(channel).declare(passive=shared)
         # A queue that keeps nothing: what a subscription ignores is routed here and dropped.
-        channel.queue_declare(IGNORED, durable=True, auto_delete=False,
+        channel.queue_declare(IGNORED, durable=True, auto_delete=False, passive=shared,
                               arguments={"x-max-length": 0})  # fmt: skip
         for subscription, sources in self._bound.items():
             self._declare(channel, subscription, sources)
@@ -487,7 +532,7 @@ class RabbitQueue:
         for exchange, routing_key, body, properties in outgoing:
             message = Message(
                 body, content_type="application/json", content_encoding="utf-8",
-                delivery_mode=2, message_id=properties["message_id"],
+                delivery_mode=2, message_id=properties["message_id"], user_id=self._user,
                 correlation_id=properties.get("correlation_id"),
                 application_headers=properties["headers"],
             )  # fmt: skip
@@ -652,15 +697,37 @@ class RabbitQueue:
         message_id = given if isinstance(given, str) and given else f"unnamed-{uuid.uuid4().hex}"
         correlation_id = message.properties.get("correlation_id")
         body = message.body if isinstance(message.body, bytes) else str(message.body).encode()
+        publisher, forged = self._vouched(message, headers)
         self._held[delivery_id] = _Held(
             self._generation, channel, tag, subscription, headers,
             correlation_id if isinstance(correlation_id, str) else None, message_id, body,
+            publisher,
         )  # fmt: skip
         text, attempts, unreadable = _read(body, headers, given)
         return Delivery(
             subscription, delivery_id, message_id, _shown(event_type or ""), text, attempts,
-            unreadable,
+            unreadable or forged, publisher,
         )  # fmt: skip
+
+    def _vouched(self, message: Any, headers: dict[str, Any]) -> tuple[str | None, str | None]:
+        """The context the broker vouches published a message (its validated user id), and
+        why it is forged if it is. A copy this process's user sent on (a retry, a replay)
+        carries the publisher it was believed from."""
+        user = message.properties.get("user_id")
+        shown = _shown(user) if user else "no user named"
+        if message.delivery_info.get("exchange") != EXCHANGE:  # a copy, straight to a queue
+            if user != self._user:
+                return None, f"forged: put in this subscription's queues by {shown}"
+            carried = headers.get(PUBLISHER)
+            return (carried if isinstance(carried, str) else None), None
+        if not self._publishers:
+            if user != self._user:
+                return None, f"forged: published by {shown}, not by this shop's user"
+            return None, None
+        speaks_for = self._speaks_for.get(user) if isinstance(user, str) else None
+        if speaks_for is None:
+            return None, f"forged: published by {shown}, the user of no context"
+        return speaks_for, None
 
     def _channel(self, connection: Connection, subscription: str) -> Any:
         if subscription not in self._bound:
@@ -768,6 +835,9 @@ class RabbitQueue:
             return  # the broker hands it out again anyway
         headers = {k: v for k, v in held.headers.items() if not str(k).startswith("x-")}
         headers |= (extra or {}) | {ATTEMPTS: attempts}
+        headers.pop(PUBLISHER, None)
+        if held.publisher is not None:
+            headers[PUBLISHER] = held.publisher
         self._send_one("", queue, held.body, {
             "message_id": held.message_id,
             "correlation_id": held.correlation_id,
@@ -898,6 +968,10 @@ class RabbitQueue:
                 if each.properties.get("message_id") != message_id:
                     continue
                 own = {k: v for k, v in each.headers.items() if not str(k).startswith("x-")}
+                # One the broker dead-lettered itself is as its publisher sent it.
+                vouched = self._speaks_for.get(str(each.properties.get("user_id")))
+                if PUBLISHER not in own and vouched is not None:
+                    own[PUBLISHER] = vouched
                 self._send_one("", to(name), each.body, {
                     "message_id": message_id,
                     "correlation_id": each.properties.get("correlation_id"),
@@ -911,18 +985,7 @@ class RabbitQueue:
         """What the contexts recorded of the conversation, with the broker's dead letters."""
         if self.trace_from is None:
             return []
-        hops = self.trace_from(identifier)
-        ids = {hop.message_id for hop in hops}
-        dead: dict[tuple[str, str], DeadLetter] = {}
-        for letter in self.dead_letters():
-            if letter.message_id in ids:
-                dead[(letter.message_id, letter.subscription)] = letter
-        return [
-            attrs.evolve(hop, state="dead", attempts=dead[key].attempts)
-            if (key := (hop.message_id, hop.subscription or "")) in dead and hop.state != "done"
-            else hop
-            for hop in hops
-        ]
+        return with_dead_letters(self.trace_from(identifier), self.dead_letters)
 
     def purge(self, handled_before: float) -> int:
         """The broker keeps nothing once it is acknowledged: the contexts purge their own."""

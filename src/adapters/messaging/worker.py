@@ -231,9 +231,10 @@ class Worker:
         subscriptions = [endpoint.consumer.subscription for endpoint in self.endpoints]
         for endpoint in self.endpoints:
             listeners.append(endpoint.relay.listen())
-        listeners.append(
-            self._queue.listen(subscriptions, self._alarm.ring, self._settings.batch_size)
-        )
+        for subscription in subscriptions:  # each may come on a connection of its own
+            listeners.append(
+                self._queue.listen([subscription], self._alarm.ring, self._settings.batch_size)
+            )
 
     def _run(
         self, until_idle: bool, listeners: Sequence[Listener] = (), told: bool = False

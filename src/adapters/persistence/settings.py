@@ -8,7 +8,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Self
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import attrs
 from sqlalchemy import Engine, MetaData
@@ -32,6 +32,8 @@ __all__ = ["ContextDatabase", "Settings", "Topology", "UnusableSettings"]
 DATA_DIR_ENV = "TESSERA_DATA_DIR"
 TOPOLOGY_ENV = "TESSERA_TOPOLOGY"
 BROKER_URL_ENV = "TESSERA_BROKER_URL"
+"""The broker; `TESSERA_BROKER_URL_<CONTEXT>` is the URL a context connects with, as its own
+user (`tessera_<vhost>_<context>`): then each context speaks only for itself."""
 DATABASE_URL_ENV = "TESSERA_DATABASE_URL"
 """Every context's database; `TESSERA_DATABASE_URL_<CONTEXT>` puts one context elsewhere."""
 DEFAULT_DATA_DIR = Path("var")
@@ -128,13 +130,42 @@ def _database_urls(value: Mapping[str, str | URL]) -> dict[str, URL]:
     return found
 
 
-def _database_urls_from_environment() -> dict[str, str]:
-    prefix = f"{DATABASE_URL_ENV}_"
+def _per_context(variable: str) -> dict[str, str]:
+    """`<VARIABLE>_<CONTEXT>` values of the environment, by context."""
+    prefix = f"{variable}_"
     return {
-        variable.removeprefix(prefix).lower(): value
-        for variable, value in os.environ.items()
-        if variable.startswith(prefix) and value.strip()
+        name.removeprefix(prefix).lower(): value
+        for name, value in os.environ.items()
+        if name.startswith(prefix) and value.strip()
     }
+
+
+def _broker_urls(value: Mapping[str, str]) -> dict[str, str]:
+    found = {}
+    for context, url in value.items():
+        variable = f"{BROKER_URL_ENV}_{context.upper()}"
+        try:
+            found[context] = _broker_url(url) or ""
+        except ValueError as error:
+            raise ValueError(f"{variable}: {error}") from None
+        user, vhost = broker_user_and_vhost(found[context])
+        if user != broker_user(vhost, context):
+            raise ValueError(
+                f"{variable} must connect as {broker_user(vhost, context)}, the user of"
+                f" {context}, not {user or 'no user'}"
+            )
+    return found
+
+
+def broker_user_and_vhost(url: str) -> tuple[str, str]:
+    """The user a broker URL connects as, and its virtual host."""
+    parts = urlsplit(url)
+    return unquote(parts.username or ""), unquote(parts.path[1:]) or "/"
+
+
+def broker_user(vhost: str, context: str) -> str:
+    """The broker user a context publishes and consumes as, in a virtual host."""
+    return f"tessera_{vhost}_{context}"
 
 
 def _retention_outlasts_retries(settings: Settings, attribute: Any, value: float) -> None:
@@ -169,6 +200,9 @@ class Settings:
     broker_url: str | None = attrs.field(default=None, converter=_broker_url)
     """RabbitMQ (`amqp://USER:PASS@HOST:PORT/VHOST`) carries the messages; None: the queue
     file in `data_dir`."""
+    broker_urls: Mapping[str, str] = attrs.field(factory=dict, converter=_broker_urls)
+    """Each context's own broker user, by context: where given, a context publishes and
+    consumes as its own user, and a consumer believes a context's events only from its user."""
     connect_timeout_seconds: float = attrs.field(
         default=10.0, validator=TUNABLE["connect_timeout_seconds"].validator
     )
@@ -178,7 +212,7 @@ class Settings:
         if (self.data_dir is None) != (self.topology is Topology.MEMORY):
             raise ValueError("the memory topology, and only it, has no data directory")
         if self.topology is Topology.MEMORY and (
-            self.database_url or self.database_urls or self.broker_url
+            self.database_url or self.database_urls or self.on_broker
         ):
             raise ValueError("the memory topology keeps everything in memory: it takes no URL")
 
@@ -191,6 +225,11 @@ class Settings:
         # libpq counts whole seconds, and takes fewer than two as two
         seconds = max(2, math.ceil(self.connect_timeout_seconds))
         return url.update_query_dict({"connect_timeout": str(seconds)})
+
+    @property
+    def on_broker(self) -> bool:
+        """Whether RabbitMQ carries the messages."""
+        return self.broker_url is not None or bool(self.broker_urls)
 
     @property
     def on_servers(self) -> bool:
@@ -214,8 +253,11 @@ class Settings:
             options["database_url"] = os.environ.get(DATABASE_URL_ENV, "").strip() or None
         if options.get("broker_url") is None:
             options["broker_url"] = os.environ.get(BROKER_URL_ENV, "").strip() or None
-        options["database_urls"] = _database_urls_from_environment() | dict(
+        options["database_urls"] = _per_context(DATABASE_URL_ENV) | dict(
             options.get("database_urls") or {}
+        )
+        options["broker_urls"] = _per_context(BROKER_URL_ENV) | dict(
+            options.get("broker_urls") or {}
         )
         where = data_dir if data_dir is not None else os.environ.get(DATA_DIR_ENV)
         if where is not None and not str(where).strip():

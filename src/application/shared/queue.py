@@ -57,8 +57,11 @@ class Delivery:
     body: str
     attempts: int
     unreadable: str | None = None
-    """Why the queue could not read it off the wire (its encoding, its headers, its size):
-    the consumer dead-letters it at once, with this reason."""
+    """Why the queue could not read it off the wire (its encoding, its headers, its size, a
+    publisher it cannot vouch for): the consumer dead-letters it at once, with this reason."""
+    publisher: str | None = None
+    """The context the transport vouches published it (a broker's validated user); None
+    where it cannot tell (the queue file, memory, a broker user shared by every context)."""
 
 
 @attrs.frozen
