@@ -170,7 +170,7 @@ def test_a_queue_file_of_an_earlier_tessera_is_brought_up_to_date_by_setup(
         (["messages", "discard", "nope", "--reason", "x"], 1, "no dead letter with message id"),
         (["messages", "discard", "nope"], 2, "Missing option '--reason'"),
         (["trace", "nothing-here"], 1, "no message has correlation id"),
-        (["worker", "--context", "billing"], 2, "no such context: billing"),
+        (["worker", "--context", "billing"], 2, "no context is named billing (the contexts:"),
         (["--topology", "mesh", "messages", "status"], 2, "'mesh' is not one of"),
     ],
 )

@@ -9,15 +9,20 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
 import amqp
 import attrs
+import psycopg
 import pytest
+from psycopg import sql
+from sqlalchemy.engine import make_url
 
 from adapters.bootstrap import Settings, Tessera, bootstrap, setup
+from adapters.persistence.postgres import role_name
 from application.catalog.commands import ListProduct
 from application.inventory.commands import ReceiveStock
 from application.inventory.queries import GetStockItem
@@ -285,7 +290,10 @@ def test_a_context_s_events_are_believed_only_from_that_context_s_user(
                 letters = eventually(lambda: forged_letters(app, len(forgeries)))
                 assert app.handle(GetOrder(order_id)).status == "awaiting_payment"
 
-                workers.append(worker_process(tmp_path, "payments", env=env["payments"]))
+                # A payments worker needs no other context's role: with theirs unable to log
+                # in, it starts and works.
+                with logins_refused(database, [c for c in CONTEXTS if c != "payments"]):
+                    workers.append(worker_process(tmp_path, "payments", env=env["payments"]))
                 eventually(lambda: app.handle(GetOrder(order_id)).status == "cancelled", 60)
                 stock = app.handle(GetStockItem("MUG-1"))
                 assert (stock.on_hand, stock.reserved) == (100, 0)
@@ -297,6 +305,21 @@ def test_a_context_s_events_are_believed_only_from_that_context_s_user(
     assert "forged: published by no user named, the user of no context" in reasons
     assert "forged: put in this subscription's queues by tessera_" in reasons
     assert {letter.subscription for letter in letters} == {"ordering"}
+
+
+@contextmanager
+def logins_refused(database: str, contexts: list[str]) -> Iterator[None]:
+    """The contexts' PostgreSQL roles NOLOGIN for a while (connections they hold stay)."""
+    url = make_url(database)
+    roles = [role_name(url, context) for context in contexts]
+    with psycopg.connect(database, autocommit=True) as admin:
+        for role in roles:
+            admin.execute(sql.SQL("ALTER ROLE {} NOLOGIN").format(sql.Identifier(role)))
+        try:
+            yield
+        finally:
+            for role in roles:
+                admin.execute(sql.SQL("ALTER ROLE {} LOGIN").format(sql.Identifier(role)))
 
 
 def forged_letters(app: Tessera, count: int) -> list[Any] | None:

@@ -13,7 +13,7 @@ installed distributions through the entry-point group `tessera.contexts`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from importlib.metadata import entry_points
 from typing import Any
 
@@ -180,10 +180,13 @@ def bootstrap(
     clock: Clock | None = None,
     contexts: Sequence[BoundedContext[Any, Any]] = (),
     discover: bool = True,
+    only: Collection[str] = (),
 ) -> Tessera:
     """Wire every context for the given settings (default: from the environment) over a shop
     that `setup` has prepared: the five in this package, `contexts`, and (unless `discover`
-    is False) those installed distributions contribute.
+    is False) those installed distributions contribute; or `only` those named, and then the
+    process opens the databases and broker connections of those alone (a worker's host
+    holds its own contexts' credentials and no others).
 
     A data directory that cannot be written is opened for reading: queries work, and
     commands are refused with StorageUnavailable."""
@@ -191,7 +194,12 @@ def bootstrap(
     where = chosen.data_dir
     storage = Storage.in_memory() if where is None else Storage.open(where)
     ports = _ports(storage, gateway, carrier, clock)
-    return _wire(chosen, storage, ports, queue, all_contexts(contexts, discover))
+    every = all_contexts(contexts, discover)
+    if unknown := sorted(set(only) - {context.name for context in every}):
+        known = ", ".join(context.name for context in every)
+        raise ValueError(f"no context is named {', '.join(unknown)} (the contexts: {known})")
+    run = [context for context in every if not only or context.name in only]
+    return _wire(chosen, storage, ports, queue, run, every)
 
 
 def setup(
@@ -247,13 +255,15 @@ def _wire(
     ports: Ports,
     queue: Queue | None,
     contexts: Sequence[BoundedContext[Any, Any]],
+    every: Sequence[BoundedContext[Any, Any]] | None = None,
 ) -> Tessera:
-    names = {context.name for context in contexts}
+    """The contexts wired; `every` context of the shop may be named by a URL."""
+    names = {context.name for context in every or contexts}
     unknown = {(DATABASE_URL_ENV, name) for name in set(settings.database_urls) - names}
     unknown |= {(BROKER_URL_ENV, name) for name in set(settings.broker_urls) - names}
     if unknown:
         named = ", ".join(f"{variable}_{name.upper()}" for variable, name in sorted(unknown))
-        known = ", ".join(context.name for context in contexts)
+        known = ", ".join(context.name for context in every or contexts)
         raise UnusableSettings(f"{named} names no context of this shop (its contexts: {known})")
     modules: list[injector.Module] = [CoreModule(settings, storage, ports), MessagingModule(queue)]
     modules += [ContextModule(context) for context in contexts]

@@ -79,12 +79,14 @@ class Runtime:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.only: tuple[str, ...] = ()
+        """The contexts this process runs, where a command names them: only theirs are opened."""
         self._tessera: Tessera | None = None
 
     @property
     def tessera(self) -> Tessera:
         if self._tessera is None:
-            self._tessera = bootstrap(self.settings)
+            self._tessera = bootstrap(self.settings, only=self.only)
         return self._tessera
 
     def handle(self, message: object) -> Any:

@@ -101,6 +101,7 @@ def _started(
     """The worker, once its databases can be reached: until then it says why and tries again
     (a worker run once, `--until-idle`, fails instead); None if stopped meanwhile."""
     delay, longest = START_RETRY_SECONDS
+    runtime.only = contexts  # a worker of some contexts opens theirs alone
     while True:
         try:
             return runtime.tessera.worker(contexts or None)
