@@ -163,3 +163,13 @@ def test_an_order_is_found_by_a_unique_prefix_of_eight_or_more(bus: MessageBus) 
         bus.handle(GetOrder("abcdefgh"))
     with pytest.raises(NotFound):
         bus.handle(GetOrder("abcdefg"))
+
+
+def test_a_name_is_an_order_number_only_within_its_bounds() -> None:
+    from application.ordering.handlers import as_order_number
+    from domain.shared.bounds import MAX_ORDER_NUMBER
+
+    assert as_order_number("1042") == 1042
+    assert as_order_number(str(MAX_ORDER_NUMBER)) == MAX_ORDER_NUMBER
+    for name in (str(MAX_ORDER_NUMBER + 1), "9" * 5000, "0", "01", "-1", "\uff11", "1e3"):
+        assert as_order_number(name) is None, name

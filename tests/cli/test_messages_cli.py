@@ -269,6 +269,7 @@ def test_a_trace_draws_the_journey_as_a_sequence_diagram_of_the_same_hops(
         "--card", "tok_gatewayError", "--address", "1 Main St", "--json", env=env,
     )  # fmt: skip
     order_id = json.loads(placed.stdout)["id"]
+    assert run(data_dir, "worker", "--until-idle", env=env).exit_code == 0  # the retries
     hops = [h for h in as_json(data_dir, "trace", order_id) if h["state"] != "ignored"]
     diagram = run(data_dir, "trace", order_id, "--format", "mermaid").stdout.splitlines()
     assert diagram[0] == "sequenceDiagram"

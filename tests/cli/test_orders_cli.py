@@ -137,8 +137,18 @@ def test_an_order_for_more_than_there_is_is_cancelled_out_of_stock_and_charges_n
     assert payments(shop)[order_id].captured == 0
 
 
-def test_a_flaky_gateway_is_retried_until_the_payment_goes_through(shop: Path) -> None:
-    order_id = place(shop, "MUG-1:1", card="tok_gatewayError")
+def test_a_flaky_gateway_is_retried_until_the_payment_goes_through_and_never_holds_the_command(
+    shop: Path,
+) -> None:
+    placed = ok(
+        shop, "orders", "place", "--customer", "c-1", "--line", "MUG-1:1",
+        "--card", "tok_gatewayError", "--address", "1 Main St",
+    ).stdout  # fmt: skip
+    # The command returns once what is left waits for a retry, and says so.
+    assert ": awaiting_payment\n" in placed
+    assert "still under way: PaymentRequested to payments (to be retried" in placed
+    order_id = placed.split("(")[1].split(")")[0]
+    ok(shop, "worker", "--until-idle")  # the retries, on their schedule
     assert order(shop, order_id)["status"] == "shipped"
     assert payments(shop)[order_id].status == "captured"
 

@@ -11,8 +11,9 @@ from application.catalog.commands import ListProduct
 from application.inventory.commands import ReceiveStock
 from application.ordering.commands import OrderLineRequest, PlaceOrder
 from application.ordering.queries import GetOrder
-from application.payments.gateway import ChargeResult
+from application.payments.gateway import ChargeResult, GatewayUnavailable
 from application.payments.queries import GetPayment
+from application.shared.retry import RetryPolicy
 from domain.shared.money import Money
 
 MOMENT = datetime(2030, 5, 17, 9, 30, tzinfo=UTC)
@@ -64,3 +65,36 @@ def test_the_saga_pays_ships_and_dates_through_the_adapters_a_deployment_chooses
         "2030-05-17T09:30:00.000+00:00",
     )
     assert declined.decline_reason == "tok_visa is not a house account"
+
+
+class GatewayDown:
+    """A gateway that never answers: payments' reaction fails every time it is tried."""
+
+    def __init__(self) -> None:
+        self.asked = 0
+
+    def charge(self, idempotency_key: str, card_token: str, amount: Money) -> ChargeResult:
+        self.asked += 1
+        raise GatewayUnavailable("the gateway is down")
+
+    def refund(self, idempotency_key: str, amount: Money) -> None:
+        raise GatewayUnavailable("the gateway is down")
+
+
+def test_a_failing_context_never_holds_back_the_command_that_started_the_conversation() -> None:
+    down = GatewayDown()
+    slow_retries = RetryPolicy(max_attempts=3, first_delay=0.2, factor=1.0)
+    with bootstrap(Settings.in_memory(retry=slow_retries), gateway=down) as app:
+        app.handle(ListProduct("MUG-1", "Mug", "4.00"))
+        app.handle(ReceiveStock("MUG-1", 5))
+        placed = app.handle(PlaceOrder("c-1", [OrderLineRequest("MUG-1", 1)], "tok_visa", "1 St"))
+        # Returned after payments' first failure, not after its whole retry schedule.
+        assert down.asked == 1
+        assert app.handle(GetOrder(placed.view.id)).status == "awaiting_payment"
+        app.deliver()  # a worker's part: the retries on their schedule, then the dead letter
+        assert down.asked == slow_retries.max_attempts
+        [dead] = app.operations.dead_letters()
+        assert (dead.subscription, dead.type) == (
+            "payments",
+            "tessera.ordering.PaymentRequested.v1",
+        )

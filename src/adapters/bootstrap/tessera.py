@@ -71,9 +71,9 @@ class Tessera:
         """Carry out a command or answer a query of any context.
 
         A query only reads. A command starts a new conversation (correlation id); in one
-        process, it returns once every message of that conversation has been handled (or,
-        after its last retry, dead-lettered), whichever process handled it, delivering what
-        is ready meanwhile; in the split topology, workers deliver them. A command whose
+        process, it returns once every message of that conversation has been handled or
+        dead-lettered, whichever process handled it, delivering what is ready meanwhile, or
+        once what is left waits for a retry; in the split topology, workers deliver them. A command whose
         change was stored and whose delivery failed raises DeliveryPending with its result.
         """
         if isinstance(message, Query):
@@ -92,11 +92,15 @@ class Tessera:
         return result
 
     def _settle(self, conversation: str) -> None:
-        """Deliver until the conversation has settled, whoever delivers it: another process
-        may have taken its messages, and they count until that process is done with them."""
+        """Deliver until the conversation has settled, whoever delivers it (another process
+        may have taken its messages, and they count until that process is done with them),
+        or until all that is left of it waits for a retry: a reaction that failed is tried
+        again on its schedule, by a worker or the next command, and never holds this one."""
+        consumed = self._inline.report.consumed
+        retried = consumed.retried
         while True:
             self._inline.drain()
-            if self._settled(conversation):
+            if self._settled(conversation) or consumed.retried > retried:
                 return
             time.sleep(self._worker_settings.poll_seconds)
 

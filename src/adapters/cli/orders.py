@@ -102,14 +102,30 @@ def place(
     if order.cancel_reason == "payment_declined":
         payment: PaymentView | None = _answer(runtime, GetPayment(order.id))
         declined = payment.decline_reason if payment else None
+    waiting = _waiting(runtime, order.id)
     if as_json:
         shown = {"number": order.number, "id": order.id, "status": order.status}
-        click.echo(json.dumps(shown | {"declined": declined, "placed_before": placed.already}))
+        extra = {"declined": declined, "placed_before": placed.already, "waiting": waiting}
+        click.echo(json.dumps(shown | extra))
     else:
         reason = f" ({order.cancel_reason})" if order.cancel_reason else ""
         why = f": the gateway said {declined}" if declined else ""
         before = ", placed before (nothing changed)" if placed.already else ""
         click.echo(f"order {order.number} ({order.id}){before}: {order.status}{reason}{why}")
+        if waiting:
+            click.echo(
+                f"still under way: {', '.join(waiting)} (to be retried; a worker or the next"
+                " command delivers it)"
+            )
+
+
+def _waiting(runtime: Runtime, order_id: str) -> list[str]:
+    """What of the order's messages this command left undelivered (a reaction that failed
+    and waits for its retry); a split deployment's workers deliver everything."""
+    if not runtime.settings.delivers_inline:
+        return []
+    hops = runtime.tessera.operations.trace(order_id)
+    return [f"{short_name(h.type)} to {h.subscription}" for h in hops if h.state == "ready"]
 
 
 @orders.command("show")

@@ -135,7 +135,8 @@ def _existing(uow: OrderingUnitOfWork, order_id: str) -> Order:
 
 def as_order_number(name: str) -> int | None:
     """The order number a name is, if it is one: digits, not starting with 0, within bounds."""
-    if not name.isascii() or not name.isdigit() or name.startswith("0"):
+    longest = len(str(MAX_ORDER_NUMBER))
+    if not name.isascii() or not name.isdigit() or name.startswith("0") or len(name) > longest:
         return None
     number = int(name)
     return number if number <= MAX_ORDER_NUMBER else None
