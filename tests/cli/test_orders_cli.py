@@ -429,3 +429,23 @@ def test_which_card_tokens_are_valid_is_the_gateways_business(kept_shop: Path) -
         ": cancelled (payment_declined): the gateway said unknown card token tok_stolen\n"
     )
     assert stock(kept_shop, "MUG-1")["reserved"] == 0
+
+
+def test_discarding_what_an_order_waits_on_says_so_and_the_operator_cancels_it_as_the_operator(
+    shop: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TESSERA_RETRY_MAX_ATTEMPTS", "1")  # the gateway's first failure is final
+    order_id = place(shop, "MUG-1:2", card="tok_gatewayError")
+    [letter] = as_json(shop, "messages", "dead-letters")
+    assert (letter["subscription"], letter["subject"]) == ("payments", order_id)
+    discarded = ok(shop, "messages", "discard", letter["message_id"], "--reason", "gateway gone")
+    assert (
+        f"order 1 ({order_id}) waited on it and stays awaiting_payment;"
+        " 'tessera orders cancel 1 --operator' cancels it"
+    ) in discarded.stdout
+    cancelled = ok(shop, "orders", "cancel", "1", "--operator")
+    assert cancelled.stdout == f"order 1 ({order_id}) cancelled (operator_request)\n"
+    work(shop)
+    shown = ok(shop, "orders", "show", "1").stdout
+    assert "cancelled by the operator at" in shown
+    assert stock(shop, "MUG-1")["reserved"] == 0

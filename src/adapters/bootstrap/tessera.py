@@ -73,8 +73,8 @@ class Tessera:
         A query only reads. A command starts a new conversation (correlation id); in one
         process, it returns once every message of that conversation has been handled or
         dead-lettered, whichever process handled it, delivering what is ready meanwhile, or
-        once what is left waits for a retry; in the split topology, workers deliver them. A command whose
-        change was stored and whose delivery failed raises DeliveryPending with its result.
+        once what is left waits for a retry; in the split topology, workers deliver them. A
+        command whose change was stored and whose delivery failed raises DeliveryPending.
         """
         if isinstance(message, Query):
             return self._bus.handle(message)  # a read shows the state as it is, backlog and all

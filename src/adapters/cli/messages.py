@@ -28,6 +28,8 @@ from domain.shared.bounds import REASON_LENGTH, checked_text, quoted
 from domain.shared.errors import BusinessRuleViolation, NotFound
 
 log = logging.getLogger("adapters.messaging.worker")
+WAITING = ("pending", "awaiting_payment", "paid")
+"""An order in these waits for the saga's next message, holding stock or money meanwhile."""
 
 
 @cli.command()
@@ -233,10 +235,20 @@ def discard(runtime: Runtime, message_id: str, reason: str, subscription: str | 
     why stay in its record and in the order's timeline."""
     why = checked_text("reason", reason, REASON_LENGTH)
     who = f"{getpass.getuser()}@{socket.gethostname()}"
+    subjects = {
+        d.subject for d in _dead_letters(runtime, subscription, None) if d.message_id == message_id
+    }
     count = runtime.tessera.operations.discard(message_id, why, who, subscription)
     if count == 0:
         fail(f"no dead letter with message id {quoted(message_id)}")
     click.echo(f"discarded {message_id} in {count} subscription(s): {why}")
+    for order in filter(None, (_order_named(runtime, subject) for subject in sorted(subjects))):
+        if order.status in WAITING:
+            click.echo(
+                f"order {order.number} ({order.id}) waited on it and stays {order.status};"
+                f" 'tessera orders cancel {order.number} --operator' cancels it and gives back"
+                " what it holds"
+            )
 
 
 @cli.command()

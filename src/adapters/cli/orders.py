@@ -153,7 +153,8 @@ def show_order(runtime: Runtime, order_id: str, as_json: bool) -> None:
     click.echo(f"order {order.number} ({order.id}) for {order.customer_id}: {order.status}{reason}")
     click.echo(f"placed at {order.placed_at or 'an unrecorded time'}")
     if order.cancelled_by is not None:
-        by = "the customer" if order.cancelled_by == "customer" else order.cancelled_by
+        by = order.cancelled_by
+        by = f"the {by}" if by in ("customer", "operator") else by
         click.echo(f"cancelled by {by} at {order.cancelled_at or 'an unrecorded time'}")
     click.echo(f"total {order.total} {order.currency}, to {order.address}")
     click.echo(f"payment: {_payment_line(payment)}")
@@ -242,11 +243,17 @@ def list_orders(
 
 @orders.command("cancel")
 @click.argument("order_id")
+@click.option(
+    "--operator",
+    "by_operator",
+    is_flag=True,
+    help="An operator cancels it (it waits on a message that will never come), not the customer.",
+)
 @pass_runtime
-def cancel(runtime: Runtime, order_id: str) -> None:
+def cancel(runtime: Runtime, order_id: str, by_operator: bool) -> None:
     """Cancel an order whose shipment has not been requested yet. ORDER_ID is the order's
     number, its id, or the first 8 or more characters of the id."""
-    outcome: Outcome[OrderView] = runtime.handle(CancelOrder(order_id))
+    outcome: Outcome[OrderView] = runtime.handle(CancelOrder(order_id, by_operator))
     order: OrderView = runtime.handle(GetOrder(outcome.view.id))
     already = "was already " if outcome.already else ""
     click.echo(f"order {order.number} ({order.id}) {already}{order.status} ({order.cancel_reason})")

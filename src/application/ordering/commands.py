@@ -30,3 +30,6 @@ class PlaceOrder:
 @attrs.frozen
 class CancelOrder:
     order_id: str
+    by_operator: bool = False
+    """An operator's cancellation (the order waited on something that will never come), not
+    the customer's: recorded as the operator's."""

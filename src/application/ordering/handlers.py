@@ -58,7 +58,10 @@ def place_order(command: PlaceOrder, uow: OrderingUnitOfWork, clock: Clock) -> O
 def cancel_order(command: CancelOrder, uow: OrderingUnitOfWork, clock: Clock) -> Outcome[OrderView]:
     with uow:
         order = _existing(uow, command.order_id)
-        changed = order.cancel(CancelReason.CUSTOMER_REQUEST, at=clock())
+        reason = (
+            CancelReason.OPERATOR_REQUEST if command.by_operator else CancelReason.CUSTOMER_REQUEST
+        )
+        changed = order.cancel(reason, at=clock())
         uow.commit()
         return Outcome(OrderView.of(order), changed)
 

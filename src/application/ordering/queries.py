@@ -103,6 +103,7 @@ class OrderView:
 
 CANCELLED_BY = {
     CancelReason.CUSTOMER_REQUEST: "customer",
+    CancelReason.OPERATOR_REQUEST: "operator",
     CancelReason.OUT_OF_STOCK: "inventory",
     CancelReason.PRODUCT_UNAVAILABLE: "inventory",
     CancelReason.PAYMENT_DECLINED: "payments",

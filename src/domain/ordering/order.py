@@ -48,6 +48,8 @@ class CancelReason(enum.Enum):
     PAYMENT_DECLINED = "payment_declined"
     PRODUCT_UNAVAILABLE = "product_unavailable"
     CUSTOMER_REQUEST = "customer_request"
+    OPERATOR_REQUEST = "operator_request"
+    """An operator closed what the order waited on (a dead letter), and the order with it."""
 
 
 class NotShippedYet(DomainError):
