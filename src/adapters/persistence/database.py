@@ -203,7 +203,8 @@ def where(engine: Engine) -> str:
     url = engine.url
     if engine.dialect.name == "sqlite":
         return f"database {url.database or 'in memory'}"
-    shown = url.set(drivername=engine.dialect.name).render_as_string(hide_password=True)
+    plain = url.set(drivername=engine.dialect.name).difference_update_query(["connect_timeout"])
+    shown = plain.render_as_string(hide_password=True)
     return f"database {shown}"
 
 

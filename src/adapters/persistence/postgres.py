@@ -54,7 +54,9 @@ def parse_url(text_url: str, where: str) -> URL:
 
 
 def shown(url: URL) -> str:
-    return url.set(drivername="postgresql").render_as_string(hide_password=True)
+    """A URL as a person names the database: no password, no connect timeout."""
+    plain = url.set(drivername="postgresql").difference_update_query(["connect_timeout"])
+    return plain.render_as_string(hide_password=True)
 
 
 def role_name(url: URL, context: str) -> str:
