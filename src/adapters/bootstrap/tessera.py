@@ -96,11 +96,9 @@ class Tessera:
         may have taken its messages, and they count until that process is done with them),
         or until all that is left of it waits for a retry: a reaction that failed is tried
         again on its schedule, by a worker or the next command, and never holds this one."""
-        consumed = self._inline.report.consumed
-        retried = consumed.retried
         while True:
-            self._inline.drain()
-            if self._settled(conversation) or consumed.retried > retried:
+            waits_for_a_retry = conversation in self._inline.drain()
+            if waits_for_a_retry or self._settled(conversation):
                 return
             time.sleep(self._worker_settings.poll_seconds)
 

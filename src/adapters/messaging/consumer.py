@@ -35,14 +35,17 @@ class ConsumeReport:
     ignored: int = 0
     retried: int = 0
     dead_lettered: int = 0
+    retried_conversations: set[str] = attrs.field(factory=set)
+    """The conversations a message of which waits for a retry after this batch."""
 
     @property
     def work_done(self) -> int:
         return self.handled + self.duplicates + self.ignored + self.retried + self.dead_lettered
 
     def add(self, other: ConsumeReport) -> None:
-        for field in attrs.fields(ConsumeReport):
-            setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
+        """The counts added (the conversations are each batch's own)."""
+        for name in ("handled", "duplicates", "ignored", "retried", "dead_lettered"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 @attrs.frozen
@@ -199,6 +202,8 @@ class Consumer:
             return False
         except Exception as failure:  # any other failure of a reaction is retried, never fatal
             self._give_up_or_retry(item.delivery, f"{type(failure).__name__}: {failure}", report)
+            if not self._retry.gives_up_after(item.delivery.attempts):
+                report.retried_conversations.add(item.envelope.correlationid)
             return False
         report.handled += 1
         return True

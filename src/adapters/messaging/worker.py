@@ -145,6 +145,8 @@ class Worker:
         the worker waits on: the wait between rounds ends early."""
         self._next_purge = 0.0
         self.report = WorkerReport()
+        self._retried: set[str] = set()
+        """The conversations whose messages wait for a retry, since `drain` began."""
 
     def stop(self) -> None:
         """Finish the message in hand, give back the rest, and return from `run`."""
@@ -165,6 +167,7 @@ class Worker:
                 break
             consumed = endpoint.consumer.consume(self._settings.batch_size, self._stop.is_set)
             self.report.consumed.add(consumed)
+            self._retried |= consumed.retried_conversations
             work += consumed.work_done
             if consumed.handled:
                 work += self._relay(endpoint)
@@ -175,10 +178,13 @@ class Worker:
         self.report.relayed += relayed
         return relayed
 
-    def drain(self) -> None:
-        """Deliver everything that is ready now; retries due later are left for later."""
+    def drain(self) -> set[str]:
+        """Deliver everything that is ready now; retries due later are left for later. The
+        conversations whose messages wait for a retry after it."""
+        self._retried = set()
         while self.run_once():
             pass
+        return self._retried
 
     def idle(self) -> bool:
         """Nothing left to send, and nothing left to handle now or after a retry."""
@@ -249,6 +255,7 @@ class Worker:
             try:
                 self._purge_when_due()
                 worked = self.run_once()
+                self._retried.clear()  # only a drain asks which conversations wait
                 idle = not worked and until_idle and self.idle()
                 if lost is not None:
                     log.info(
