@@ -36,6 +36,7 @@ def test_an_event_travels_as_a_cloudevent_a_foreign_sdk_can_read() -> None:
     assert event.get_type() == "tessera.catalog.ProductListed.v1"
     assert event.get_subject() == "MUG-1"
     assert event.get_datacontenttype() == "application/json"
+    assert event.get_dataschema() == "urn:tessera:schema:tessera.catalog.ProductListed.v1"
     assert event.get_time() == envelope.time
     assert event.get_extension("correlationid") == "conversation-1"
     assert event.get_extension("causationid") == "command-1"

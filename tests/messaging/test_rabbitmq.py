@@ -11,6 +11,7 @@ from pathlib import Path
 
 import attrs
 import pytest
+from kombu.connection import Connection
 
 from adapters.bootstrap import Settings, bootstrap, setup
 from adapters.messaging.rabbitmq_queue import (
@@ -424,3 +425,42 @@ def test_a_read_creates_nothing_on_a_broker_that_was_not_set_up(broker_url: str)
         with pytest.raises(exceptions.NotFound):
             connection.channel().queue_declare("tessera.inventory", passive=True)
     probe.close()
+
+
+def test_every_message_of_a_saga_is_a_structured_cloudevent_the_official_sdk_reads(
+    tmp_path: Path, broker_url: str
+) -> None:
+    from cloudevents.core.bindings.rabbitmq import RabbitMQMessage, from_rabbitmq
+    from cloudevents.core.formats.json import JSONFormat
+    from cloudevents.core.v1.event import CloudEvent
+
+    with postgres_database() as database:
+        settings = Settings(data_dir=tmp_path, database_url=database, broker_url=broker_url)
+        setup(settings)
+        with Connection(broker_url) as tapping:  # a queue of the test's own sees every message
+            channel = tapping.channel()
+            channel.queue_declare("tap", durable=False, auto_delete=False)
+            channel.queue_bind("tap", "tessera", routing_key="#")
+            with bootstrap(settings) as app:
+                app.handle(ListProduct(sku="MUG-1", name="Mug", price="12.50"))
+                app.handle(ReceiveStock(sku="MUG-1", quantity=5))
+                line = [OrderLineRequest("MUG-1", 2)]
+                app.handle(PlaceOrder("c-1", line, "tok_visa", "1 Main St"))
+                [shipment] = app.handle(ListShipments("dispatched"))
+                app.handle(DeliverShipment(shipment.id))
+            read = []
+            while (message := channel.basic_get("tap", no_ack=True)) is not None:
+                wire = RabbitMQMessage(
+                    headers={}, content_type=message.properties.get("content_type"),
+                    body=message.body,
+                )  # fmt: skip
+                event = from_rabbitmq(wire, JSONFormat(), CloudEvent)
+                read.append((message.properties["content_type"], event))
+    types = {event.get_type() for _, event in read}
+    saga = {"ordering.OrderPlaced", "payments.PaymentCaptured", "shipping.ShipmentDelivered",
+            "ordering.OrderCompleted"}  # fmt: skip
+    assert {f"tessera.{name}.v1" for name in saga} <= types
+    for content_type, event in read:
+        assert content_type == "application/cloudevents+json"
+        assert event.get_dataschema() == f"urn:tessera:schema:{event.get_type()}"
+        assert event.get_extension("correlationid")

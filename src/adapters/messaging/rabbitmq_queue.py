@@ -48,7 +48,7 @@ from kombu.connection import Connection
 from kombu.entity import Exchange
 
 from adapters.persistence.database import StorageUnavailable, Unreachable
-from application.shared.envelope import MAX_MESSAGE_BYTES
+from application.shared.envelope import MAX_MESSAGE_BYTES, STRUCTURED
 from application.shared.integration import registered_events
 from application.shared.queue import (
     DeadLetter,
@@ -531,7 +531,7 @@ class RabbitQueue:
         channel = self._publisher
         for exchange, routing_key, body, properties in outgoing:
             message = Message(
-                body, content_type="application/json", content_encoding="utf-8",
+                body, content_type=STRUCTURED, content_encoding="utf-8",
                 delivery_mode=2, message_id=properties["message_id"], user_id=self._user,
                 correlation_id=properties.get("correlation_id"),
                 application_headers=properties["headers"],

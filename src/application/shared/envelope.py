@@ -20,6 +20,16 @@ from application.shared.integration import event_class, subject_of, type_of
 
 SPEC_VERSION = "1.0"
 CONTENT_TYPE = "application/json"
+"""The data's media type (`datacontenttype`)."""
+STRUCTURED = "application/cloudevents+json"
+"""A message's own media type: a whole CloudEvent in JSON (structured content mode)."""
+
+
+def schema_of(event_type: str) -> str:
+    """The URI naming the JSON Schema of an event type and version (`dataschema`)."""
+    return f"urn:tessera:schema:{event_type}"
+
+
 MAX_MESSAGE_BYTES = 256 * 1024
 """The largest message a consumer reads; a larger one is dead-lettered unread."""
 ID_LENGTH = 32
@@ -128,6 +138,7 @@ class Envelope:
             "subject": self.subject,
             "time": self.time.isoformat().replace("+00:00", "Z"),
             "datacontenttype": CONTENT_TYPE,
+            "dataschema": schema_of(self.type),
             "data": self.data,
             "correlationid": self.correlationid,
         }
