@@ -59,6 +59,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check src tests benchmarks examples
 	$(BIN)/mypy
 	$(BIN)/lint-imports importlinter.ini
+	$(BIN)/tessera contracts check >/dev/null
 
 # A context added from outside, in a shop's own environment: Tessera and the distribution.
 $(EXAMPLE_VENV)/.installed: pyproject.toml $(EXAMPLE)/pyproject.toml

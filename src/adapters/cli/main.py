@@ -7,10 +7,10 @@ from importlib.metadata import entry_points
 
 import click
 
-from adapters.cli import catalog, db, demo, inventory, messages, orders
+from adapters.cli import catalog, contracts, db, demo, inventory, messages, orders
 from adapters.cli.app import cli
 
-__all__ = ["catalog", "cli", "db", "demo", "inventory", "messages", "orders"]
+__all__ = ["catalog", "cli", "contracts", "db", "demo", "inventory", "messages", "orders"]
 
 ENTRY_POINTS = "tessera.cli"
 

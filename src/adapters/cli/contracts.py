@@ -1,0 +1,90 @@
+"""`tessera contracts ...`: the published language as JSON Schema, snapshotted in the
+repository, and a check that the code breaks no version it has published."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from adapters.bootstrap.root import all_contexts
+from adapters.cli.app import cli, fail
+from application.shared.contract_schema import breaks, schema
+from application.shared.integration import registered_events
+
+SNAPSHOTS = Path("docs/contracts")
+_DIR = click.option(
+    "--dir",
+    "where",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=SNAPSHOTS,
+    show_default=True,
+    help="Where the snapshots of the published schemas are kept.",
+)
+
+
+@cli.group()
+def contracts() -> None:
+    """The published language: each event type and version as a JSON Schema."""
+
+
+def _schemas() -> dict[str, dict[str, Any]]:
+    """Every published type's schema, from the code: the shop's contexts and installed ones."""
+    all_contexts((), discover=True)  # importing the contexts registers their contracts
+    return {event_type: schema(event_type, cls) for event_type, cls in registered_events().items()}
+
+
+def _file(where: Path, event_type: str) -> Path:
+    return where / f"{event_type}.json"
+
+
+def _recorded(where: Path) -> dict[str, dict[str, Any]]:
+    found = {}
+    for path in sorted(where.glob("tessera.*.json")):
+        try:
+            found[path.name.removesuffix(".json")] = json.loads(path.read_text())
+        except (OSError, ValueError) as error:
+            fail(f"cannot read the snapshot {path}: {error}")
+    return found
+
+
+@contracts.command("snapshot")
+@_DIR
+def snapshot(where: Path) -> None:
+    """Record the code's schemas as what has been published (an explicit step: review the
+    diff). A version no longer in the code is removed from the record, and says so."""
+    schemas, recorded = _schemas(), _recorded(where) if where.is_dir() else {}
+    where.mkdir(parents=True, exist_ok=True)
+    for event_type, document in sorted(schemas.items()):
+        text = json.dumps(document, indent=2, sort_keys=True) + "\n"
+        path = _file(where, event_type)
+        if not path.exists() or path.read_text() != text:
+            path.write_text(text)
+            click.echo(f"{'recorded' if event_type not in recorded else 'updated'} {path}")
+    for event_type in sorted(set(recorded) - set(schemas)):
+        _file(where, event_type).unlink()
+        click.echo(f"removed {_file(where, event_type)}: the code no longer publishes it")
+
+
+@contracts.command("check")
+@_DIR
+def check(where: Path) -> None:
+    """Compare the code's schemas with the snapshots: one line per change that breaks a
+    published version (exit 1); a new type or optional field is fine, and is listed as not
+    yet recorded."""
+    if not where.is_dir():
+        fail(f"no snapshots in {where}: record them with 'tessera contracts snapshot'")
+    schemas, recorded = _schemas(), _recorded(where)
+    found = [f"{t}: the code no longer publishes it" for t in sorted(set(recorded) - set(schemas))]
+    for event_type in sorted(set(recorded) & set(schemas)):
+        found += breaks(event_type, recorded[event_type], schemas[event_type])
+    if found:
+        for line in found:
+            click.echo(f"break: {line}", err=True)
+        fail(f"{len(found)} change(s) break published versions: publish a new version instead")
+    stale = [t for t in sorted(schemas) if recorded.get(t) != schemas[t]]
+    for event_type in stale:
+        click.echo(f"not yet recorded: {event_type} ('tessera contracts snapshot' records it)")
+    click.echo(f"{len(recorded)} published version(s), none broken")

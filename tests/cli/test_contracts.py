@@ -1,0 +1,131 @@
+"""The published language as a contract: a JSON Schema per event type and version, generated
+from its class and snapshotted in the repository; a check that fails, one line per break, on
+any change that breaks a published version, and lets a new optional field or version pass."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from click.testing import CliRunner
+
+from adapters.cli.main import cli
+from application.shared.contract_schema import breaks, schema
+
+PLACED = "tessera.ordering.OrderPlaced.v1"
+
+
+def contracts(*args: str) -> Any:
+    return CliRunner().invoke(cli, ["contracts", *args])
+
+
+@pytest.fixture
+def recorded(tmp_path: Path) -> Path:
+    made = contracts("snapshot", "--dir", str(tmp_path))
+    assert made.exit_code == 0, made.output
+    return tmp_path
+
+
+def edit(where: Path, event_type: str, change: Any) -> None:
+    path = where / f"{event_type}.json"
+    document = json.loads(path.read_text())
+    change(document)
+    path.write_text(json.dumps(document))
+
+
+def line_field(document: dict[str, Any], name: str) -> dict[str, Any]:
+    field: dict[str, Any] = document["properties"]["lines"]["items"]["properties"][name]
+    return field
+
+
+def test_the_repository_s_snapshots_are_what_the_code_publishes() -> None:
+    checked = contracts("check")
+    assert checked.exit_code == 0, checked.output
+    assert "none broken" in checked.stdout
+    assert "not yet recorded" not in checked.stdout  # run 'tessera contracts snapshot'
+
+
+def test_a_fresh_snapshot_checks_clean(recorded: Path) -> None:
+    assert len(list(recorded.glob("tessera.*.json"))) == 18
+    checked = contracts("check", "--dir", str(recorded))
+    assert (checked.exit_code, checked.stdout) == (0, "18 published version(s), none broken\n")
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        (lambda d: d["properties"].update(gift={"type": "string"}),
+         f"{PLACED}: data.gift was removed (or renamed)"),
+        (lambda d: d["properties"]["customer_id"].update(type="integer"),
+         f"{PLACED}: data.customer_id changed from integer to string"),
+        (lambda d: line_field(d, "quantity").update(type="string"),
+         f"{PLACED}: data.lines[].quantity changed from string to integer"),
+        (lambda d: d["required"].remove("currency"), f"{PLACED}: data.currency became required"),
+        (lambda d: d["required"].append("number"), f"{PLACED}: data.number is no longer required"),
+        (lambda d: d["properties"]["number"].update(anyOf=[{"type": "integer"}]),
+         f"{PLACED}: data.number changed from integer to integer or null"),
+        (lambda d: d["properties"].pop("total") and d["required"].remove("total"),
+         f"{PLACED}: data.total was added as required (a new field must be optional)"),
+    ],
+)  # fmt: skip
+def test_each_kind_of_break_is_one_line_and_fails_the_check(
+    recorded: Path, change: Any, says: str
+) -> None:
+    edit(recorded, PLACED, change)
+    checked = contracts("check", "--dir", str(recorded))
+    assert checked.exit_code == 1
+    assert checked.stderr.splitlines() == [
+        f"break: {says}",
+        "error: 1 change(s) break published versions: publish a new version instead",
+    ]
+
+
+def test_a_version_no_longer_published_breaks_and_a_new_optional_field_does_not(
+    recorded: Path,
+) -> None:
+    (recorded / "tessera.ordering.OrderPlaced.v0.json").write_text(json.dumps({"type": "object"}))
+    checked = contracts("check", "--dir", str(recorded))
+    assert "break: tessera.ordering.OrderPlaced.v0: the code no longer publishes it" in (
+        checked.stderr
+    )
+    (recorded / "tessera.ordering.OrderPlaced.v0.json").unlink()
+
+    def without_number(document: dict[str, Any]) -> None:
+        del document["properties"]["number"]  # as it was before the number was added
+
+    edit(recorded, PLACED, without_number)
+    checked = contracts("check", "--dir", str(recorded))
+    assert checked.exit_code == 0, checked.output
+    assert f"not yet recorded: {PLACED}" in checked.stdout
+    assert "updated" in contracts("snapshot", "--dir", str(recorded)).stdout
+
+
+def test_a_rename_is_a_removal_and_a_required_addition() -> None:
+    @attrs.frozen
+    class Before:
+        order_id: str
+        amount: Decimal
+
+    @attrs.frozen
+    class After:
+        order_id: str
+        total: Decimal
+
+    found = breaks("t.v1", schema("t.v1", Before), schema("t.v1", After))
+    assert found == [
+        "t.v1: data.amount was removed (or renamed)",
+        "t.v1: data.total was added as required (a new field must be optional)",
+    ]
+
+
+def test_a_type_the_published_language_cannot_carry_is_refused_naming_the_field() -> None:
+    @attrs.frozen
+    class Odd:
+        when: set[str]
+
+    with pytest.raises(TypeError, match=r"Odd.when: .* has no JSON Schema"):
+        schema("t.v1", Odd)
