@@ -19,6 +19,11 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
+# The AsyncAPI project's own JSON Schema of its documents, for the test that validates ours.
+ASYNCAPI_SPECS = .cache/npm/node_modules/@asyncapi/specs/schemas/3.0.0.json
+$(ASYNCAPI_SPECS):
+	npm install --prefix .cache/npm --no-audit --no-fund --silent @asyncapi/specs@6.11.1
+
 demo: $(VENV)/.installed
 	rm -rf var/demo
 	$(BIN)/tessera --data-dir var/demo demo
@@ -51,7 +56,7 @@ demo-scaled: $(VENV)/.installed
 	exit $$status
 
 # The fast tier: no server, no process; in well under a minute.
-check: lint
+check: lint $(ASYNCAPI_SPECS)
 	$(BIN)/pytest -n 2 -m "not server and not process"
 
 lint: $(VENV)/.installed-dev
@@ -74,7 +79,7 @@ example: $(EXAMPLE_VENV)/.installed
 
 # Everything: the server tests one at a time (tests/servers.py: the run's connection budget),
 # and beside them the tests that need no server, whose report follows.
-test: lint
+test: lint $(ASYNCAPI_SPECS)
 	@$(BIN)/pytest -m "not server" > .pytest-no-server.log 2>&1 & others=$$!; \
 	$(BIN)/pytest -m server; servers=$$?; \
 	wait $$others; rest=$$?; cat .pytest-no-server.log; rm -f .pytest-no-server.log; \

@@ -5,6 +5,7 @@ any change that breaks a published version, and lets a new optional field or ver
 from __future__ import annotations
 
 import json
+import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -12,11 +13,13 @@ from typing import Any
 import attrs
 import pytest
 from click.testing import CliRunner
+from jsonschema import Draft7Validator
 
 from adapters.cli.main import cli
 from application.shared.contract_schema import breaks, schema
 
 PLACED = "tessera.ordering.OrderPlaced.v1"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def contracts(*args: str) -> Any:
@@ -43,7 +46,7 @@ def line_field(document: dict[str, Any], name: str) -> dict[str, Any]:
 
 
 def test_the_repository_s_snapshots_are_what_the_code_publishes() -> None:
-    checked = contracts("check")
+    checked = contracts("check", "--dir", str(ROOT / "docs/contracts"))
     assert checked.exit_code == 0, checked.output
     assert "none broken" in checked.stdout
     assert "not yet recorded" not in checked.stdout  # run 'tessera contracts snapshot'
@@ -129,3 +132,36 @@ def test_a_type_the_published_language_cannot_carry_is_refused_naming_the_field(
 
     with pytest.raises(TypeError, match=r"Odd.when: .* has no JSON Schema"):
         schema("t.v1", Odd)
+
+
+ASYNCAPI_SCHEMA = ROOT / ".cache/npm/node_modules/@asyncapi/specs/schemas/3.0.0.json"
+"""The AsyncAPI project's JSON Schema of a 3.0.0 document (npm @asyncapi/specs; make gets it)."""
+
+
+def asyncapi_validator() -> Draft7Validator:
+    if not ASYNCAPI_SCHEMA.exists():
+        message = f"{ASYNCAPI_SCHEMA} is missing: 'make check' installs it (npm @asyncapi/specs)"
+        if os.environ.get("CI"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return Draft7Validator(json.loads(ASYNCAPI_SCHEMA.read_text()))
+
+
+def test_the_asyncapi_document_is_valid_by_the_asyncapi_project_s_own_schema() -> None:
+    printed = contracts("asyncapi")
+    assert printed.exit_code == 0, printed.output
+    document = json.loads(printed.stdout)  # JSON, which YAML 1.2 reads as well
+    assert document == json.loads((ROOT / "docs/contracts/asyncapi.yaml").read_text())
+    validator = asyncapi_validator()
+    assert [error.message for error in validator.iter_errors(document)] == []
+    assert set(document["channels"]) == {"catalog", "inventory", "ordering", "payments", "shipping"}
+    placed = document["components"]["messages"]["ordering_OrderPlaced_v1"]
+    assert placed["contentType"] == "application/cloudevents+json"
+    assert placed["payload"]["properties"]["data"]["required"] == [
+        "order_id", "customer_id", "lines", "total", "currency",
+    ]  # fmt: skip
+    receives = document["operations"]["inventory_receives_ordering"]["messages"]
+    assert {"$ref": "#/channels/ordering/messages/ordering_OrderPlaced_v1"} in receives
+
+    document["operations"]["ordering_publishes"]["action"] = "publish"  # AsyncAPI 2's word
+    assert any("publish" in error.message for error in validator.iter_errors(document))

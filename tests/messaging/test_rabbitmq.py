@@ -4,6 +4,7 @@ wait in delay queues, dead letters with their reasons, and nothing lost with a c
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import attrs
 import pytest
+from jsonschema import Draft202012Validator
 from kombu.connection import Connection
 
 from adapters.bootstrap import Settings, bootstrap, setup
@@ -427,7 +429,7 @@ def test_a_read_creates_nothing_on_a_broker_that_was_not_set_up(broker_url: str)
     probe.close()
 
 
-def test_every_message_of_a_saga_is_a_structured_cloudevent_the_official_sdk_reads(
+def test_every_message_of_a_saga_is_a_structured_cloudevent_that_fits_its_published_schema(
     tmp_path: Path, broker_url: str
 ) -> None:
     from cloudevents.core.bindings.rabbitmq import RabbitMQMessage, from_rabbitmq
@@ -460,7 +462,10 @@ def test_every_message_of_a_saga_is_a_structured_cloudevent_the_official_sdk_rea
     saga = {"ordering.OrderPlaced", "payments.PaymentCaptured", "shipping.ShipmentDelivered",
             "ordering.OrderCompleted"}  # fmt: skip
     assert {f"tessera.{name}.v1" for name in saga} <= types
+    contracts = Path(__file__).resolve().parents[2] / "docs" / "contracts"
     for content_type, event in read:
         assert content_type == "application/cloudevents+json"
         assert event.get_dataschema() == f"urn:tessera:schema:{event.get_type()}"
         assert event.get_extension("correlationid")
+        published = json.loads((contracts / f"{event.get_type()}.json").read_text())
+        Draft202012Validator(published).validate(event.get_data())  # what was published

@@ -4,13 +4,16 @@ repository, and a check that the code breaks no version it has published."""
 from __future__ import annotations
 
 import json
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import click
 
-from adapters.bootstrap.root import all_contexts
+from adapters.bootstrap.root import all_contexts, bootstrap
 from adapters.cli.app import cli, fail
+from adapters.messaging import asyncapi
+from adapters.persistence.settings import Settings
 from application.shared.contract_schema import breaks, schema
 from application.shared.integration import registered_events
 
@@ -36,13 +39,39 @@ def _schemas() -> dict[str, dict[str, Any]]:
     return {event_type: schema(event_type, cls) for event_type, cls in registered_events().items()}
 
 
+def _asyncapi() -> dict[str, Any]:
+    """The AsyncAPI document of the shop as the code wires it (who publishes, who reacts)."""
+    with bootstrap(Settings.in_memory()) as app:
+        entries = app.context_map()
+    return asyncapi.document(
+        version("tessera"),
+        _schemas(),
+        {entry.event_type: entry.publisher for entry in entries},
+        {entry.event_type: entry.subscribers for entry in entries},
+    )
+
+
+def _text(document: dict[str, Any]) -> str:
+    """JSON, which is YAML too (1.2): no YAML library needed to write or read it."""
+    return json.dumps(document, indent=2, sort_keys=True) + "\n"
+
+
+ASYNCAPI = "asyncapi.yaml"
+
+
+@contracts.command("asyncapi")
+def asyncapi_document() -> None:
+    """Print the AsyncAPI 3.0 document of the shop (JSON, which is also YAML)."""
+    click.echo(_text(_asyncapi()), nl=False)
+
+
 def _file(where: Path, event_type: str) -> Path:
     return where / f"{event_type}.json"
 
 
 def _recorded(where: Path) -> dict[str, dict[str, Any]]:
     found = {}
-    for path in sorted(where.glob("tessera.*.json")):
+    for path in sorted(where.glob("tessera.*.json")):  # the schemas, not the AsyncAPI document
         try:
             found[path.name.removesuffix(".json")] = json.loads(path.read_text())
         except (OSError, ValueError) as error:
@@ -66,6 +95,11 @@ def snapshot(where: Path) -> None:
     for event_type in sorted(set(recorded) - set(schemas)):
         _file(where, event_type).unlink()
         click.echo(f"removed {_file(where, event_type)}: the code no longer publishes it")
+    spec = where / ASYNCAPI
+    text = _text(_asyncapi())
+    if not spec.exists() or spec.read_text() != text:
+        spec.write_text(text)
+        click.echo(f"updated {spec}")
 
 
 @contracts.command("check")
@@ -85,6 +119,9 @@ def check(where: Path) -> None:
             click.echo(f"break: {line}", err=True)
         fail(f"{len(found)} change(s) break published versions: publish a new version instead")
     stale = [t for t in sorted(schemas) if recorded.get(t) != schemas[t]]
-    for event_type in stale:
-        click.echo(f"not yet recorded: {event_type} ('tessera contracts snapshot' records it)")
+    spec = where / ASYNCAPI
+    if not spec.exists() or spec.read_text() != _text(_asyncapi()):
+        stale.append(ASYNCAPI)
+    for name in stale:
+        click.echo(f"not yet recorded: {name} ('tessera contracts snapshot' records it)")
     click.echo(f"{len(recorded)} published version(s), none broken")
