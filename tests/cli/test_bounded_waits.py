@@ -40,7 +40,7 @@ def test_a_server_that_never_answers_costs_the_connect_timeout_and_one_line(
     tmp_path: Path, silent_port: int, variable: str, url: str, command: list[str]
 ) -> None:
     run(tmp_path, "db", "setup")
-    env = {variable: url.format(port=silent_port), "TESSERA_CONNECT_TIMEOUT_SECONDS": "2"}
+    env = {variable: url.format(port=silent_port), "TESSERA_CONNECT_TIMEOUT_SECONDS": "1"}
     began = time.monotonic()
     result = run(tmp_path, *command, env=env)
     took = time.monotonic() - began
@@ -51,7 +51,7 @@ def test_a_server_that_never_answers_costs_the_connect_timeout_and_one_line(
     assert result.stderr.startswith("error: cannot reach "), result.stderr
     assert result.stderr.count("\n") == 1
     assert "db setup" not in result.stderr  # nothing is missing that setup would make
-    assert took < 2 * 2 + 3, f"took {took:.1f} s"
+    assert took < 2 + 3, f"took {took:.1f} s"  # libpq waits 2 s at the least
 
 
 def test_a_broker_never_reached_is_unreachable_not_lost(silent_port: int) -> None:

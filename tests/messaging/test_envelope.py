@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+import attrs
 import pytest
 from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent
@@ -129,3 +130,41 @@ def test_data_that_does_not_fit_names_the_field() -> None:
     broken = Envelope.from_json(json.dumps({**document, "data": data}))
     with pytest.raises(MalformedMessage, match=r"@ data\.price"):
         broken.event()
+
+
+def test_an_older_version_is_published_beside_a_newer_one_until_its_window_ends() -> None:
+    from datetime import date
+
+    from application.contracts.catalog import ProductPriceChanged
+    from application.shared.integration import (
+        _ALONGSIDE,
+        _REGISTRY,
+        integration_event,
+        publish_alongside,
+        published_forms,
+    )
+
+    @integration_event("catalog", "ProductListed", version=9, subject="sku")
+    @attrs.frozen
+    class ListedV9:
+        sku: str
+        title: str
+
+    def older(event: ListedV9) -> ProductListed:
+        return ProductListed(event.sku, event.title, Decimal("1"), "EUR")
+
+    publish_alongside(ListedV9, ProductListed, older, until=date(2030, 1, 31))
+    try:
+        event = ListedV9("MUG-1", "Mug")
+        forms = published_forms(event, date(2030, 1, 31))
+        assert forms == [(event, ["tessera.catalog.ProductListed.v1"]), (older(event), [])]
+        assert published_forms(event, date(2030, 2, 1)) == [(event, [])]
+        wrapped = Envelope.wrap(event, alongside=forms[0][1])
+        assert Envelope.from_json(wrapped.to_json()).alongside == (
+            "tessera.catalog.ProductListed.v1",
+        )
+    finally:
+        del _ALONGSIDE[ListedV9]
+        _REGISTRY.pop("tessera.catalog.ProductListed.v9")
+    with pytest.raises(TypeError, match="is not an older version"):
+        publish_alongside(ProductListed, ProductPriceChanged, lambda e: e, date(2030, 1, 1))

@@ -11,7 +11,7 @@ import sqlite3
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -124,8 +124,11 @@ def test_orders_are_fulfilled_and_compensated_by_one_process_per_context(workers
     assert {hop["source"] for hop in timeline} == {"ordering", "inventory", "payments", "shipping"}
 
 
-def worker_process(data_dir: Path, *contexts: str, env: dict[str, str]) -> subprocess.Popen[str]:
-    """A worker process, returned once it has started working (its log says so)."""
+def worker_process(
+    data_dir: Path, *contexts: str, env: dict[str, str], program: Sequence[str] = TESSERA
+) -> subprocess.Popen[str]:
+    """A worker process (of `program`, the `tessera` command by default), returned once it
+    has started working (its log says so)."""
     names = [arg for context in contexts for arg in ("--context", context)]
     # The worker appends to a file of its own; this reads it through another opening, whose
     # position the worker's writes do not move (sharing one, a read could start mid-line).
@@ -136,7 +139,7 @@ def worker_process(data_dir: Path, *contexts: str, env: dict[str, str]) -> subpr
     log = Path(name)
     with log.open("a") as stderr:
         process = children.start(
-            [*TESSERA, "--data-dir", str(data_dir), "--topology", "split", "worker", *names,
+            [*program, "--data-dir", str(data_dir), "--topology", "split", "worker", *names,
              "--log-format", "json"],
             stdout=subprocess.DEVNULL, stderr=stderr, text=True, env={**os.environ, **env},
         )  # fmt: skip

@@ -35,6 +35,8 @@ def _envelope(event_type: str, source: str, data: dict[str, Any]) -> dict[str, A
             "dataschema": _text(format="uri"),
             "correlationid": _text(ID_LENGTH),
             "causationid": _text(ID_LENGTH),
+            "alongside": _text(description="During a rollout: the older versions of this event"
+                               " published beside it, space-separated."),
             "data": data,
         },
     }  # fmt: skip

@@ -152,7 +152,13 @@ class Consumer:
                 report.ignored += 1
                 return True
             event = envelope.event()
-        except (MalformedMessage, UnknownEventType) as unreadable:
+        except UnknownEventType as unknown:
+            if any(older in registered_events() for older in envelope.alongside):
+                report.ignored += 1  # a version it knows is published beside this one
+                return True
+            self._dead_letter(delivery, f"unreadable: {unknown}", report)
+            return False
+        except MalformedMessage as unreadable:
             self._dead_letter(delivery, f"unreadable: {unreadable}", report)
             return False
         owner = type(event).source

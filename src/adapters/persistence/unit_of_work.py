@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable, Collection, Iterable
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self
 
@@ -23,6 +24,7 @@ from adapters.persistence.prepared import Pipeline, StaleData, key_list, query_k
 from adapters.persistence.repository import SqlAlchemyRepository
 from application.shared.envelope import Envelope
 from application.shared.errors import ConcurrencyConflict
+from application.shared.integration import published_forms
 from application.shared.queue import OutgoingMessage
 from domain.shared.aggregate import AggregateRoot
 from domain.shared.events import DomainEvent
@@ -166,8 +168,10 @@ class SqlAlchemyUnitOfWork:
 
     def _record(self, touched: Iterable[object]) -> None:
         events = [e for a in touched if isinstance(a, AggregateRoot) for e in a.pull_events()]
+        today = datetime.now(UTC).date()
         self._outgoing += [
-            outbox_row(OutgoingMessage.of(Envelope.wrap(integration_event)))
+            outbox_row(OutgoingMessage.of(Envelope.wrap(form, alongside=beside)))
             for event in events
             for integration_event in self._translate(event)
+            for form, beside in published_forms(integration_event, today)
         ]

@@ -7,7 +7,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -100,9 +100,14 @@ class Envelope:
     data: dict[str, Any]
     correlationid: str
     causationid: str | None = None
+    alongside: tuple[str, ...] = ()
+    """The older versions of this event published beside it during a rollout (extension
+    `alongside`): a consumer that does not know this version reads one of those instead."""
 
     @classmethod
-    def wrap(cls, event: object, cause: Cause | None = None) -> Envelope:
+    def wrap(
+        cls, event: object, cause: Cause | None = None, alongside: Sequence[str] = ()
+    ) -> Envelope:
         """Put an integration event in a new envelope, caused by `cause` or the one in force."""
         cause = cause or current_cause()
         return cls(
@@ -114,6 +119,7 @@ class Envelope:
             data=_codec.unstructure(event),
             correlationid=cause.correlation_id,
             causationid=cause.causation_id,
+            alongside=tuple(alongside),
         )
 
     def event(self) -> Any:
@@ -144,6 +150,8 @@ class Envelope:
         }
         if self.causationid is not None:
             document["causationid"] = self.causationid
+        if self.alongside:
+            document["alongside"] = " ".join(self.alongside)
         return json.dumps(document, separators=(",", ":"))
 
     @classmethod
@@ -174,6 +182,10 @@ class Envelope:
                     None
                     if document.get("causationid") is None
                     else _name(document, "causationid", ID_LENGTH)
+                ),
+                alongside=tuple(
+                    _name({"alongside": each}, "alongside", TYPE_LENGTH)
+                    for each in str(document.get("alongside") or "").split()[:8]
                 ),
             )
         except ValueError as error:

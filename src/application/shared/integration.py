@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from typing import Any, ClassVar, Protocol, TypeVar
 
 import attrs
@@ -75,6 +76,47 @@ def event_class(event_type: str) -> type[Any]:
     raise UnknownEventType(f"{event_type}: no context publishes this event type")
 
 
+@attrs.frozen
+class Alongside:
+    """An older version published beside a newer one during a rollout."""
+
+    older: type[Any]
+    downcast: Callable[[Any], Any]
+    until: date
+    """The last day both are published: every consumer runs the newer code by then."""
+
+
+_ALONGSIDE: dict[type[Any], list[Alongside]] = {}
+
+
+def publish_alongside(
+    newer: type[Event], older: type[Any], downcast: Callable[[Event], Any], until: date
+) -> None:
+    """While a publisher moves an event to a new version: each time `newer` is published,
+    `older` (made by `downcast`) is published beside it, until the stated day, so that a
+    consumer still on the older code keeps working; a consumer on the newer code reacts to
+    the newer version and ignores the older. Upgrade the publisher first, then the consumers
+    within the window; then remove the older version."""
+    if type_of_class(older).rsplit(".v", 1)[0] != type_of_class(newer).rsplit(".v", 1)[0]:
+        raise TypeError(f"{older.__name__} is not an older version of {newer.__name__}")
+    _ALONGSIDE.setdefault(newer, []).append(Alongside(older, downcast, until))
+
+
+def published_forms(event: object, today: date) -> list[tuple[object, list[str]]]:
+    """The versions an event is published as today: itself, with the types published beside
+    it; and each older version still in its window."""
+    older = [a for a in _ALONGSIDE.get(type(event), ()) if today <= a.until]
+    beside = [type_of_class(a.older) for a in older]
+    return [(event, beside)] + [(a.downcast(event), []) for a in older]
+
+
+def type_of_class(cls: type[Any]) -> str:
+    event_type = getattr(cls, "event_type", None)
+    if not isinstance(event_type, str):
+        raise TypeError(f"{cls.__name__} is not a registered integration event")
+    return event_type
+
+
 def short_name(event_type: str) -> str:
     """What a person calls an event: `OrderPlaced`, from the published language; a type no
     context publishes (a dead letter's, say) keeps its name and version as they came."""
@@ -92,10 +134,7 @@ def registered_events() -> dict[str, type[Any]]:
 
 
 def type_of(event: object) -> str:
-    event_type = getattr(type(event), "event_type", None)
-    if not isinstance(event_type, str):
-        raise TypeError(f"{type(event).__name__} is not a registered integration event")
-    return event_type
+    return type_of_class(type(event))
 
 
 def subject_of(event: object) -> str:

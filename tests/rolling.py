@@ -1,0 +1,79 @@
+"""Tessera as its next release would ship it, for a rolling-upgrade test: ordering publishes
+`PaymentRequested` version 2 (the amount renamed `total`, a change that needs a new version)
+and version 1 beside it for the rollout's window; payments, on the new code, reacts to
+version 2. Run as `python -m tests.rolling new|old TESSERA-ARGUMENTS...`: the `tessera`
+command on that release's code."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from adapters.bootstrap import root
+from adapters.cli.main import cli
+from adapters.ordering.module import ordering
+from adapters.payments.module import payments
+from adapters.wiring import BoundedContext
+from application.contracts.ordering import OrderCancelled, PaymentRequested
+from application.ordering.publishing import integration_events
+from application.payments.gateway import PaymentGateway
+from application.payments.subscriptions import on_order_cancelled, on_payment_requested
+from application.payments.unit_of_work import PaymentsUnitOfWork
+from application.shared.bus import Reactions
+from application.shared.integration import integration_event, publish_alongside
+from domain.shared.events import DomainEvent
+
+WINDOW_ENDS = date(2999, 12, 31)
+
+
+@integration_event("ordering", "PaymentRequested", version=2, subject="order_id")
+@attrs.frozen
+class PaymentRequestedV2:
+    order_id: str
+    total: Decimal
+    currency: str
+    card_token: str
+
+
+def downcast(event: PaymentRequestedV2) -> PaymentRequested:
+    return PaymentRequested(event.order_id, event.total, event.currency, event.card_token)
+
+
+def upcast(event: PaymentRequested) -> PaymentRequestedV2:
+    return PaymentRequestedV2(event.order_id, event.amount, event.currency, event.card_token)
+
+
+def new_ordering_events(event: DomainEvent) -> Iterable[object]:
+    for published in integration_events(event):
+        yield upcast(published) if isinstance(published, PaymentRequested) else published
+
+
+def new_payments_reactions(gateway: PaymentGateway) -> Reactions[PaymentsUnitOfWork]:
+    """Payments on the new code: it reads version 2, and ignores version 1."""
+    return {
+        PaymentRequestedV2: lambda event, uow: on_payment_requested(downcast(event), uow, gateway),
+        OrderCancelled: lambda event, uow: on_order_cancelled(event, uow, gateway),
+    }
+
+
+def new_release() -> None:
+    publish_alongside(PaymentRequestedV2, PaymentRequested, downcast, until=WINDOW_ENDS)
+    contexts: dict[str, BoundedContext[Any, Any]] = {
+        "ordering": attrs.evolve(ordering, publishes=new_ordering_events),
+        "payments": attrs.evolve(
+            payments, reactions=lambda ports: new_payments_reactions(ports.gateway)
+        ),
+    }
+    root.IN_TREE = tuple(contexts.get(context.name, context) for context in root.IN_TREE)
+
+
+if __name__ == "__main__":
+    release, *arguments = sys.argv[1:]
+    if release == "new":
+        new_release()
+    cli.main(arguments, prog_name="tessera")

@@ -1,0 +1,72 @@
+"""A rolling upgrade in the split topology, a worker process per context: ordering moves
+`PaymentRequested` to version 2 (publishing version 1 beside it for the rollout's window)
+while payments still runs the old code, then payments moves too. Every order is paid once
+throughout, and nothing is dead-lettered: the old code reads version 1 and passes over
+version 2, the new code reads version 2 and passes over version 1."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.cli.invoke import as_json, run, set_up
+from tests.system.test_split_topology import eventually, stop, worker_process
+
+pytestmark = pytest.mark.process
+
+NEW = [sys.executable, "-m", "tests.rolling", "new"]
+OLD = [sys.executable, "-m", "tests.rolling", "old"]
+FAST = {"TESSERA_RETRY_FIRST_DELAY": "0.05"}
+
+
+def split(data: Path, *args: str) -> Any:
+    result = run(data, "--topology", "split", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout) if "--json" in args else result.stdout
+
+
+def shipped(data: Path, card: str = "tok_visa") -> str:
+    placed = split(
+        data, "orders", "place", "--customer", "c-1", "--line", "MUG-1:1", "--card", card,
+        "--address", "1 Main St", "--json",
+    )  # fmt: skip
+    order_id = str(placed["id"])
+    eventually(lambda: as_json(data, "orders", "show", order_id)["status"] == "shipped", 60)
+    return order_id
+
+
+def test_a_publisher_moves_to_version_2_and_consumers_of_version_1_keep_working(
+    tmp_path: Path,
+) -> None:
+    data = set_up(tmp_path / "data")
+    contexts = ("catalog", "inventory", "shipping", "payments")
+    old = {c: worker_process(data, c, env=FAST, program=OLD) for c in contexts}
+    new_ordering = worker_process(data, "ordering", env=FAST, program=NEW)
+    workers = [*old.values(), new_ordering]
+    try:
+        split(data, "catalog", "add", "MUG-1", "--name", "Mug", "--price", "5")
+        eventually(lambda: run(data, "inventory", "receive", "MUG-1", "10").exit_code == 0)
+
+        first = shipped(data)  # ordering on the new code, payments on the old
+        stop(old.pop("payments"))
+        workers = [*old.values(), new_ordering]
+        workers.append(worker_process(data, "payments", env=FAST, program=NEW))
+        second = shipped(data)  # both on the new code
+    finally:
+        stop(*workers)
+
+    hops = {order: as_json(data, "trace", order) for order in (first, second)}
+    for order, timeline in hops.items():
+        requested = {(h["type"], h["subscription"], h["state"]) for h in timeline
+                     if "PaymentRequested" in h["type"]}  # fmt: skip
+        assert ("tessera.ordering.PaymentRequested.v1", "payments",
+                "done" if order == first else "ignored") in requested, requested  # fmt: skip
+        assert ("tessera.ordering.PaymentRequested.v2", "payments",
+                "ignored" if order == first else "done") in requested, requested  # fmt: skip
+    payments = json.loads(run(data, "orders", "show", second, "--json").stdout)["payment"]
+    assert payments["status"] == "captured"
+    assert as_json(data, "messages", "dead-letters") == []
