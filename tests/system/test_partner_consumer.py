@@ -1,0 +1,63 @@
+"""The guide's example consumer (examples/partner/consumer.py, plain kombu, nothing of
+Tessera's code) reads the events of a real saga on the scaled topology, as another team's
+service would."""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from adapters.bootstrap import Settings, bootstrap, setup
+from application.catalog.commands import ListProduct
+from application.inventory.commands import ReceiveStock
+from application.ordering.commands import OrderLineRequest, PlaceOrder
+from application.shipping.commands import DeliverShipment
+from application.shipping.queries import ListShipments
+from tests.servers import postgres_database
+
+pytestmark = pytest.mark.server
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "partner" / "consumer.py"
+WANTED = ["tessera.ordering.OrderPlaced.v1", "tessera.ordering.OrderCompleted.v1"]
+
+
+def example() -> Any:
+    spec = importlib.util.spec_from_file_location("partner_consumer", EXAMPLE)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_guide_s_consumer_reads_the_events_it_binds_and_nothing_else(
+    tmp_path: Path, broker_url: str
+) -> None:
+    consumer = example()
+    with postgres_database() as database:
+        settings = Settings(data_dir=tmp_path, database_url=database, broker_url=broker_url)
+        setup(settings)
+        seen: list[dict[str, Any]] = []
+        # The partner's queue exists (bound) before the shop publishes: declare it first.
+        consumer.consume(broker_url, "partner.orders", WANTED, seen.append, wanted=0)
+        reading = threading.Thread(
+            target=consumer.consume,
+            args=(broker_url, "partner.orders", WANTED, seen.append, 2, 30.0),
+        )
+        reading.start()
+        with bootstrap(settings) as app:
+            app.handle(ListProduct(sku="MUG-1", name="Mug", price="12.50"))
+            app.handle(ReceiveStock(sku="MUG-1", quantity=5))
+            placed = app.handle(PlaceOrder("c-1", [OrderLineRequest("MUG-1", 2)], "tok_visa", "x"))
+            [shipment] = app.handle(ListShipments("dispatched"))
+            app.handle(DeliverShipment(shipment.id))
+        reading.join(60)
+        assert not reading.is_alive(), "the partner never got both events"
+    order_id = placed.view.id
+    assert [(e["type"], e["subject"]) for e in seen] == [(t, order_id) for t in WANTED]
+    assert seen[0]["data"]["total"] == "25.00"
+    assert seen[0]["dataschema"] == f"urn:tessera:schema:{WANTED[0]}"
