@@ -126,7 +126,7 @@ def what_remains(made: dict[str, object]) -> list[str]:
     ("how", "options", "interrupt", "said"),
     [
         ("fails", [], None, "the fixture fails half-way"),
-        ("waits", ["--timeout", "3"], None, "Timeout"),
+        ("waits", ["--timeout", "3", "-o", "timeout_func_only=true"], None, "Timeout"),
         ("waits", [], signal.SIGINT, "KeyboardInterrupt"),
         ("waits", [], signal.SIGTERM, "KeyboardInterrupt"),
     ],
