@@ -59,14 +59,14 @@ def test_a_publisher_moves_to_version_2_and_consumers_of_version_1_keep_working(
     finally:
         stop(*workers)
 
-    hops = {order: as_json(data, "trace", order) for order in (first, second)}
-    for order, timeline in hops.items():
-        requested = {(h["type"], h["subscription"], h["state"]) for h in timeline
-                     if "PaymentRequested" in h["type"]}  # fmt: skip
-        assert ("tessera.ordering.PaymentRequested.v1", "payments",
-                "done" if order == first else "ignored") in requested, requested  # fmt: skip
-        assert ("tessera.ordering.PaymentRequested.v2", "payments",
-                "ignored" if order == first else "done") in requested, requested  # fmt: skip
+    def requested(order: str) -> set[tuple[str, str, str]]:
+        timeline = as_json(data, "trace", order)
+        return {(h["type"], h["subscription"], h["state"]) for h in timeline
+                if "PaymentRequested" in h["type"]}  # fmt: skip
+
+    v1, v2 = "tessera.ordering.PaymentRequested.v1", "tessera.ordering.PaymentRequested.v2"
+    assert {(v1, "payments", "done"), (v2, "payments", "ignored")} <= requested(first)
+    assert {(v1, "payments", "ignored"), (v2, "payments", "done")} <= requested(second)
     payments = json.loads(run(data, "orders", "show", second, "--json").stdout)["payment"]
     assert payments["status"] == "captured"
     assert as_json(data, "messages", "dead-letters") == []
