@@ -15,6 +15,7 @@ import subprocess
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -139,7 +140,7 @@ def settle_and_check(shop: Shop, placed: list[str]) -> None:
         payment = payments.get(order.id)
         if order.status == "completed":
             assert payment is not None
-            assert (payment.captured, payment.refunded) == (order.total, 0)  # once, not twice
+            assert (payment.captured, payment.refunded) == (order.total, Decimal(0))  # once
         elif payment is not None:
             assert payment.captured == payment.refunded
 

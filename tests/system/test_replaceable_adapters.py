@@ -4,15 +4,17 @@ only the defaults."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import assert_type
 
 from adapters.bootstrap import Settings, bootstrap
 from adapters.messaging.memory_queue import InMemoryQueue
 from application.catalog.commands import ListProduct
 from application.inventory.commands import ReceiveStock
 from application.ordering.commands import OrderLineRequest, PlaceOrder
-from application.ordering.queries import GetOrder
+from application.ordering.queries import GetOrder, OrderView
 from application.payments.gateway import ChargeResult, GatewayUnavailable
 from application.payments.queries import GetPayment
+from application.shared.outcome import Outcome
 from application.shared.retry import RetryPolicy
 from domain.shared.money import Money
 
@@ -98,3 +100,15 @@ def test_a_failing_context_never_holds_back_the_command_that_started_the_convers
             "payments",
             "tessera.ordering.PaymentRequested.v1",
         )
+
+
+def test_handle_is_typed_by_what_it_is_given() -> None:
+    """`mypy --strict` (make lint) checks these; at run time they are the values themselves."""
+    with bootstrap(Settings.in_memory()) as app:
+        app.handle(ListProduct("MUG-1", "Mug", "4.00"))
+        app.handle(ReceiveStock("MUG-1", 5))
+        placed = app.handle(PlaceOrder("c-1", [OrderLineRequest("MUG-1", 1)], "tok_visa", "1 St"))
+        assert_type(placed, Outcome[OrderView])
+        order = app.handle(GetOrder(placed.view.id))
+        assert_type(order, OrderView)
+        assert order.status == "shipped"

@@ -7,7 +7,7 @@ import time
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, overload
 
 import attrs
 from sqlalchemy.exc import DBAPIError
@@ -19,7 +19,7 @@ from adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
 from adapters.persistence.database import StorageUnavailable, first_line
 from adapters.persistence.settings import ContextDatabase, Settings
 from adapters.persistence.storage import Storage
-from application.shared.bus import MessageBus, Query
+from application.shared.bus import Command, MessageBus, Query, ResultT
 from application.shared.envelope import Cause, caused_by, new_id
 from application.shared.integration import registered_events
 from application.shared.queue import Queue, QueueOperations
@@ -67,8 +67,19 @@ class Tessera:
     def contexts(self) -> list[str]:
         return [endpoint.name for endpoint in self._endpoints]
 
+    @overload
+    def handle(self, message: Command[ResultT]) -> ResultT: ...
+
+    @overload
+    def handle(self, message: Query[ResultT]) -> ResultT: ...
+
+    @overload
+    def handle(self, message: object) -> Any: ...
+
     def handle(self, message: object) -> Any:
-        """Carry out a command or answer a query of any context.
+        """Carry out a command or answer a query of any context: typed by what it is given
+        (`handle(GetOrder(...))` is an `OrderView`); a team's own message classes that do not
+        derive from `Command[R]` or `Query[R]` are answered as `Any`.
 
         A query only reads. A command starts a new conversation (correlation id); in one
         process, it returns once every message of that conversation has been handled or

@@ -6,9 +6,13 @@ from decimal import Decimal
 
 import attrs
 
+from application.catalog.queries import ProductView
+from application.shared.bus import Command
+from application.shared.outcome import Outcome
+
 
 @attrs.frozen
-class ListProduct:
+class ListProduct(Command[ProductView]):
     sku: str
     name: str
     price: Decimal | str
@@ -16,7 +20,7 @@ class ListProduct:
 
 
 @attrs.frozen
-class RepriceProduct:
+class RepriceProduct(Command[ProductView]):
     sku: str
     price: Decimal | str
     currency: str | None = None
@@ -24,5 +28,5 @@ class RepriceProduct:
 
 
 @attrs.frozen
-class DiscontinueProduct:
+class DiscontinueProduct(Command[Outcome[ProductView]]):
     sku: str

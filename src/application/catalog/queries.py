@@ -11,12 +11,12 @@ from domain.catalog.product import Product
 
 
 @attrs.frozen
-class GetProduct(Query):
+class GetProduct(Query["ProductView"]):
     sku: str
 
 
 @attrs.frozen
-class ListProducts(Query):
+class ListProducts(Query["list[ProductView]"]):
     pass
 
 

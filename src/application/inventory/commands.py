@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import attrs
 
+from application.inventory.queries import StockItemView
+from application.shared.bus import Command
+
 
 @attrs.frozen
-class ReceiveStock:
+class ReceiveStock(Command[StockItemView]):
     sku: str
     quantity: int

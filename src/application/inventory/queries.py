@@ -10,12 +10,12 @@ from domain.inventory.stock_item import StockItem
 
 
 @attrs.frozen
-class GetStockItem(Query):
+class GetStockItem(Query["StockItemView"]):
     sku: str
 
 
 @attrs.frozen
-class ListStockItems(Query):
+class ListStockItems(Query["list[StockItemView]"]):
     pass
 
 
@@ -41,7 +41,7 @@ class StockItemView:
 
 
 @attrs.frozen
-class ListAllocations(Query):
+class ListAllocations(Query["list[AllocationView]"]):
     pass
 
 

@@ -6,6 +6,10 @@ from collections.abc import Iterable
 
 import attrs
 
+from application.ordering.queries import OrderView
+from application.shared.bus import Command
+from application.shared.outcome import Outcome
+
 
 @attrs.frozen
 class OrderLineRequest:
@@ -18,7 +22,7 @@ def _as_lines(lines: Iterable[OrderLineRequest]) -> tuple[OrderLineRequest, ...]
 
 
 @attrs.frozen
-class PlaceOrder:
+class PlaceOrder(Command[Outcome[OrderView]]):
     customer_id: str
     lines: tuple[OrderLineRequest, ...] = attrs.field(converter=_as_lines)
     card_token: str
@@ -28,7 +32,7 @@ class PlaceOrder:
 
 
 @attrs.frozen
-class CancelOrder:
+class CancelOrder(Command[Outcome[OrderView]]):
     order_id: str
     by_operator: bool = False
     """An operator's cancellation (the order waited on something that will never come), not

@@ -12,19 +12,19 @@ from domain.ordering.order import CancelReason, Order
 
 
 @attrs.frozen
-class GetOrder(Query):
+class GetOrder(Query["OrderView"]):
     order_id: str
 
 
 @attrs.frozen
-class ListOrders(Query):
+class ListOrders(Query["list[OrderView]"]):
     """Every order (or those in one status), by id."""
 
     status: str | None = None
 
 
 @attrs.frozen
-class FindOrders(Query):
+class FindOrders(Query["OrderPage"]):
     """Orders newest first, narrowed by customer, status and when they were placed
     (`since` inclusive, `until` exclusive), at most `limit` of them (None: all)."""
 
@@ -47,7 +47,7 @@ class OrderPage:
 
 
 @attrs.frozen
-class CountOrders(Query):
+class CountOrders(Query[dict[str, int]]):
     """How many orders stand in each status."""
 
 

@@ -11,12 +11,12 @@ from domain.payments.payment import Payment
 
 
 @attrs.frozen
-class ListPayments(Query):
+class ListPayments(Query["list[PaymentView]"]):
     pass
 
 
 @attrs.frozen
-class GetPayment(Query):
+class GetPayment(Query["PaymentView"]):
     """The payment taken (or declined, or voided) for one order."""
 
     order_id: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar, get_type_hints
+from typing import Any, Generic, TypeVar, get_type_hints
 
 from application.shared.errors import UnknownMessage
 
@@ -37,9 +37,16 @@ def _bound(handler: Callable[..., Any], uow: object) -> Handler:
     return lambda message: handler(message, uow)
 
 
-class Query:
-    """A question to a context. Answering it changes nothing, so it delivers nothing either:
-    a read shows the state as it is, whatever backlog it finds."""
+ResultT = TypeVar("ResultT", covariant=True)
+
+
+class Command(Generic[ResultT]):
+    """A request to change a context; `ResultT` is what handling it returns."""
+
+
+class Query(Generic[ResultT]):
+    """A question to a context, `ResultT` its answer. Answering it changes nothing, so it
+    delivers nothing either: a read shows the state as it is, whatever backlog it finds."""
 
 
 class MessageBus:

@@ -9,12 +9,12 @@ from domain.shipping.shipment import Shipment
 
 
 @attrs.frozen
-class ListShipments(Query):
+class ListShipments(Query["list[ShipmentView]"]):
     status: str | None = None
 
 
 @attrs.frozen
-class GetShipmentOfOrder(Query):
+class GetShipmentOfOrder(Query["ShipmentView"]):
     """The parcel sent for one order."""
 
     order_id: str
