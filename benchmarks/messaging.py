@@ -166,12 +166,12 @@ def scaled_latency(data_dir: Path, orders: int, rate: float | None) -> None:
     with scaled.servers(True) as urls:
         app = scaled.open_shop(data_dir, orders + 1, urls)
         with app, scaled.delivering(app, scaled.DEPLOYMENTS[scaled.SCALED], urls):
-            first = app.handle(scaled.order(0))
+            first = app.handle(scaled.order(0)).view
             scaled.wait_until_shipped(app, first.id, 1)  # every worker is up and connected
             placed = []
             began = time.perf_counter()
             for n in range(1, orders + 1):
-                placed.append(app.handle(scaled.order(n)).id)
+                placed.append(app.handle(scaled.order(n)).view.id)
                 if rate:
                     time.sleep(max(0.0, began + n / rate - time.perf_counter()))
                 else:

@@ -254,7 +254,7 @@ def run(
     returns the seconds and the CPU seconds until all shipped, each order's placing time, and
     the servers' CPU seconds meanwhile. A first order, not counted, is shipped before the
     clock starts, so that every worker is up (and connected)."""
-    first = app.handle(order(0))
+    first = app.handle(order(0)).view
     wait_until_shipped(app, first.id, 1)
     placed_at: dict[str, float] = {}
     serving = server_pids(urls)
@@ -262,7 +262,7 @@ def run(
     servers_began = cpu_seconds(serving, this=False)
     last = first
     for n in range(1, orders + 1):
-        last = app.handle(order(n))
+        last = app.handle(order(n)).view
         placed_at[last.id] = time.time()
         if rate:
             time.sleep(max(0.0, began + n / rate - time.perf_counter()))
@@ -498,7 +498,7 @@ def scaled_history(root: Path, orders: int) -> None:
         open_shop(root / "scaled-history", orders + 1, urls) as app,
         delivering(app, DEPLOYMENTS[SCALED], urls) as pids,
     ):
-        first = app.handle(order(0))
+        first = app.handle(order(0)).view
         wait_until_shipped(app, first.id, 1)  # every worker is up and connected
         serving = server_pids(urls)
         backends = database_pids(urls)
@@ -506,7 +506,7 @@ def scaled_history(root: Path, orders: int) -> None:
             began, servers_began = cpu_seconds(pids), cpu_seconds(serving, this=False)
             database_began = cpu_seconds(backends, this=False)
             for n in range(start, start + CHUNK):
-                last = app.handle(order(n))
+                last = app.handle(order(n)).view
             wait_until_shipped(app, last.id, start + CHUNK)
             spent = cpu_seconds(pids) - began
             served = cpu_seconds(serving, this=False) - servers_began
