@@ -9,7 +9,7 @@ from tessera_loyalty.domain.account import Account
 
 
 @attrs.frozen
-class GetBalance(Query):
+class GetBalance(Query["BalanceView"]):
     customer_id: str
 
 
