@@ -23,9 +23,8 @@ import injector
 from adapters.bootstrap.tessera import Tessera
 from adapters.catalog.module import catalog
 from adapters.inventory.module import inventory
-from adapters.messaging.context_brokers import ContextBrokers
 from adapters.messaging.module import ConsumerId, MessagingModule, context_endpoint
-from adapters.messaging.rabbitmq_queue import RabbitQueue
+from adapters.messaging.rabbitmq_queue import KeptByTheContexts
 from adapters.messaging.recorded_trace import RecordedTrace
 from adapters.messaging.worker import ContextEndpoint, WorkerSettings
 from adapters.ordering.module import ordering
@@ -98,7 +97,7 @@ class CoreModule(injector.Module):
         queue: Queue,
         worker_settings: WorkerSettings,
     ) -> Tessera:
-        if isinstance(queue, RabbitQueue | ContextBrokers):  # a broker keeps no history
+        if isinstance(queue, KeptByTheContexts):  # a broker keeps no history: the contexts do
             queue.trace_from = RecordedTrace(databases, queue.bindings, queue.ignored)
         return Tessera(
             self._settings, self._storage, bus, databases, endpoints, queue, worker_settings

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from itertools import groupby
 
-from adapters.messaging.rabbitmq_queue import RabbitQueue, with_dead_letters
+from adapters.messaging.rabbitmq_queue import KeptByTheContexts, RabbitQueue
 from adapters.persistence.database import StorageUnavailable
 from application.shared.queue import (
     DeadLetter,
@@ -20,18 +20,15 @@ from application.shared.queue import (
     Listener,
     OutgoingMessage,
     SubscriptionStatus,
-    TraceHop,
 )
 
 
-class ContextBrokers:
+class ContextBrokers(KeptByTheContexts):
     """The queue port on a broker where every context has a user of its own."""
 
     def __init__(self, own: Mapping[str, RabbitQueue], shared: RabbitQueue | None) -> None:
         self._own = dict(own)
         self._shared = shared
-        self.trace_from: Callable[[str], list[TraceHop]] | None = None
-        """What the contexts recorded of a conversation: the composition root sets it."""
 
     def __repr__(self) -> str:
         return f"ContextBrokers({', '.join(f'{c}: {q!r}' for c, q in sorted(self._own.items()))})"
@@ -115,13 +112,6 @@ class ContextBrokers:
     def pending(self, subscriptions: Collection[str]) -> int:
         return sum(self._of(s).pending([s]) for s in subscriptions)
 
-    def unsettled(self, correlation_id: str) -> int:
-        if self.trace_from is None:
-            return self.pending(list(self.bindings()))
-        if not any(hop.state == "ready" for hop in self.trace_from(correlation_id)):
-            return 0
-        return sum(hop.state == "ready" for hop in self.trace(correlation_id))
-
     # -- operations -------------------------------------------------------------------------
 
     def status(self) -> list[SubscriptionStatus]:
@@ -145,15 +135,6 @@ class ContextBrokers:
             for s in self.bindings()
             if subscription in (None, s)
         )
-
-    def trace(self, identifier: str) -> list[TraceHop]:
-        if self.trace_from is None:
-            return []
-        return with_dead_letters(self.trace_from(identifier), self.dead_letters)
-
-    def purge(self, handled_before: float) -> int:
-        """The broker keeps nothing once it is acknowledged: the contexts purge their own."""
-        return 0
 
     def close(self) -> None:
         for queue in self._queues:

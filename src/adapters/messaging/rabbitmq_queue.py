@@ -36,6 +36,7 @@ import ssl
 import threading
 import time
 import uuid
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any
@@ -112,22 +113,58 @@ class Unroutable(StorageUnavailable):
     """The broker could route a message to no queue: no subscription listens to its source."""
 
 
-def with_dead_letters(
-    hops: list[TraceHop], dead_letters: Callable[[], list[DeadLetter]]
-) -> list[TraceHop]:
-    """A conversation's hops as the contexts recorded them, those dead in the broker so marked."""
-    ids = {hop.message_id for hop in hops}
-    dead = {
-        (letter.message_id, letter.subscription): letter
-        for letter in (dead_letters() if ids else [])
-        if letter.message_id in ids
-    }
-    return [
-        attrs.evolve(hop, state="dead", attempts=dead[key].attempts)
-        if (key := (hop.message_id, hop.subscription or "")) in dead and hop.state != "done"
-        else hop
-        for hop in hops
-    ]
+class KeptByTheContexts(ABC):
+    """What a broker does not keep and the contexts do: a conversation's history, read from
+    their outboxes and inboxes (`trace_from`, which the composition root sets), with the
+    broker's dead letters marked in it."""
+
+    trace_from: Callable[[str], list[TraceHop]] | None = None
+
+    @abstractmethod
+    def dead_letters(self) -> list[DeadLetter]: ...
+
+    @abstractmethod
+    def pending(self, subscriptions: Collection[str]) -> int: ...
+
+    @abstractmethod
+    def bindings(self) -> dict[str, set[str]]: ...
+
+    @abstractmethod
+    def ignored(self) -> dict[str, set[str]]: ...
+
+    def trace(self, identifier: str) -> list[TraceHop]:
+        """What the contexts recorded of the conversation, with the broker's dead letters."""
+        if self.trace_from is None:
+            return []
+        hops = self.trace_from(identifier)
+        ids = {hop.message_id for hop in hops}
+        dead = {
+            (letter.message_id, letter.subscription): letter
+            for letter in (self.dead_letters() if ids else [])
+            if letter.message_id in ids
+        }
+        return [
+            attrs.evolve(hop, state="dead", attempts=dead[key].attempts)
+            if (key := (hop.message_id, hop.subscription or "")) in dead and hop.state != "done"
+            else hop
+            for hop in hops
+        ]
+
+    def unsettled(self, correlation_id: str) -> int:
+        """The conversation's messages not yet handled in a subscription that reacts to them,
+        nor dead there: read from what the contexts recorded (a broker cannot count one
+        conversation's messages, nor see one passing from a delay queue back to its queue).
+        Without the contexts' records, everything not yet handled in the subscriptions this
+        process bound counts."""
+        if self.trace_from is None:
+            return self.pending(list(self.bindings()))
+        if not any(hop.state == "ready" for hop in self.trace_from(correlation_id)):
+            return 0
+        return sum(hop.state == "ready" for hop in self.trace(correlation_id))
+
+    def purge(self, handled_before: float) -> int:
+        """The broker keeps nothing once it is acknowledged: the contexts purge their own."""
+        return 0
 
 
 def broker_permissions(context: str) -> tuple[str, str, str]:
@@ -274,7 +311,7 @@ class _Listening:
         self._queue._stop_listening(self.subscriptions)
 
 
-class RabbitQueue:
+class RabbitQueue(KeptByTheContexts):
     """The queue port on a RabbitMQ virtual host (`amqp://USER:PASS@HOST:PORT/VHOST`)."""
 
     def __init__(
@@ -322,9 +359,6 @@ class RabbitQueue:
         self._consuming: dict[str, str] = {}
         """The consumer tag of each subscription with a consumer on the connection as it is."""
         self._socket: socket.socket | None = None
-        self.trace_from: Callable[[str], list[TraceHop]] | None = None
-        """What the contexts recorded of a conversation (their outboxes and inboxes), as
-        trace hops without the broker's part: the composition root sets it."""
 
     def __repr__(self) -> str:
         shown = Connection(self._url).as_uri(include_password=False)
@@ -859,18 +893,6 @@ class RabbitQueue:
             total += sum(len(self._sent.get(subscription, ())) for subscription in subscriptions)
             return total
 
-    def unsettled(self, correlation_id: str) -> int:
-        """The conversation's messages not yet handled in a subscription that reacts to them,
-        nor dead there: read from what the contexts recorded (the broker cannot count one
-        conversation's messages, nor see one passing from a delay queue back to its queue).
-        Without the contexts' records, everything not yet handled in the subscriptions this
-        process bound counts."""
-        if self.trace_from is None:
-            return self.pending(list(self._bound))
-        if not any(hop.state == "ready" for hop in self.trace_from(correlation_id)):
-            return 0
-        return sum(hop.state == "ready" for hop in self.trace(correlation_id))
-
     @staticmethod
     def _count(channel: Any, queue: str) -> int:
         _, count, _ = channel.queue_declare(queue, passive=True)
@@ -980,13 +1002,3 @@ class RabbitQueue:
                 channel.basic_ack(each.delivery_tag)
                 moved += 1
         return moved
-
-    def trace(self, identifier: str) -> list[TraceHop]:
-        """What the contexts recorded of the conversation, with the broker's dead letters."""
-        if self.trace_from is None:
-            return []
-        return with_dead_letters(self.trace_from(identifier), self.dead_letters)
-
-    def purge(self, handled_before: float) -> int:
-        """The broker keeps nothing once it is acknowledged: the contexts purge their own."""
-        return 0
