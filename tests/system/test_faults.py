@@ -22,7 +22,7 @@ from typing import Any
 import attrs
 import pytest
 
-from adapters.bootstrap import Settings, Tessera, bootstrap, setup
+from adapters.bootstrap import Tessera, bootstrap
 from application.catalog.commands import ListProduct
 from application.inventory.commands import ReceiveStock
 from application.inventory.queries import ListStockItems
@@ -34,7 +34,13 @@ from application.shipping.queries import ListShipments
 from tests import children
 from tests.proxy import FaultProxy
 from tests.servers import postgres_database, rabbitmq_vhost
-from tests.system.test_split_topology import CONTEXTS, eventually, stop, worker_process
+from tests.system.test_split_topology import (
+    CONTEXTS,
+    eventually,
+    split_on_servers,
+    stop,
+    worker_process,
+)
 
 pytestmark = [pytest.mark.server, pytest.mark.process]
 
@@ -66,12 +72,7 @@ def shop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Shop]:
         FaultProxy.before(database) as database_proxy,
         FaultProxy.before(broker) as broker_proxy,
     ):
-        monkeypatch.setenv("TESSERA_DATABASE_URL", database)
-        monkeypatch.setenv("TESSERA_BROKER_URL", broker)
-        for name, value in FAST.items():
-            monkeypatch.setenv(name, value)
-        settings = Settings.from_environment(tmp_path, topology="split")
-        setup(settings)
+        settings = split_on_servers(tmp_path, monkeypatch, database, broker, **FAST)
         proxied = {
             "TESSERA_DATABASE_URL": database_proxy.url(database),
             "TESSERA_BROKER_URL": broker_proxy.url(broker),

@@ -21,7 +21,7 @@ import pytest
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
-from adapters.bootstrap import Settings, Tessera, bootstrap, setup
+from adapters.bootstrap import Tessera, bootstrap
 from adapters.persistence.postgres import role_name
 from application.catalog.commands import ListProduct
 from application.inventory.commands import ReceiveStock
@@ -32,7 +32,13 @@ from application.shared.envelope import MAX_MESSAGE_BYTES, new_id
 from domain.shared.errors import BusinessRuleViolation
 from tests.cli.invoke import run
 from tests.servers import context_users, postgres_database, rabbitmq_vhost
-from tests.system.test_split_topology import CONTEXTS, eventually, stop, worker_process
+from tests.system.test_split_topology import (
+    CONTEXTS,
+    eventually,
+    split_on_servers,
+    stop,
+    worker_process,
+)
 
 pytestmark = [pytest.mark.server, pytest.mark.process]
 
@@ -51,12 +57,7 @@ class Shop:
 def shop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Shop]:
     """A stocked shop on servers of the test's own, a worker process per context."""
     with postgres_database() as database, rabbitmq_vhost() as broker:
-        monkeypatch.setenv("TESSERA_DATABASE_URL", database)
-        monkeypatch.setenv("TESSERA_BROKER_URL", broker)
-        for name, value in FAST.items():
-            monkeypatch.setenv(name, value)
-        settings = Settings.from_environment(tmp_path, topology="split")
-        setup(settings)
+        settings = split_on_servers(tmp_path, monkeypatch, database, broker, **FAST)
         workers = [worker_process(tmp_path, context, env=FAST) for context in CONTEXTS]
         try:
             with bootstrap(settings) as app:
@@ -237,12 +238,7 @@ def test_a_context_s_events_are_believed_only_from_that_context_s_user(
         rabbitmq_vhost() as broker,
         context_users(broker, CONTEXTS) as own,
     ):
-        monkeypatch.setenv("TESSERA_DATABASE_URL", database)
-        monkeypatch.setenv("TESSERA_BROKER_URL", broker)
-        for name, value in {**FAST, **own}.items():
-            monkeypatch.setenv(name, value)
-        settings = Settings.from_environment(tmp_path, topology="split")
-        setup(settings)
+        settings = split_on_servers(tmp_path, monkeypatch, database, broker, **{**FAST, **own})
         # Each worker holds its own context's broker credentials and nothing more.
         alone = {"TESSERA_BROKER_URL": "", **{name: "" for name in own}}
         env = {

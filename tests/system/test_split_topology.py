@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from adapters.bootstrap import Settings, setup
 from tests import children
 from tests.children import TESSERA
 
@@ -122,6 +123,19 @@ def test_orders_are_fulfilled_and_compensated_by_one_process_per_context(workers
 
     timeline = eventually(settled_timeline)
     assert {hop["source"] for hop in timeline} == {"ordering", "inventory", "payments", "shipping"}
+
+
+def split_on_servers(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, database: str, broker: str, **more: str
+) -> Settings:
+    """A shop set up in the split topology on the given servers, their URLs and `more` put
+    in the environment, which the CLI and the processes a test starts read."""
+    for name, value in {"TESSERA_DATABASE_URL": database, "TESSERA_BROKER_URL": broker,
+                        **more}.items():  # fmt: skip
+        monkeypatch.setenv(name, value)
+    settings = Settings.from_environment(data_dir, topology="split")
+    setup(settings)
+    return settings
 
 
 def worker_process(
