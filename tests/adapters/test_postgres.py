@@ -13,6 +13,7 @@ from pathlib import Path
 import attrs
 import psycopg
 import pytest
+from psycopg import sql
 from sqlalchemy import Connection, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -253,6 +254,21 @@ def test_a_database_not_set_up_is_refused_naming_db_setup(tmp_path: Path) -> Non
         result = run(tmp_path / "data", "--database-url", url, "catalog", "list")
     assert result.exit_code == 1
     assert "tessera db setup" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_role_the_server_refuses_is_refused_as_such_not_as_out_of_reach(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    set_up(tmp_path / "data", {"TESSERA_DATABASE_URL": postgres_url})
+    role = postgres.role_name(make_url(postgres_url), "catalog")
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute(sql.SQL("ALTER ROLE {} NOLOGIN").format(sql.Identifier(role)))
+    result = run(tmp_path / "data", "--database-url", postgres_url, "catalog", "list")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: cannot open database "), result.stderr
+    assert f'role "{role}" is not permitted to log in' in result.stderr
+    assert "db setup" not in result.stderr
     assert len(result.stderr.splitlines()) == 1
 
 

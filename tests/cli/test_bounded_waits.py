@@ -9,6 +9,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -64,12 +65,20 @@ def test_a_broker_never_reached_is_unreachable_not_lost(silent_port: int) -> Non
     assert "guest:guest" not in str(refused.value)
 
 
-def test_a_connection_refused_is_one_try_not_several() -> None:
-    queue = RabbitQueue("amqp://guest:guest@127.0.0.1:1/x", connect_timeout=5)
-    began = time.monotonic()
-    with pytest.raises(Unreachable, match="Connection refused"):
-        queue.status()
-    assert time.monotonic() - began < 1  # kombu's own retry waited 2 s
+def test_a_connect_is_one_try_the_caller_repeats_not_several() -> None:
+    with socket.socket() as listening:
+        listening.bind(("127.0.0.1", 0))
+        listening.listen(64)
+        port = listening.getsockname()[1]
+        with pytest.raises(Unreachable, match="timed out"):
+            RabbitQueue(f"amqp://guest:guest@127.0.0.1:{port}/x", connect_timeout=1).status()
+        listening.setblocking(False)
+        made = 0
+        with suppress(BlockingIOError):
+            while True:
+                listening.accept()[0].close()
+                made += 1
+    assert made == 1  # kombu's own retry made a second, after waiting 2 s
 
 
 @pytest.mark.server

@@ -25,6 +25,8 @@ class Unreachable(StorageUnavailable):
 
 
 _MISSING = re.compile(r'\b(role|database) "[^"]*" does not exist')
+_BUSY = re.compile(r"starting up|shutting down|in recovery|too many clients|connection slots")
+"""What a server says when it refuses a connection for now, not for good."""
 
 
 def cannot_open(engine: Engine, error: DBAPIError) -> StorageUnavailable:
@@ -41,8 +43,10 @@ def cannot_open(engine: Engine, error: DBAPIError) -> StorageUnavailable:
             else "'tessera db setup' makes every context's role and schema"
         )
         return StorageUnavailable(f"cannot open {where(engine)}: {said}; {hint}")
-    if getattr(error.orig, "sqlstate", None) is None:  # no server said anything: not reached
-        return Unreachable(f"cannot reach {where(engine)}: {said}")
+    if "FATAL:" not in said and getattr(error.orig, "sqlstate", None) is None:
+        return Unreachable(f"cannot reach {where(engine)}: {said}")  # no server answered
+    if _BUSY.search(said):  # it answered, and may take the connection in a while
+        return Unreachable(f"cannot open {where(engine)} for now: {said}")
     return StorageUnavailable(f"cannot open {where(engine)}: {said}")
 
 
