@@ -263,7 +263,7 @@ def _shown(value: object, at_most: int = 200) -> str:
     return text if len(text) <= at_most else f"{text[:at_most]}…"
 
 
-def _count(value: object) -> int:
+def _header_count(value: object) -> int:
     """A count from a header written by Tessera, or 0 if it is not one."""
     return value if type(value) is int else 0
 
@@ -950,7 +950,7 @@ class RabbitQueue(KeptByTheContexts):
                     subscription, _shown(each.properties.get("message_id") or ""),
                     _shown(headers.get("type", "")),
                     _shown(headers.get("error") or LIMIT_REACHED, 1000),
-                    _count(headers.get("attempts", headers.get(ATTEMPTS))),
+                    _header_count(headers.get("attempts", headers.get(ATTEMPTS))),
                     dead_at if isinstance(dead_at, float) else 0.0,
                     _shown(headers.get("subject", "")),
                 ))  # fmt: skip
@@ -959,7 +959,7 @@ class RabbitQueue(KeptByTheContexts):
     def replay(self, message_id: str, subscription: str | None = None) -> int:
         def again(headers: dict[str, Any]) -> dict[str, Any]:
             kept = {k: v for k, v in headers.items() if k not in ("error", "dead_at", "attempts")}
-            return kept | {ATTEMPTS: 0, "replays": _count(headers.get("replays")) + 1}
+            return kept | {ATTEMPTS: 0, "replays": _header_count(headers.get("replays")) + 1}
 
         return self._move_dead(message_id, subscription, main_queue, again)
 

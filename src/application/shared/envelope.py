@@ -184,7 +184,7 @@ class Envelope:
                     else _name(document, "causationid", ID_LENGTH)
                 ),
                 alongside=tuple(
-                    _name({"alongside": each}, "alongside", TYPE_LENGTH)
+                    _bounded("alongside", each, TYPE_LENGTH)
                     for each in str(document.get("alongside") or "").split()[:8]
                 ),
             )
@@ -218,7 +218,11 @@ def _nul_at(value: Any, path: str) -> str | None:
 
 
 def _name(document: dict[str, Any], key: str, at_most: int) -> str:
-    value = _text(document, key)
+    return _bounded(key, _text(document, key), at_most)
+
+
+def _bounded(key: str, value: str, at_most: int) -> str:
+    """A name (an id, a type) within its length, of printable ASCII without spaces."""
     if len(value) > at_most:
         raise MalformedMessage(f"attribute {key!r} is longer than {at_most} characters")
     if not _PRINTABLE.match(value):
