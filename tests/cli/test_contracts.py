@@ -141,7 +141,7 @@ ASYNCAPI_SCHEMA = ROOT / ".cache/npm/node_modules/@asyncapi/specs/schemas/3.0.0.
 def asyncapi_validator() -> Draft7Validator:
     if not ASYNCAPI_SCHEMA.exists():
         message = f"{ASYNCAPI_SCHEMA} is missing: 'make check' installs it (npm @asyncapi/specs)"
-        if os.environ.get("CI"):
+        if os.environ.get("CI") == "true":
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
     return Draft7Validator(json.loads(ASYNCAPI_SCHEMA.read_text()))
