@@ -36,28 +36,28 @@ from typing import Any
 
 import orders as scaled
 
-from adapters.bootstrap import Settings, Topology, bootstrap, setup
-from adapters.catalog.orm import metadata as catalog_metadata
-from adapters.catalog.orm import start_mappers as map_catalog
-from adapters.catalog.unit_of_work import SqlAlchemyCatalogUnitOfWork
-from adapters.inventory.orm import metadata as inventory_metadata
-from adapters.inventory.orm import start_mappers as map_inventory
-from adapters.inventory.unit_of_work import SqlAlchemyInventoryUnitOfWork
-from adapters.messaging.consumer import Consumer
-from adapters.messaging.relay import OutboxRelay
-from adapters.messaging.sqlite_queue import SqliteQueue
-from adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
-from adapters.persistence.settings import ContextDatabase
-from adapters.persistence.storage import Storage
-from application.catalog.commands import ListProduct
-from application.catalog.publishing import integration_events as catalog_events
-from application.contracts.catalog import ProductListed
-from application.inventory.publishing import integration_events as inventory_events
-from application.inventory.subscriptions import inventory_reactions
-from application.shared.bus import Reactions
-from domain.catalog.product import Product
-from domain.shared.identifiers import Sku
-from domain.shared.money import Money
+from tessera.adapters.bootstrap import Settings, Topology, bootstrap, setup
+from tessera.adapters.catalog.orm import metadata as catalog_metadata
+from tessera.adapters.catalog.orm import start_mappers as map_catalog
+from tessera.adapters.catalog.unit_of_work import SqlAlchemyCatalogUnitOfWork
+from tessera.adapters.inventory.orm import metadata as inventory_metadata
+from tessera.adapters.inventory.orm import start_mappers as map_inventory
+from tessera.adapters.inventory.unit_of_work import SqlAlchemyInventoryUnitOfWork
+from tessera.adapters.messaging.consumer import Consumer
+from tessera.adapters.messaging.relay import OutboxRelay
+from tessera.adapters.messaging.sqlite_queue import SqliteQueue
+from tessera.adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
+from tessera.adapters.persistence.settings import ContextDatabase
+from tessera.adapters.persistence.storage import Storage
+from tessera.application.catalog.commands import ListProduct
+from tessera.application.catalog.publishing import integration_events as catalog_events
+from tessera.application.contracts.catalog import ProductListed
+from tessera.application.inventory.publishing import integration_events as inventory_events
+from tessera.application.inventory.subscriptions import inventory_reactions
+from tessera.application.shared.bus import Reactions
+from tessera.domain.catalog.product import Product
+from tessera.domain.shared.identifiers import Sku
+from tessera.domain.shared.money import Money
 
 HOPS = {
     "outbox -> queue": ("m.written_at", "m.published_at"),
@@ -136,7 +136,7 @@ def split_latency(data_dir: Path, commands: int, rate: float) -> None:
     with bootstrap(settings) as app:
         workers = [
             subprocess.Popen(
-                [sys.executable, "-m", "adapters.cli", "--data-dir", str(data_dir),
+                [sys.executable, "-m", "tessera.adapters.cli", "--data-dir", str(data_dir),
                  "--topology", "split", "worker", "-q", "--context", context],
                 stdout=subprocess.DEVNULL,
                 env={**os.environ, "TESSERA_POLL_SECONDS": "0.005"},

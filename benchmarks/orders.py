@@ -59,12 +59,12 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 
-from adapters.bootstrap import Settings, Tessera, Topology, bootstrap, setup
-from adapters.messaging.sqlite_queue import SqliteQueue
-from application.catalog.commands import ListProduct
-from application.inventory.commands import ReceiveStock
-from application.ordering.commands import OrderLineRequest, PlaceOrder
-from application.ordering.queries import CountOrders, GetOrder
+from tessera.adapters.bootstrap import Settings, Tessera, Topology, bootstrap, setup
+from tessera.adapters.messaging.sqlite_queue import SqliteQueue
+from tessera.application.catalog.commands import ListProduct
+from tessera.application.inventory.commands import ReceiveStock
+from tessera.application.ordering.commands import OrderLineRequest, PlaceOrder
+from tessera.application.ordering.queries import CountOrders, GetOrder
 
 POLL_SECONDS = float(os.environ.get("BENCH_POLL", "0.002"))
 CONTEXTS = ("catalog", "inventory", "ordering", "payments", "shipping")
@@ -228,7 +228,7 @@ def delivering(
         return
     data_dir = str(app.settings.data_dir)
     environment = {**os.environ, "TESSERA_POLL_SECONDS": str(POLL_SECONDS), **(urls or {})}
-    command = [sys.executable, "-m", "adapters.cli", "--data-dir", data_dir]
+    command = [sys.executable, "-m", "tessera.adapters.cli", "--data-dir", data_dir]
     command += ["--topology", "split", "worker", "-q"]
     processes = [
         subprocess.Popen(

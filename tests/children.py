@@ -25,7 +25,7 @@ STOP_SECONDS = 20.0
 
 _started: list[subprocess.Popen[Any]] = []
 
-TESSERA = [sys.executable, "-m", "adapters.cli"]
+TESSERA = [sys.executable, "-m", "tessera.adapters.cli"]
 """The `tessera` command, as this interpreter runs it."""
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from adapters.bootstrap import Settings, Tessera, bootstrap
-from adapters.persistence.settings import ContextDatabase
+from tessera.adapters.bootstrap import Settings, Tessera, bootstrap
+from tessera.adapters.persistence.settings import ContextDatabase
 from tests import children, servers, tiers
 from tests.databases import open_catalog, open_inventory
 from tests.servers import postgres_database, rabbitmq_vhost

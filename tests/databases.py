@@ -14,16 +14,16 @@ from typing import Any, overload
 import sqlalchemy
 from psycopg import pq
 
-from adapters.catalog.orm import metadata as catalog_metadata
-from adapters.catalog.orm import start_mappers as map_catalog
-from adapters.catalog.unit_of_work import SqlAlchemyCatalogUnitOfWork
-from adapters.inventory.orm import metadata as inventory_metadata
-from adapters.inventory.orm import start_mappers as map_inventory
-from adapters.inventory.unit_of_work import SqlAlchemyInventoryUnitOfWork
-from adapters.persistence.settings import ContextDatabase, Settings
-from adapters.persistence.storage import Storage
-from application.catalog.publishing import integration_events as catalog_events
-from application.inventory.publishing import integration_events as inventory_events
+from tessera.adapters.catalog.orm import metadata as catalog_metadata
+from tessera.adapters.catalog.orm import start_mappers as map_catalog
+from tessera.adapters.catalog.unit_of_work import SqlAlchemyCatalogUnitOfWork
+from tessera.adapters.inventory.orm import metadata as inventory_metadata
+from tessera.adapters.inventory.orm import start_mappers as map_inventory
+from tessera.adapters.inventory.unit_of_work import SqlAlchemyInventoryUnitOfWork
+from tessera.adapters.persistence.settings import ContextDatabase, Settings
+from tessera.adapters.persistence.storage import Storage
+from tessera.application.catalog.publishing import integration_events as catalog_events
+from tessera.application.inventory.publishing import integration_events as inventory_events
 
 
 def open_catalog(settings: Settings) -> ContextDatabase:

@@ -8,17 +8,17 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
-from domain.catalog.product import Product
-from domain.inventory.allocation import Allocation
-from domain.inventory.catalogue import CataloguedProduct
-from domain.inventory.stock_item import StockItem
-from domain.ordering.fulfilment import Fulfilment
-from domain.ordering.order import Order, OrderStatus
-from domain.ordering.price_list import ListedPrice
-from domain.ordering.repository import OrderCriteria
-from domain.payments.payment import Payment
-from domain.shared.identifiers import OrderId
-from domain.shipping.shipment import Shipment
+from tessera.domain.catalog.product import Product
+from tessera.domain.inventory.allocation import Allocation
+from tessera.domain.inventory.catalogue import CataloguedProduct
+from tessera.domain.inventory.stock_item import StockItem
+from tessera.domain.ordering.fulfilment import Fulfilment
+from tessera.domain.ordering.order import Order, OrderStatus
+from tessera.domain.ordering.price_list import ListedPrice
+from tessera.domain.ordering.repository import OrderCriteria
+from tessera.domain.payments.payment import Payment
+from tessera.domain.shared.identifiers import OrderId
+from tessera.domain.shipping.shipment import Shipment
 
 Aggregate = TypeVar(
     "Aggregate",

@@ -14,19 +14,19 @@ from typing import Any
 
 import attrs
 
-from adapters.bootstrap import root
-from adapters.cli.main import cli
-from adapters.ordering.module import ordering
-from adapters.payments.module import payments
-from adapters.wiring import BoundedContext
-from application.contracts.ordering import OrderCancelled, PaymentRequested
-from application.ordering.publishing import integration_events
-from application.payments.gateway import PaymentGateway
-from application.payments.subscriptions import on_order_cancelled, on_payment_requested
-from application.payments.unit_of_work import PaymentsUnitOfWork
-from application.shared.bus import Reactions
-from application.shared.integration import integration_event, publish_alongside
-from domain.shared.events import DomainEvent
+from tessera.adapters.bootstrap import root
+from tessera.adapters.cli.main import cli
+from tessera.adapters.ordering.module import ordering
+from tessera.adapters.payments.module import payments
+from tessera.adapters.wiring import BoundedContext
+from tessera.application.contracts.ordering import OrderCancelled, PaymentRequested
+from tessera.application.ordering.publishing import integration_events
+from tessera.application.payments.gateway import PaymentGateway
+from tessera.application.payments.subscriptions import on_order_cancelled, on_payment_requested
+from tessera.application.payments.unit_of_work import PaymentsUnitOfWork
+from tessera.application.shared.bus import Reactions
+from tessera.application.shared.integration import integration_event, publish_alongside
+from tessera.domain.shared.events import DomainEvent
 
 WINDOW_ENDS = date(2999, 12, 31)
 

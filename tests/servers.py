@@ -210,8 +210,8 @@ def context_users(broker_url: str, contexts: Sequence[str]) -> Iterator[dict[str
     """A broker user of its own for each context in the URL's virtual host, with the
     permissions Tessera states (`broker_permissions`), as the environment that gives each
     context its URL (`TESSERA_BROKER_URL_<CONTEXT>`); removed afterwards."""
-    from adapters.messaging.rabbitmq_queue import broker_permissions
-    from adapters.persistence.settings import broker_user
+    from tessera.adapters.messaging.rabbitmq_queue import broker_permissions
+    from tessera.adapters.persistence.settings import broker_user
 
     where = urlsplit(broker_url)
     vhost = where.path[1:]

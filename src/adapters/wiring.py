@@ -17,10 +17,10 @@ from typing import Any, Generic, TypeVar
 import attrs
 from sqlalchemy import Engine, MetaData
 
-from adapters.persistence.messaging_tables import MessagingTables
-from application.shared.bus import Handlers, Reactions
-from application.shared.inbox import ConsumingUnitOfWork
-from domain.shared.events import DomainEvent
+from tessera.adapters.persistence.messaging_tables import MessagingTables
+from tessera.application.shared.bus import Handlers, Reactions
+from tessera.application.shared.inbox import ConsumingUnitOfWork
+from tessera.domain.shared.events import DomainEvent
 
 UnitOfWork = TypeVar("UnitOfWork", bound=ConsumingUnitOfWork)
 NeededPorts = TypeVar("NeededPorts")

@@ -22,13 +22,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.pool import StaticPool
 
-from adapters.ordering.orm import metadata, order_lines, orders, start_mappers
-from adapters.persistence.mapping import MappingError, Mappings, Store
-from adapters.persistence.prepared import StaleData
-from domain.ordering.order import CancelReason, Order
-from domain.ordering.price_list import ListedPrice
-from domain.shared.identifiers import OrderId, Sku
-from domain.shared.money import Money
+from tessera.adapters.ordering.orm import metadata, order_lines, orders, start_mappers
+from tessera.adapters.persistence.mapping import MappingError, Mappings, Store
+from tessera.adapters.persistence.prepared import StaleData
+from tessera.domain.ordering.order import CancelReason, Order
+from tessera.domain.ordering.price_list import ListedPrice
+from tessera.domain.shared.identifiers import OrderId, Sku
+from tessera.domain.shared.money import Money
 
 AT = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 

@@ -16,14 +16,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, MetaData, insert, select, text
 
-from adapters.bootstrap.root import IN_TREE
-from adapters.ordering.orm import order_numbers, orders
-from adapters.persistence.database import StorageUnavailable
-from adapters.persistence.migrations import Migrations
-from adapters.persistence.settings import ContextDatabase, Settings
-from adapters.persistence.storage import Storage
-from adapters.wiring import BoundedContext
-from domain.shared.identifiers import OrderId
+from tessera.adapters.bootstrap.root import IN_TREE
+from tessera.adapters.ordering.orm import order_numbers, orders
+from tessera.adapters.persistence.database import StorageUnavailable
+from tessera.adapters.persistence.migrations import Migrations
+from tessera.adapters.persistence.settings import ContextDatabase, Settings
+from tessera.adapters.persistence.storage import Storage
+from tessera.adapters.wiring import BoundedContext
+from tessera.domain.shared.identifiers import OrderId
 from tests.cli.invoke import as_json, run, set_up
 from tests.servers import postgres_database
 from tests.snapshot import shop_state
@@ -41,7 +41,7 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Setting
     if request.param == "sqlite":
         yield Settings(data_dir=data_dir)
         return
-    from adapters.persistence import postgres
+    from tessera.adapters.persistence import postgres
 
     with postgres_database() as url:
         chosen = Settings(data_dir=data_dir, database_url=url)

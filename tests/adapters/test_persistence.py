@@ -14,25 +14,25 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
-from adapters.bootstrap import setup
-from adapters.catalog.unit_of_work import SqlAlchemyCatalogUnitOfWork
-from adapters.inventory.unit_of_work import SqlAlchemyInventoryUnitOfWork
-from adapters.messaging.consumer import Consumer
-from adapters.messaging.memory_queue import InMemoryQueue
-from adapters.persistence import libpq, postgres
-from adapters.persistence.settings import ContextDatabase, Settings
-from adapters.persistence.storage import Storage
-from application.contracts.catalog import ProductListed
-from application.inventory.unit_of_work import InventoryUnitOfWork
-from application.shared.bus import Reactions
-from application.shared.envelope import Envelope
-from application.shared.errors import ConcurrencyConflict
-from application.shared.queue import OutgoingMessage
-from application.shared.retry import RetryPolicy
-from domain.catalog.product import Product, ProductStatus
-from domain.inventory.stock_item import StockItem
-from domain.shared.identifiers import OrderId, Sku
-from domain.shared.money import Money
+from tessera.adapters.bootstrap import setup
+from tessera.adapters.catalog.unit_of_work import SqlAlchemyCatalogUnitOfWork
+from tessera.adapters.inventory.unit_of_work import SqlAlchemyInventoryUnitOfWork
+from tessera.adapters.messaging.consumer import Consumer
+from tessera.adapters.messaging.memory_queue import InMemoryQueue
+from tessera.adapters.persistence import libpq, postgres
+from tessera.adapters.persistence.settings import ContextDatabase, Settings
+from tessera.adapters.persistence.storage import Storage
+from tessera.application.contracts.catalog import ProductListed
+from tessera.application.inventory.unit_of_work import InventoryUnitOfWork
+from tessera.application.shared.bus import Reactions
+from tessera.application.shared.envelope import Envelope
+from tessera.application.shared.errors import ConcurrencyConflict
+from tessera.application.shared.queue import OutgoingMessage
+from tessera.application.shared.retry import RetryPolicy
+from tessera.domain.catalog.product import Product, ProductStatus
+from tessera.domain.inventory.stock_item import StockItem
+from tessera.domain.shared.identifiers import OrderId, Sku
+from tessera.domain.shared.money import Money
 from tests.databases import catalog_uow, inventory_uow, open_catalog, open_inventory, statements_run
 from tests.servers import postgres_database
 

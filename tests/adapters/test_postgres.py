@@ -18,15 +18,15 @@ from sqlalchemy import Connection, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from adapters.bootstrap import Settings, bootstrap, setup
-from adapters.messaging.memory_queue import InMemoryQueue
-from adapters.messaging.relay import OutboxRelay
-from adapters.persistence import postgres
-from adapters.persistence.database import StorageUnavailable
-from adapters.persistence.prepared import Prepared
-from adapters.persistence.settings import ContextDatabase
-from application.catalog.commands import ListProduct
-from application.shared.queue import OutgoingMessage
+from tessera.adapters.bootstrap import Settings, bootstrap, setup
+from tessera.adapters.messaging.memory_queue import InMemoryQueue
+from tessera.adapters.messaging.relay import OutboxRelay
+from tessera.adapters.persistence import postgres
+from tessera.adapters.persistence.database import StorageUnavailable
+from tessera.adapters.persistence.prepared import Prepared
+from tessera.adapters.persistence.settings import ContextDatabase
+from tessera.application.catalog.commands import ListProduct
+from tessera.application.shared.queue import OutgoingMessage
 from tests.cli.invoke import as_json, run, set_up
 from tests.cli.test_reads_and_the_data_directory import READS, place_in_split
 from tests.databases import open_catalog, statements_run

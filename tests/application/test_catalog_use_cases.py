@@ -6,12 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from application.catalog.commands import DiscontinueProduct, ListProduct, RepriceProduct
-from application.catalog.handlers import catalog_handlers
-from application.catalog.queries import GetProduct, ListProducts, ProductView
-from application.shared.bus import MessageBus
-from application.shared.errors import UnknownMessage
-from domain.shared.errors import BusinessRuleViolation, NotFound
+from tessera.application.catalog.commands import DiscontinueProduct, ListProduct, RepriceProduct
+from tessera.application.catalog.handlers import catalog_handlers
+from tessera.application.catalog.queries import GetProduct, ListProducts, ProductView
+from tessera.application.shared.bus import MessageBus
+from tessera.application.shared.errors import UnknownMessage
+from tessera.domain.shared.errors import BusinessRuleViolation, NotFound
 from tests.fakes import FakeCatalogUnitOfWork
 
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from application.inventory.commands import ReceiveStock
-from application.inventory.handlers import inventory_handlers
-from application.inventory.queries import GetStockItem, ListStockItems, StockItemView
-from application.shared.bus import MessageBus
-from domain.inventory.catalogue import CataloguedProduct
-from domain.inventory.stock_item import StockItem
-from domain.shared.bounds import MAX_STOCK
-from domain.shared.errors import BusinessRuleViolation, NotFound
-from domain.shared.identifiers import Sku
+from tessera.application.inventory.commands import ReceiveStock
+from tessera.application.inventory.handlers import inventory_handlers
+from tessera.application.inventory.queries import GetStockItem, ListStockItems, StockItemView
+from tessera.application.shared.bus import MessageBus
+from tessera.domain.inventory.catalogue import CataloguedProduct
+from tessera.domain.inventory.stock_item import StockItem
+from tessera.domain.shared.bounds import MAX_STOCK
+from tessera.domain.shared.errors import BusinessRuleViolation, NotFound
+from tessera.domain.shared.identifiers import Sku
 from tests.fakes import FakeInventoryUnitOfWork
 
 

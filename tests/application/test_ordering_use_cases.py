@@ -7,19 +7,19 @@ from decimal import Decimal
 
 import pytest
 
-from application.contracts.inventory import StockReservationRejected, StockReserved
-from application.contracts.payments import PaymentCaptured, PaymentDeclined
-from application.contracts.shipping import ShipmentDelivered, ShipmentDispatched
-from application.ordering.commands import CancelOrder, OrderLineRequest, PlaceOrder
-from application.ordering.handlers import AmbiguousOrderId, ordering_handlers
-from application.ordering.queries import FindOrders, GetOrder, OrderView
-from application.ordering.subscriptions import ordering_reactions
-from application.shared.bus import MessageBus
-from application.shared.outcome import Outcome
-from domain.ordering.price_list import ListedPrice
-from domain.shared.errors import BusinessRuleViolation, NotFound
-from domain.shared.identifiers import OrderId, Sku
-from domain.shared.money import Money
+from tessera.application.contracts.inventory import StockReservationRejected, StockReserved
+from tessera.application.contracts.payments import PaymentCaptured, PaymentDeclined
+from tessera.application.contracts.shipping import ShipmentDelivered, ShipmentDispatched
+from tessera.application.ordering.commands import CancelOrder, OrderLineRequest, PlaceOrder
+from tessera.application.ordering.handlers import AmbiguousOrderId, ordering_handlers
+from tessera.application.ordering.queries import FindOrders, GetOrder, OrderView
+from tessera.application.ordering.subscriptions import ordering_reactions
+from tessera.application.shared.bus import MessageBus
+from tessera.application.shared.outcome import Outcome
+from tessera.domain.ordering.price_list import ListedPrice
+from tessera.domain.shared.errors import BusinessRuleViolation, NotFound
+from tessera.domain.shared.identifiers import OrderId, Sku
+from tessera.domain.shared.money import Money
 from tests.fakes import FakeOrderingUnitOfWork
 
 START = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
@@ -166,8 +166,8 @@ def test_an_order_is_found_by_a_unique_prefix_of_eight_or_more(bus: MessageBus) 
 
 
 def test_a_name_is_an_order_number_only_within_its_bounds() -> None:
-    from application.ordering.handlers import as_order_number
-    from domain.shared.bounds import MAX_ORDER_NUMBER
+    from tessera.application.ordering.handlers import as_order_number
+    from tessera.domain.shared.bounds import MAX_ORDER_NUMBER
 
     assert as_order_number("1042") == 1042
     assert as_order_number(str(MAX_ORDER_NUMBER)) == MAX_ORDER_NUMBER

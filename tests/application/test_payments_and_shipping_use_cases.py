@@ -6,15 +6,19 @@ from decimal import Decimal
 
 import pytest
 
-from application.contracts.ordering import OrderCancelled, PaymentRequested, ShipmentRequested
-from application.payments.gateway import ChargeResult, GatewayUnavailable
-from application.payments.subscriptions import on_order_cancelled, on_payment_requested
-from application.shipping.commands import DeliverShipment
-from application.shipping.handlers import shipping_handlers
-from application.shipping.subscriptions import on_shipment_requested
-from domain.payments.payment import PaymentStatus
-from domain.shared.identifiers import OrderId
-from domain.shared.money import Money
+from tessera.application.contracts.ordering import (
+    OrderCancelled,
+    PaymentRequested,
+    ShipmentRequested,
+)
+from tessera.application.payments.gateway import ChargeResult, GatewayUnavailable
+from tessera.application.payments.subscriptions import on_order_cancelled, on_payment_requested
+from tessera.application.shipping.commands import DeliverShipment
+from tessera.application.shipping.handlers import shipping_handlers
+from tessera.application.shipping.subscriptions import on_shipment_requested
+from tessera.domain.payments.payment import PaymentStatus
+from tessera.domain.shared.identifiers import OrderId
+from tessera.domain.shared.money import Money
 from tests.fakes import FakePaymentsUnitOfWork, FakeShippingUnitOfWork
 
 

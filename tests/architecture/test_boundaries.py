@@ -23,7 +23,7 @@ CONFIG.read(ROOT / "importlinter.ini")
 
 
 def lint_imports(tree: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(tree / "src")}
+    env = {**os.environ, "PYTHONPATH": str(tree / "site")}
     return children.run(
         [str(LINT_IMPORTS), "--no-cache", "importlinter.ini"], cwd=tree, env=env, timeout=120
     )
@@ -53,11 +53,11 @@ def test_every_contract_is_kept() -> None:
 def test_every_context_may_reach_the_others_only_through_their_contracts() -> None:
     for name in contexts():
         isolation = contract(f"{name}-isolation")
-        assert lines(isolation["source_modules"]) == [f"*.{name}"]
-        others = {f"*.{other}" for other in contexts() if other != name}
+        assert lines(isolation["source_modules"]) == [f"tessera.*.{name}"]
+        others = {f"tessera.*.{other}" for other in contexts() if other != name}
         assert set(lines(isolation["forbidden_modules"])) == others
     published = set(lines(contract("published-language")["forbidden_modules"]))
-    assert published == {f"*.{name}" for name in contexts()}
+    assert published == {f"tessera.*.{name}" for name in contexts()}
 
 
 def test_every_context_has_the_same_three_layers() -> None:
@@ -68,14 +68,16 @@ def test_every_context_has_the_same_three_layers() -> None:
 
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
-    """A copy of the project's sources and rules, to break on purpose."""
-    shutil.copytree(ROOT / "src", tmp_path / "src", ignore=shutil.ignore_patterns("*.egg-info"))
+    """A copy of the project's sources and rules, to break on purpose: the package `tessera`
+    that the copy's path finds before the installed one."""
+    ignored = shutil.ignore_patterns("*.egg-info", "__pycache__")
+    shutil.copytree(ROOT / "src", tmp_path / "site" / "tessera", ignore=ignored)
     shutil.copy(ROOT / "importlinter.ini", tmp_path)
     return tmp_path
 
 
 def add_import(tree: Path, module: str, statement: str) -> None:
-    path = tree / "src" / Path(*module.split("."))
+    path = tree / "site" / Path(*module.split("."))
     path = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
     path.write_text(path.read_text() + f"\n{statement}\n")
 
@@ -83,22 +85,38 @@ def add_import(tree: Path, module: str, statement: str) -> None:
 @pytest.mark.parametrize(
     ("module", "statement", "broken"),
     [
-        ("domain.catalog.product", "import sqlalchemy", "The domain is pure Python"),
-        ("domain.shared.money", "import injector", "The domain is pure Python"),
-        ("application.catalog.handlers", "import domain.inventory.stock_item", "Catalog reaches"),
+        ("tessera.domain.catalog.product", "import sqlalchemy", "The domain is pure Python"),
+        ("tessera.domain.shared.money", "import injector", "The domain is pure Python"),
         (
-            "application.inventory.handlers",
-            "import application.catalog.commands",
+            "tessera.application.catalog.handlers",
+            "import tessera.domain.inventory.stock_item",
+            "Catalog reaches",
+        ),
+        (
+            "tessera.application.inventory.handlers",
+            "import tessera.application.catalog.commands",
             "Inventory reaches",
         ),
-        ("adapters.catalog.orm", "import adapters.inventory.orm", "Catalog reaches"),
-        ("application.catalog.handlers", "import sqlalchemy.orm", "reaches the outside world"),
         (
-            "domain.inventory.stock_item",
-            "import application.shared.bus",
+            "tessera.adapters.catalog.orm",
+            "import tessera.adapters.inventory.orm",
+            "Catalog reaches",
+        ),
+        (
+            "tessera.application.catalog.handlers",
+            "import sqlalchemy.orm",
+            "reaches the outside world",
+        ),
+        (
+            "tessera.domain.inventory.stock_item",
+            "import tessera.application.shared.bus",
             "Dependencies point inward",
         ),
-        ("application.contracts", "import domain.catalog.product", "published language"),
+        (
+            "tessera.application.contracts",
+            "import tessera.domain.catalog.product",
+            "published language",
+        ),
     ],
 )
 def test_a_forbidden_import_breaks_a_contract(
@@ -112,8 +130,8 @@ def test_a_forbidden_import_breaks_a_contract(
 
 
 def test_a_context_folder_that_no_contract_names_breaks_the_rules(tree: Path) -> None:
-    (tree / "src" / "domain" / "billing").mkdir()
-    (tree / "src" / "domain" / "billing" / "__init__.py").write_text("")
+    (tree / "site" / "tessera" / "domain" / "billing").mkdir()
+    (tree / "site" / "tessera" / "domain" / "billing" / "__init__.py").write_text("")
     result = lint_imports(tree)
     assert result.returncode != 0
-    assert "domain.billing" in result.stdout
+    assert "tessera.domain.billing" in result.stdout

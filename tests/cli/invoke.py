@@ -9,7 +9,7 @@ from typing import Any
 
 from click.testing import CliRunner, Result
 
-from adapters.cli.main import cli
+from tessera.adapters.cli.main import cli
 
 
 def run(data_dir: Path, *args: str, env: Mapping[str, str] | None = None) -> Result:

@@ -13,18 +13,18 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from adapters.bootstrap import Settings, Tessera, bootstrap
-from adapters.cli.main import cli
-from application.catalog.commands import DiscontinueProduct, ListProduct, RepriceProduct
-from application.catalog.queries import GetProduct, ListProducts
-from application.inventory.commands import ReceiveStock
-from application.inventory.queries import GetStockItem, ListStockItems
-from application.ordering.commands import CancelOrder, OrderLineRequest, PlaceOrder
-from application.ordering.queries import GetOrder, ListOrders
-from application.shared.errors import ApplicationError
-from application.shipping.commands import DeliverShipment
-from application.shipping.queries import ListShipments
-from domain.shared.errors import DomainError
+from tessera.adapters.bootstrap import Settings, Tessera, bootstrap
+from tessera.adapters.cli.main import cli
+from tessera.application.catalog.commands import DiscontinueProduct, ListProduct, RepriceProduct
+from tessera.application.catalog.queries import GetProduct, ListProducts
+from tessera.application.inventory.commands import ReceiveStock
+from tessera.application.inventory.queries import GetStockItem, ListStockItems
+from tessera.application.ordering.commands import CancelOrder, OrderLineRequest, PlaceOrder
+from tessera.application.ordering.queries import GetOrder, ListOrders
+from tessera.application.shared.errors import ApplicationError
+from tessera.application.shipping.commands import DeliverShipment
+from tessera.application.shipping.queries import ListShipments
+from tessera.domain.shared.errors import DomainError
 from tests.cli.invoke import run, set_up
 from tests.snapshot import shop_state
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from adapters.messaging.rabbitmq_queue import RabbitQueue, Refused
-from adapters.persistence.database import Unreachable
+from tessera.adapters.messaging.rabbitmq_queue import RabbitQueue, Refused
+from tessera.adapters.persistence.database import Unreachable
 from tests import children
 from tests.cli.invoke import run
 

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from adapters.bootstrap import Settings
-from adapters.cli import demo
-from adapters.cli.main import cli
+from tessera.adapters.bootstrap import Settings
+from tessera.adapters.cli import demo
+from tessera.adapters.cli.main import cli
 from tests.cli.invoke import as_json, run, set_up
 
 
@@ -239,8 +239,8 @@ def test_the_demo_runs_the_shop_and_reports_what_happened(data_dir: Path) -> Non
 
 
 def demo_payments(data_dir: Path) -> list[Any]:
-    from adapters.bootstrap import Settings, bootstrap
-    from application.payments.queries import ListPayments
+    from tessera.adapters.bootstrap import Settings, bootstrap
+    from tessera.application.payments.queries import ListPayments
 
     with bootstrap(Settings(data_dir=data_dir)) as app:
         return list(app.handle(ListPayments()))
@@ -268,7 +268,7 @@ def test_the_demos_worker_processes_get_the_urls_in_their_environment_not_their_
         def wait(self, timeout: float) -> int:
             return 0
 
-    monkeypatch.setattr("adapters.cli.demo.subprocess.Popen", Started)
+    monkeypatch.setattr("tessera.adapters.cli.demo.subprocess.Popen", Started)
     settings = Settings(
         data_dir=tmp_path,
         database_url="postgresql://admin:db-secret@127.0.0.1:5432/shop",

@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 from jsonschema import Draft7Validator
 
-from adapters.cli.main import cli
-from application.shared.contract_schema import breaks, schema
+from tessera.adapters.cli.main import cli
+from tessera.application.shared.contract_schema import breaks, schema
 
 PLACED = "tessera.ordering.OrderPlaced.v1"
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from adapters.cli.main import cli
-from adapters.messaging.sqlite_queue import SqliteQueue
-from application.shared.integration import short_name
-from application.shared.queue import OutgoingMessage
+from tessera.adapters.cli.main import cli
+from tessera.adapters.messaging.sqlite_queue import SqliteQueue
+from tessera.application.shared.integration import short_name
+from tessera.application.shared.queue import OutgoingMessage
 from tests.cli.invoke import as_json, run, set_up
 
 
@@ -249,8 +249,8 @@ def test_a_setting_outside_its_range_is_refused_at_start_up_naming_it(
 
 
 def test_settings_from_python_are_held_to_the_same_ranges() -> None:
-    from adapters.bootstrap import Settings
-    from application.shared.retry import RetryPolicy
+    from tessera.adapters.bootstrap import Settings
+    from tessera.application.shared.retry import RetryPolicy
 
     for options in ({"batch_size": 0}, {"poll_seconds": 0.0}, {"lease_seconds": float("nan")}):
         with pytest.raises(ValueError, match=f"{next(iter(options))} must be at least"):

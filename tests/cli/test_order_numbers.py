@@ -10,9 +10,9 @@ from pathlib import Path
 import attrs
 import pytest
 
-from adapters.bootstrap import Settings, bootstrap
-from application.ordering.commands import OrderLineRequest, PlaceOrder
-from application.ordering.queries import ListOrders, OrderView
+from tessera.adapters.bootstrap import Settings, bootstrap
+from tessera.application.ordering.commands import OrderLineRequest, PlaceOrder
+from tessera.application.ordering.queries import ListOrders, OrderView
 from tests.cli.test_orders_cli import as_json, ok, place, run, stocked, work
 
 PLACERS = 4

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from click.testing import Result
 
-from application.ordering.commands import OrderLineRequest, PlaceOrder
+from tessera.application.ordering.commands import OrderLineRequest, PlaceOrder
 from tests.cli import invoke
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,16 +84,16 @@ def stock(data_dir: Path, sku: str) -> Any:
 
 
 def payments(data_dir: Path) -> dict[str, Any]:
-    from adapters.bootstrap import Settings, bootstrap
-    from application.payments.queries import ListPayments
+    from tessera.adapters.bootstrap import Settings, bootstrap
+    from tessera.application.payments.queries import ListPayments
 
     with bootstrap(Settings.from_environment(data_dir, deliver_inline=False)) as app:
         return {p.order_id: p for p in app.handle(ListPayments())}
 
 
 def counts(data_dir: Path) -> dict[str, int]:
-    from adapters.bootstrap import Settings, bootstrap
-    from application.ordering.queries import CountOrders
+    from tessera.adapters.bootstrap import Settings, bootstrap
+    from tessera.application.ordering.queries import CountOrders
 
     with bootstrap(Settings.from_environment(data_dir, deliver_inline=False)) as app:
         found: dict[str, int] = app.handle(CountOrders())
@@ -339,7 +339,7 @@ def test_orders_are_listed_newest_first_and_narrowed_by_customer_time_and_count(
 
 
 def test_a_default_listing_is_a_screenful_and_says_how_many_more_there_are(kept_shop: Path) -> None:
-    from adapters.bootstrap import Settings, bootstrap
+    from tessera.adapters.bootstrap import Settings, bootstrap
 
     with bootstrap(Settings.from_environment(kept_shop)) as app:
         for n in range(25):
@@ -389,7 +389,7 @@ def test_an_order_shows_its_payment_its_parcel_and_who_cancelled_it_when(shop: P
 
 
 def test_an_order_is_found_by_a_unique_beginning_of_its_id(kept_shop: Path) -> None:
-    from adapters.bootstrap import Settings, bootstrap
+    from tessera.adapters.bootstrap import Settings, bootstrap
 
     with bootstrap(Settings.from_environment(kept_shop)) as app:
         for suffix in ("1", "2"):

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from adapters.cli import render
-from adapters.cli.main import cli
-from application.shared.integration import short_name
+from tessera.adapters.cli import render
+from tessera.adapters.cli.main import cli
+from tessera.application.shared.integration import short_name
 from tests.cli.invoke import as_json, run, set_up
 
 RETRIES = {"TESSERA_RETRY_FIRST_DELAY": "0.001", "TESSERA_RETRY_MAX_ATTEMPTS": "2"}
@@ -36,8 +36,8 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
         )  # fmt: skip
         assert placed.exit_code == 0, placed.output
     # A dead letter: a message of an event type no version of Tessera knows.
-    from adapters.messaging.sqlite_queue import SqliteQueue
-    from application.shared.queue import OutgoingMessage
+    from tessera.adapters.messaging.sqlite_queue import SqliteQueue
+    from tessera.application.shared.queue import OutgoingMessage
 
     queue = SqliteQueue(data / "queue.db")
     unheard = OutgoingMessage(

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from adapters.cli.main import cli
+from tessera.adapters.cli.main import cli
 from tests import children
 from tests.cli.invoke import as_json, run, set_up
 from tests.snapshot import shop_state

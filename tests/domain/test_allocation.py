@@ -6,17 +6,17 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from domain.inventory.allocation import (
+from tessera.domain.inventory.allocation import (
     Allocation,
     AllocationRejected,
     AllocationStatus,
     Rejection,
     StockAllocated,
 )
-from domain.inventory.catalogue import CataloguedProduct
-from domain.inventory.stock_item import StockItem
-from domain.shared.errors import BusinessRuleViolation
-from domain.shared.identifiers import OrderId, Sku
+from tessera.domain.inventory.catalogue import CataloguedProduct
+from tessera.domain.inventory.stock_item import StockItem
+from tessera.domain.shared.errors import BusinessRuleViolation
+from tessera.domain.shared.identifiers import OrderId, Sku
 
 MUG, TEE = Sku("MUG-1"), Sku("TEE-1")
 

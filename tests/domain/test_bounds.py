@@ -9,22 +9,22 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.catalog.product import Product
-from domain.ordering.fulfilment import Fulfilment
-from domain.ordering.order import Order
-from domain.ordering.price_list import ListedPrice
-from domain.payments.payment import Payment
-from domain.shared.bounds import (
+from tessera.domain.catalog.product import Product
+from tessera.domain.ordering.fulfilment import Fulfilment
+from tessera.domain.ordering.order import Order
+from tessera.domain.ordering.price_list import ListedPrice
+from tessera.domain.payments.payment import Payment
+from tessera.domain.shared.bounds import (
     PRODUCT_NAME_LENGTH,
     TextMustBePrintable,
     checked_text,
     clipped,
     is_printable,
 )
-from domain.shared.errors import BusinessRuleViolation
-from domain.shared.identifiers import OrderId, Sku
-from domain.shared.money import Money
-from domain.shipping.shipment import Shipment
+from tessera.domain.shared.errors import BusinessRuleViolation
+from tessera.domain.shared.identifiers import OrderId, Sku
+from tessera.domain.shared.money import Money
+from tessera.domain.shipping.shipment import Shipment
 
 MUG = Sku("MUG-1")
 

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from domain.shared.identifiers import OrderId, uuid7
+from tessera.domain.shared.identifiers import OrderId, uuid7
 from tests import children
 
 

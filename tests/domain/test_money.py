@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.shared.errors import BusinessRuleViolation
-from domain.shared.money import CURRENCY_DECIMALS, MAX_AMOUNT, CurrencyMismatch, Money
+from tessera.domain.shared.errors import BusinessRuleViolation
+from tessera.domain.shared.money import CURRENCY_DECIMALS, MAX_AMOUNT, CurrencyMismatch, Money
 
 currencies = st.sampled_from(sorted(CURRENCY_DECIMALS))
 

@@ -8,12 +8,18 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from domain.ordering.fulfilment import Fulfilment, PaymentRequested, ShipmentRequested
-from domain.ordering.order import CancelReason, NotShippedYet, Order, OrderPlaced, OrderStatus
-from domain.ordering.price_list import ListedPrice
-from domain.shared.errors import BusinessRuleViolation
-from domain.shared.identifiers import OrderId, Sku
-from domain.shared.money import Money
+from tessera.domain.ordering.fulfilment import Fulfilment, PaymentRequested, ShipmentRequested
+from tessera.domain.ordering.order import (
+    CancelReason,
+    NotShippedYet,
+    Order,
+    OrderPlaced,
+    OrderStatus,
+)
+from tessera.domain.ordering.price_list import ListedPrice
+from tessera.domain.shared.errors import BusinessRuleViolation
+from tessera.domain.shared.identifiers import OrderId, Sku
+from tessera.domain.shared.money import Money
 
 MUG, TEE, OLD = Sku("MUG-1"), Sku("TEE-1"), Sku("OLD-1")
 

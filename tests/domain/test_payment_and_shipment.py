@@ -9,11 +9,11 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from domain.payments.payment import Payment, PaymentStatus
-from domain.shared.errors import BusinessRuleViolation
-from domain.shared.identifiers import OrderId
-from domain.shared.money import Money
-from domain.shipping.shipment import Shipment, ShipmentStatus
+from tessera.domain.payments.payment import Payment, PaymentStatus
+from tessera.domain.shared.errors import BusinessRuleViolation
+from tessera.domain.shared.identifiers import OrderId
+from tessera.domain.shared.money import Money
+from tessera.domain.shipping.shipment import Shipment, ShipmentStatus
 
 ORDER = OrderId("o-1")
 

@@ -8,11 +8,11 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from domain.catalog.events import ProductDiscontinued, ProductListed, ProductRepriced
-from domain.catalog.product import Product, ProductStatus
-from domain.shared.errors import BusinessRuleViolation
-from domain.shared.identifiers import Sku
-from domain.shared.money import Money
+from tessera.domain.catalog.events import ProductDiscontinued, ProductListed, ProductRepriced
+from tessera.domain.catalog.product import Product, ProductStatus
+from tessera.domain.shared.errors import BusinessRuleViolation
+from tessera.domain.shared.identifiers import Sku
+from tessera.domain.shared.money import Money
 
 
 def eur(amount: str) -> Money:

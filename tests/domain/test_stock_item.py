@@ -6,10 +6,10 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from domain.inventory.events import StockReleased, StockReserved, StockShipped
-from domain.inventory.stock_item import StockItem
-from domain.shared.errors import BusinessRuleViolation
-from domain.shared.identifiers import OrderId, Sku
+from tessera.domain.inventory.events import StockReleased, StockReserved, StockShipped
+from tessera.domain.inventory.stock_item import StockItem
+from tessera.domain.shared.errors import BusinessRuleViolation
+from tessera.domain.shared.identifiers import OrderId, Sku
 
 ORDER = OrderId("order-1")
 

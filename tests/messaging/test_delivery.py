@@ -12,22 +12,22 @@ import attrs
 import pytest
 from sqlalchemy import func, select
 
-from adapters.messaging.consumer import Consumer
-from adapters.messaging.memory_queue import InMemoryQueue
-from adapters.messaging.relay import OutboxRelay
-from adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
-from adapters.persistence.settings import ContextDatabase, Settings
-from application.contracts.catalog import ProductListed
-from application.inventory.subscriptions import inventory_reactions
-from application.inventory.unit_of_work import InventoryUnitOfWork
-from application.shared.bus import Reactions
-from application.shared.envelope import Envelope
-from application.shared.queue import Delivery, OutgoingMessage
-from application.shared.retry import RetryPolicy
-from domain.catalog.product import Product
-from domain.inventory.stock_item import StockItem
-from domain.shared.identifiers import Sku
-from domain.shared.money import Money
+from tessera.adapters.messaging.consumer import Consumer
+from tessera.adapters.messaging.memory_queue import InMemoryQueue
+from tessera.adapters.messaging.relay import OutboxRelay
+from tessera.adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
+from tessera.adapters.persistence.settings import ContextDatabase, Settings
+from tessera.application.contracts.catalog import ProductListed
+from tessera.application.inventory.subscriptions import inventory_reactions
+from tessera.application.inventory.unit_of_work import InventoryUnitOfWork
+from tessera.application.shared.bus import Reactions
+from tessera.application.shared.envelope import Envelope
+from tessera.application.shared.queue import Delivery, OutgoingMessage
+from tessera.application.shared.retry import RetryPolicy
+from tessera.domain.catalog.product import Product
+from tessera.domain.inventory.stock_item import StockItem
+from tessera.domain.shared.identifiers import Sku
+from tessera.domain.shared.money import Money
 from tests.databases import catalog_uow, inventory_uow, statements_run
 from tests.messaging.clock import FakeClock
 

@@ -10,15 +10,15 @@ import pytest
 from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent
 
-from application.contracts.catalog import ProductListed
-from application.shared.envelope import (
+from tessera.application.contracts.catalog import ProductListed
+from tessera.application.shared.envelope import (
     MAX_MESSAGE_BYTES,
     Cause,
     Envelope,
     MalformedMessage,
     caused_by,
 )
-from application.shared.integration import (
+from tessera.application.shared.integration import (
     UnknownEventType,
     UnsupportedEventVersion,
     registered_events,
@@ -95,7 +95,7 @@ def test_data_that_does_not_fit_the_event_is_malformed() -> None:
 def test_every_event_type_is_named_after_its_context_and_versioned() -> None:
     for event_type, cls in registered_events().items():
         context, name, version = event_type.removeprefix("tessera.").split(".")
-        assert cls.__module__ == f"application.contracts.{context}"
+        assert cls.__module__ == f"tessera.application.contracts.{context}"
         assert name == cls.__name__
         assert version.startswith("v")
 
@@ -135,8 +135,8 @@ def test_data_that_does_not_fit_names_the_field() -> None:
 def test_an_older_version_is_published_beside_a_newer_one_until_its_window_ends() -> None:
     from datetime import date
 
-    from application.contracts.catalog import ProductPriceChanged
-    from application.shared.integration import (
+    from tessera.application.contracts.catalog import ProductPriceChanged
+    from tessera.application.shared.integration import (
         _ALONGSIDE,
         _REGISTRY,
         integration_event,

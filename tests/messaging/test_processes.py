@@ -12,16 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from adapters.bootstrap import setup
-from adapters.catalog.orm import metadata as catalog_metadata
-from adapters.catalog.orm import start_mappers as map_catalog
-from adapters.catalog.unit_of_work import SqlAlchemyCatalogUnitOfWork
-from adapters.persistence.settings import ContextDatabase, Settings
-from adapters.persistence.storage import Storage
-from application.catalog.publishing import integration_events
-from domain.catalog.product import Product
-from domain.shared.identifiers import Sku
-from domain.shared.money import Money
+from tessera.adapters.bootstrap import setup
+from tessera.adapters.catalog.orm import metadata as catalog_metadata
+from tessera.adapters.catalog.orm import start_mappers as map_catalog
+from tessera.adapters.catalog.unit_of_work import SqlAlchemyCatalogUnitOfWork
+from tessera.adapters.persistence.settings import ContextDatabase, Settings
+from tessera.adapters.persistence.storage import Storage
+from tessera.application.catalog.publishing import integration_events
+from tessera.domain.catalog.product import Product
+from tessera.domain.shared.identifiers import Sku
+from tessera.domain.shared.money import Money
 from tests import children
 from tests.children import TESSERA
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import attrs
 import pytest
 
-from adapters.messaging.memory_queue import InMemoryQueue
-from adapters.messaging.sqlite_queue import SqliteQueue
-from application.shared.queue import OutgoingMessage
+from tessera.adapters.messaging.memory_queue import InMemoryQueue
+from tessera.adapters.messaging.sqlite_queue import SqliteQueue
+from tessera.application.shared.queue import OutgoingMessage
 from tests.messaging.clock import FakeClock
 
 Queue = InMemoryQueue | SqliteQueue

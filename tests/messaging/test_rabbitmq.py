@@ -15,22 +15,22 @@ import pytest
 from jsonschema import Draft202012Validator
 from kombu.connection import Connection
 
-from adapters.bootstrap import Settings, bootstrap, setup
-from adapters.messaging.rabbitmq_queue import (
+from tessera.adapters.bootstrap import Settings, bootstrap, setup
+from tessera.adapters.messaging.rabbitmq_queue import (
     LIMIT_REACHED,
     RabbitQueue,
     Unroutable,
     discarded_queue,
 )
-from adapters.persistence.database import StorageUnavailable
-from application.catalog.commands import ListProduct
-from application.contracts.catalog import ProductListed
-from application.inventory.commands import ReceiveStock
-from application.ordering.commands import OrderLineRequest, PlaceOrder
-from application.shared.integration import event_class
-from application.shared.queue import Delivery, OutgoingMessage
-from application.shipping.commands import DeliverShipment
-from application.shipping.queries import ListShipments
+from tessera.adapters.persistence.database import StorageUnavailable
+from tessera.application.catalog.commands import ListProduct
+from tessera.application.contracts.catalog import ProductListed
+from tessera.application.inventory.commands import ReceiveStock
+from tessera.application.ordering.commands import OrderLineRequest, PlaceOrder
+from tessera.application.shared.integration import event_class
+from tessera.application.shared.queue import Delivery, OutgoingMessage
+from tessera.application.shipping.commands import DeliverShipment
+from tessera.application.shipping.queries import ListShipments
 from tests.listening import wait_as_a_worker
 from tests.servers import postgres_database, rabbitmqctl
 

@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from adapters.bootstrap import Settings, bootstrap
-from adapters.cli.logs import LOGGER
-from adapters.cli.main import cli
-from adapters.messaging.memory_queue import InMemoryQueue
-from application.catalog.commands import ListProduct
-from application.shared.queue import Delivery
+from tessera.adapters.bootstrap import Settings, bootstrap
+from tessera.adapters.cli.logs import LOGGER
+from tessera.adapters.cli.main import cli
+from tessera.adapters.messaging.memory_queue import InMemoryQueue
+from tessera.application.catalog.commands import ListProduct
+from tessera.application.shared.queue import Delivery
 from tests.cli.invoke import run, set_up
 
 ISO_TIME = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00"

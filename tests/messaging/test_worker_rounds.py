@@ -13,19 +13,19 @@ from typing import Any, cast
 import attrs
 import pytest
 
-from adapters.bootstrap import Settings, bootstrap
-from adapters.messaging.memory_queue import InMemoryQueue
-from adapters.messaging.module import takes_turns
-from adapters.messaging.rabbitmq_queue import RabbitQueue
-from adapters.messaging.sqlite_queue import SqliteQueue
-from adapters.messaging.worker import Alarm, Worker, WorkerSettings
-from application.catalog.commands import ListProduct
-from application.inventory.commands import ReceiveStock
-from application.ordering.commands import OrderLineRequest, PlaceOrder
-from application.payments.gateway import ChargeResult
-from application.shared.queue import Listener
-from application.shared.retry import RetryPolicy
-from domain.shared.money import Money
+from tessera.adapters.bootstrap import Settings, bootstrap
+from tessera.adapters.messaging.memory_queue import InMemoryQueue
+from tessera.adapters.messaging.module import takes_turns
+from tessera.adapters.messaging.rabbitmq_queue import RabbitQueue
+from tessera.adapters.messaging.sqlite_queue import SqliteQueue
+from tessera.adapters.messaging.worker import Alarm, Worker, WorkerSettings
+from tessera.application.catalog.commands import ListProduct
+from tessera.application.inventory.commands import ReceiveStock
+from tessera.application.ordering.commands import OrderLineRequest, PlaceOrder
+from tessera.application.payments.gateway import ChargeResult
+from tessera.application.shared.queue import Listener
+from tessera.application.shared.retry import RetryPolicy
+from tessera.domain.shared.money import Money
 
 
 def test_one_round_carries_an_order_as_far_as_the_contexts_order_allows() -> None:

@@ -21,8 +21,8 @@ def test_concurrent_orders_each_print_where_they_ended_up(tmp_path: Path) -> Non
     data = set_up(tmp_path / "data")
     assert run(data, "catalog", "add", "MUG-1", "--name", "Mug", "--price", "3").exit_code == 0
     assert run(data, "inventory", "receive", "MUG-1", "3").exit_code == 0
-    command = [sys.executable, "-m", "adapters.cli", "--data-dir", str(data), "orders", "place",
-               "--customer", "c-1", "--line", "MUG-1:1", "--card", "tok_visa",
+    command = [sys.executable, "-m", "tessera.adapters.cli", "--data-dir", str(data),
+               "orders", "place", "--customer", "c-1", "--line", "MUG-1:1", "--card", "tok_visa",
                "--address", "1 Main St", "--json"]  # fmt: skip
     placing = [
         children.start(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

@@ -22,15 +22,15 @@ from typing import Any
 import attrs
 import pytest
 
-from adapters.bootstrap import Tessera, bootstrap
-from application.catalog.commands import ListProduct
-from application.inventory.commands import ReceiveStock
-from application.inventory.queries import ListStockItems
-from application.ordering.commands import OrderLineRequest, PlaceOrder
-from application.ordering.queries import ListOrders
-from application.payments.queries import ListPayments
-from application.shipping.commands import DeliverShipment
-from application.shipping.queries import ListShipments
+from tessera.adapters.bootstrap import Tessera, bootstrap
+from tessera.application.catalog.commands import ListProduct
+from tessera.application.inventory.commands import ReceiveStock
+from tessera.application.inventory.queries import ListStockItems
+from tessera.application.ordering.commands import OrderLineRequest, PlaceOrder
+from tessera.application.ordering.queries import ListOrders
+from tessera.application.payments.queries import ListPayments
+from tessera.application.shipping.commands import DeliverShipment
+from tessera.application.shipping.queries import ListShipments
 from tests import children
 from tests.proxy import FaultProxy
 from tests.servers import postgres_database, rabbitmq_vhost

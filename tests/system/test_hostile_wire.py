@@ -21,15 +21,15 @@ import pytest
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
-from adapters.bootstrap import Tessera, bootstrap
-from adapters.persistence.postgres import role_name
-from application.catalog.commands import ListProduct
-from application.inventory.commands import ReceiveStock
-from application.inventory.queries import GetStockItem
-from application.ordering.commands import OrderLineRequest, PlaceOrder
-from application.ordering.queries import GetOrder
-from application.shared.envelope import MAX_MESSAGE_BYTES, new_id
-from domain.shared.errors import BusinessRuleViolation
+from tessera.adapters.bootstrap import Tessera, bootstrap
+from tessera.adapters.persistence.postgres import role_name
+from tessera.application.catalog.commands import ListProduct
+from tessera.application.inventory.commands import ReceiveStock
+from tessera.application.inventory.queries import GetStockItem
+from tessera.application.ordering.commands import OrderLineRequest, PlaceOrder
+from tessera.application.ordering.queries import GetOrder
+from tessera.application.shared.envelope import MAX_MESSAGE_BYTES, new_id
+from tessera.domain.shared.errors import BusinessRuleViolation
 from tests.cli.invoke import run
 from tests.servers import context_users, postgres_database, rabbitmq_vhost
 from tests.system.test_split_topology import (

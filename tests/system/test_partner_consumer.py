@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from adapters.bootstrap import Settings, bootstrap, setup
-from application.catalog.commands import ListProduct
-from application.inventory.commands import ReceiveStock
-from application.ordering.commands import OrderLineRequest, PlaceOrder
-from application.shipping.commands import DeliverShipment
-from application.shipping.queries import ListShipments
+from tessera.adapters.bootstrap import Settings, bootstrap, setup
+from tessera.application.catalog.commands import ListProduct
+from tessera.application.inventory.commands import ReceiveStock
+from tessera.application.ordering.commands import OrderLineRequest, PlaceOrder
+from tessera.application.shipping.commands import DeliverShipment
+from tessera.application.shipping.queries import ListShipments
 from tests.servers import postgres_database
 
 pytestmark = pytest.mark.server

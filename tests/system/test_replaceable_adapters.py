@@ -6,17 +6,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import assert_type
 
-from adapters.bootstrap import Settings, bootstrap
-from adapters.messaging.memory_queue import InMemoryQueue
-from application.catalog.commands import ListProduct
-from application.inventory.commands import ReceiveStock
-from application.ordering.commands import OrderLineRequest, PlaceOrder
-from application.ordering.queries import GetOrder, OrderView
-from application.payments.gateway import ChargeResult, GatewayUnavailable
-from application.payments.queries import GetPayment
-from application.shared.outcome import Outcome
-from application.shared.retry import RetryPolicy
-from domain.shared.money import Money
+from tessera.adapters.bootstrap import Settings, bootstrap
+from tessera.adapters.messaging.memory_queue import InMemoryQueue
+from tessera.application.catalog.commands import ListProduct
+from tessera.application.inventory.commands import ReceiveStock
+from tessera.application.ordering.commands import OrderLineRequest, PlaceOrder
+from tessera.application.ordering.queries import GetOrder, OrderView
+from tessera.application.payments.gateway import ChargeResult, GatewayUnavailable
+from tessera.application.payments.queries import GetPayment
+from tessera.application.shared.outcome import Outcome
+from tessera.application.shared.retry import RetryPolicy
+from tessera.domain.shared.money import Money
 
 MOMENT = datetime(2030, 5, 17, 9, 30, tzinfo=UTC)
 

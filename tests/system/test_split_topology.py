@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from adapters.bootstrap import Settings, setup
+from tessera.adapters.bootstrap import Settings, setup
 from tests import children
 from tests.children import TESSERA
 

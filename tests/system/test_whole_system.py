@@ -18,20 +18,20 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
 
-from adapters.bootstrap import Settings, Tessera, bootstrap
-from adapters.messaging.memory_queue import InMemoryQueue
-from application.catalog.commands import DiscontinueProduct, ListProduct, RepriceProduct
-from application.inventory.commands import ReceiveStock
-from application.inventory.queries import ListAllocations, ListStockItems
-from application.ordering.commands import CancelOrder, OrderLineRequest, PlaceOrder
-from application.ordering.queries import ListOrders
-from application.payments.queries import ListPayments
-from application.shared.errors import ApplicationError
-from application.shared.queue import Delivery
-from application.shared.retry import RetryPolicy
-from application.shipping.commands import DeliverShipment
-from application.shipping.queries import ListShipments
-from domain.shared.errors import DomainError
+from tessera.adapters.bootstrap import Settings, Tessera, bootstrap
+from tessera.adapters.messaging.memory_queue import InMemoryQueue
+from tessera.application.catalog.commands import DiscontinueProduct, ListProduct, RepriceProduct
+from tessera.application.inventory.commands import ReceiveStock
+from tessera.application.inventory.queries import ListAllocations, ListStockItems
+from tessera.application.ordering.commands import CancelOrder, OrderLineRequest, PlaceOrder
+from tessera.application.ordering.queries import ListOrders
+from tessera.application.payments.queries import ListPayments
+from tessera.application.shared.errors import ApplicationError
+from tessera.application.shared.queue import Delivery
+from tessera.application.shared.retry import RetryPolicy
+from tessera.application.shipping.commands import DeliverShipment
+from tessera.application.shipping.queries import ListShipments
+from tessera.domain.shared.errors import DomainError
 
 SKUS = ("MUG-1", "TEE-1", "CAP-1")
 CARDS = ("tok_visa", "tok_visa", "tok_chargeDeclined", "tok_gatewayError")

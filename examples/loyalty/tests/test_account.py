@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from tessera_loyalty.domain.account import Account, KnownOrder, OrderProgress, points_for
 
-from domain.shared.identifiers import OrderId
-from domain.shared.money import Money
+from tessera.domain.shared.identifiers import OrderId
+from tessera.domain.shared.money import Money
 
 
 def test_points_are_the_whole_units_of_the_total() -> None:

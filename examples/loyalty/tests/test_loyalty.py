@@ -12,15 +12,15 @@ from click.testing import CliRunner
 from tessera_loyalty.adapters.context import loyalty
 from tessera_loyalty.application.queries import BalanceView, GetBalance
 
-from adapters.bootstrap import Settings, Tessera, bootstrap
-from adapters.cli.main import cli
-from adapters.messaging.memory_queue import InMemoryQueue
-from application.catalog.commands import ListProduct
-from application.inventory.commands import ReceiveStock
-from application.ordering.commands import CancelOrder, OrderLineRequest, PlaceOrder
-from application.shared.queue import Delivery
-from application.shipping.commands import DeliverShipment
-from application.shipping.queries import ListShipments
+from tessera.adapters.bootstrap import Settings, Tessera, bootstrap
+from tessera.adapters.cli.main import cli
+from tessera.adapters.messaging.memory_queue import InMemoryQueue
+from tessera.application.catalog.commands import ListProduct
+from tessera.application.inventory.commands import ReceiveStock
+from tessera.application.ordering.commands import CancelOrder, OrderLineRequest, PlaceOrder
+from tessera.application.shared.queue import Delivery
+from tessera.application.shipping.commands import DeliverShipment
+from tessera.application.shipping.queries import ListShipments
 
 
 @pytest.fixture

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from adapters.bootstrap.root import bootstrap, setup
-from adapters.bootstrap.tessera import ContextMapEntry, DeliveryPending, Tessera
-from adapters.persistence.settings import Settings, Topology
+from tessera.adapters.bootstrap.root import bootstrap, setup
+from tessera.adapters.bootstrap.tessera import ContextMapEntry, DeliveryPending, Tessera
+from tessera.adapters.persistence.settings import Settings, Topology
 
 __all__ = [
     "ContextMapEntry",

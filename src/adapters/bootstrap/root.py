@@ -20,33 +20,33 @@ from typing import Any
 import attrs
 import injector
 
-from adapters.bootstrap.tessera import Tessera
-from adapters.catalog.module import catalog
-from adapters.inventory.module import inventory
-from adapters.messaging.module import ConsumerId, MessagingModule, context_endpoint
-from adapters.messaging.rabbitmq_queue import KeptByTheContexts
-from adapters.messaging.recorded_trace import RecordedTrace
-from adapters.messaging.worker import ContextEndpoint, WorkerSettings
-from adapters.ordering.module import ordering
-from adapters.payments.module import payments
-from adapters.payments.test_gateway import TestPaymentGateway
-from adapters.persistence import postgres
-from adapters.persistence.settings import (
+from tessera.adapters.bootstrap.tessera import Tessera
+from tessera.adapters.catalog.module import catalog
+from tessera.adapters.inventory.module import inventory
+from tessera.adapters.messaging.module import ConsumerId, MessagingModule, context_endpoint
+from tessera.adapters.messaging.rabbitmq_queue import KeptByTheContexts
+from tessera.adapters.messaging.recorded_trace import RecordedTrace
+from tessera.adapters.messaging.worker import ContextEndpoint, WorkerSettings
+from tessera.adapters.ordering.module import ordering
+from tessera.adapters.payments.module import payments
+from tessera.adapters.payments.test_gateway import TestPaymentGateway
+from tessera.adapters.persistence import postgres
+from tessera.adapters.persistence.settings import (
     BROKER_URL_ENV,
     DATABASE_URL_ENV,
     ContextDatabase,
     Settings,
     UnusableSettings,
 )
-from adapters.persistence.storage import Storage
-from adapters.shipping.module import shipping
-from adapters.shipping.test_carrier import TestCarrier
-from adapters.wiring import BoundedContext
-from application.payments.gateway import PaymentGateway
-from application.shared.bus import Handlers, MessageBus
-from application.shared.clock import Clock, utc_now
-from application.shared.queue import MessageQueue, Queue
-from application.shipping.carrier import Carrier
+from tessera.adapters.persistence.storage import Storage
+from tessera.adapters.shipping.module import shipping
+from tessera.adapters.shipping.test_carrier import TestCarrier
+from tessera.adapters.wiring import BoundedContext
+from tessera.application.payments.gateway import PaymentGateway
+from tessera.application.shared.bus import Handlers, MessageBus
+from tessera.application.shared.clock import Clock, utc_now
+from tessera.application.shared.queue import MessageQueue, Queue
+from tessera.application.shipping.carrier import Carrier
 
 IN_TREE: tuple[BoundedContext[Any, Any], ...] = (catalog, inventory, ordering, payments, shipping)
 ENTRY_POINTS = "tessera.contexts"

@@ -10,12 +10,12 @@ from typing import Any
 
 import attrs
 
-from adapters.bootstrap.root import all_contexts
-from adapters.persistence import postgres
-from adapters.persistence.database import StorageUnavailable, check_schema, create_schema
-from adapters.persistence.settings import ContextDatabase, Settings, UnusableSettings
-from adapters.persistence.storage import Storage
-from adapters.wiring import BoundedContext
+from tessera.adapters.bootstrap.root import all_contexts
+from tessera.adapters.persistence import postgres
+from tessera.adapters.persistence.database import StorageUnavailable, check_schema, create_schema
+from tessera.adapters.persistence.settings import ContextDatabase, Settings, UnusableSettings
+from tessera.adapters.persistence.storage import Storage
+from tessera.adapters.wiring import BoundedContext
 
 
 @attrs.frozen

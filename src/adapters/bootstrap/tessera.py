@@ -12,17 +12,17 @@ from typing import Any, Self, overload
 import attrs
 from sqlalchemy.exc import DBAPIError
 
-from adapters.messaging.context_brokers import ContextBrokers
-from adapters.messaging.module import takes_turns, worker_for
-from adapters.messaging.rabbitmq_queue import RabbitQueue
-from adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
-from adapters.persistence.database import StorageUnavailable, first_line
-from adapters.persistence.settings import ContextDatabase, Settings
-from adapters.persistence.storage import Storage
-from application.shared.bus import Command, MessageBus, Query, ResultT
-from application.shared.envelope import Cause, caused_by, new_id
-from application.shared.integration import registered_events
-from application.shared.queue import Queue, QueueOperations
+from tessera.adapters.messaging.context_brokers import ContextBrokers
+from tessera.adapters.messaging.module import takes_turns, worker_for
+from tessera.adapters.messaging.rabbitmq_queue import RabbitQueue
+from tessera.adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
+from tessera.adapters.persistence.database import StorageUnavailable, first_line
+from tessera.adapters.persistence.settings import ContextDatabase, Settings
+from tessera.adapters.persistence.storage import Storage
+from tessera.application.shared.bus import Command, MessageBus, Query, ResultT
+from tessera.application.shared.envelope import Cause, caused_by, new_id
+from tessera.application.shared.integration import registered_events
+from tessera.application.shared.queue import Queue, QueueOperations
 
 
 class DeliveryPending(Exception):

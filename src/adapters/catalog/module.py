@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from adapters.catalog.orm import metadata, start_mappers
-from adapters.catalog.unit_of_work import SqlAlchemyCatalogUnitOfWork
-from adapters.wiring import BoundedContext
-from application.catalog.handlers import catalog_handlers
-from application.catalog.publishing import integration_events
-from application.catalog.subscriptions import catalog_reactions
-from application.catalog.unit_of_work import CatalogUnitOfWork
-from application.contracts.catalog import SOURCE
+from tessera.adapters.catalog.orm import metadata, start_mappers
+from tessera.adapters.catalog.unit_of_work import SqlAlchemyCatalogUnitOfWork
+from tessera.adapters.wiring import BoundedContext
+from tessera.application.catalog.handlers import catalog_handlers
+from tessera.application.catalog.publishing import integration_events
+from tessera.application.catalog.subscriptions import catalog_reactions
+from tessera.application.catalog.unit_of_work import CatalogUnitOfWork
+from tessera.application.contracts.catalog import SOURCE
 
 catalog: BoundedContext[CatalogUnitOfWork, object] = BoundedContext(
     name=SOURCE,

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Integer, MetaData, String, Table
 
-from adapters.persistence.mapping import Mappings
-from adapters.persistence.types import (
+from tessera.adapters.persistence.mapping import Mappings
+from tessera.adapters.persistence.types import (
     ExactDecimal,
     IdentifierType,
     MoneyComposite,
     enum_values,
 )
-from domain.catalog.product import Product, ProductStatus
-from domain.shared.identifiers import Sku
-from domain.shared.money import Money
+from tessera.domain.catalog.product import Product, ProductStatus
+from tessera.domain.shared.identifiers import Sku
+from tessera.domain.shared.money import Money
 
 metadata = MetaData()
 

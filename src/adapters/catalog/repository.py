@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from adapters.persistence.repository import SqlAlchemyRepository
-from domain.catalog.product import Product
+from tessera.adapters.persistence.repository import SqlAlchemyRepository
+from tessera.domain.catalog.product import Product
 
 
 class SqlAlchemyProductRepository(SqlAlchemyRepository[Product]):

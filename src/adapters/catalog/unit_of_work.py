@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from adapters.catalog.repository import SqlAlchemyProductRepository
-from adapters.persistence.mapping import Store
-from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
+from tessera.adapters.catalog.repository import SqlAlchemyProductRepository
+from tessera.adapters.persistence.mapping import Store
+from tessera.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 
 
 class SqlAlchemyCatalogUnitOfWork(SqlAlchemyUnitOfWork):

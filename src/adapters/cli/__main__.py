@@ -1,5 +1,5 @@
-"""`python -m adapters.cli`: the same as the `tessera` console script."""
+"""`python -m tessera.adapters.cli`: the same as the `tessera` console script."""
 
-from adapters.cli.main import cli
+from tessera.adapters.cli.main import cli
 
 cli()

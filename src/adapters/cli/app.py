@@ -9,10 +9,10 @@ from typing import Any, NoReturn
 import click
 from sqlalchemy.exc import DBAPIError
 
-from adapters.bootstrap import DeliveryPending, Settings, Tessera, bootstrap
-from adapters.cli import logs
-from adapters.persistence.database import StorageUnavailable, first_line
-from adapters.persistence.settings import (
+from tessera.adapters.bootstrap import DeliveryPending, Settings, Tessera, bootstrap
+from tessera.adapters.cli import logs
+from tessera.adapters.persistence.database import StorageUnavailable, first_line
+from tessera.adapters.persistence.settings import (
     BROKER_URL_ENV,
     DATA_DIR_ENV,
     DATABASE_URL_ENV,
@@ -21,9 +21,9 @@ from adapters.persistence.settings import (
     Topology,
     UnusableSettings,
 )
-from application.shared.errors import ApplicationError
-from domain.shared.bounds import is_printable
-from domain.shared.errors import DomainError
+from tessera.application.shared.errors import ApplicationError
+from tessera.domain.shared.bounds import is_printable
+from tessera.domain.shared.errors import DomainError
 
 USAGE = 2
 REFUSED = 1

@@ -6,12 +6,12 @@ from decimal import Decimal
 
 import click
 
-from adapters.cli.app import Runtime, cli, pass_runtime
-from adapters.cli.render import print_json, products_listing
-from adapters.cli.types import AMOUNT
-from application.catalog.commands import DiscontinueProduct, ListProduct, RepriceProduct
-from application.catalog.queries import ListProducts, ProductView
-from application.shared.outcome import Outcome
+from tessera.adapters.cli.app import Runtime, cli, pass_runtime
+from tessera.adapters.cli.render import print_json, products_listing
+from tessera.adapters.cli.types import AMOUNT
+from tessera.application.catalog.commands import DiscontinueProduct, ListProduct, RepriceProduct
+from tessera.application.catalog.queries import ListProducts, ProductView
+from tessera.application.shared.outcome import Outcome
 
 # A negative amount must reach the domain's rule, not be taken for an option.
 _VALUES_MAY_BE_NEGATIVE = {"ignore_unknown_options": True}

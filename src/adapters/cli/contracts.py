@@ -10,12 +10,12 @@ from typing import Any
 
 import click
 
-from adapters.bootstrap.root import all_contexts, bootstrap
-from adapters.cli.app import cli, fail
-from adapters.messaging import asyncapi
-from adapters.persistence.settings import Settings
-from application.shared.contract_schema import breaks, schema
-from application.shared.integration import registered_events
+from tessera.adapters.bootstrap.root import all_contexts, bootstrap
+from tessera.adapters.cli.app import cli, fail
+from tessera.adapters.messaging import asyncapi
+from tessera.adapters.persistence.settings import Settings
+from tessera.application.shared.contract_schema import breaks, schema
+from tessera.application.shared.integration import registered_events
 
 SNAPSHOTS = Path("docs/contracts")
 _DIR = click.option(

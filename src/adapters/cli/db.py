@@ -6,11 +6,11 @@ import json
 
 import click
 
-from adapters.bootstrap import schemas
-from adapters.bootstrap import setup as setup_shop
-from adapters.cli.app import Runtime, cli, pass_runtime
-from adapters.cli.render import Listing, print_json
-from adapters.persistence import postgres
+from tessera.adapters.bootstrap import schemas
+from tessera.adapters.bootstrap import setup as setup_shop
+from tessera.adapters.cli.app import Runtime, cli, pass_runtime
+from tessera.adapters.cli.render import Listing, print_json
+from tessera.adapters.persistence import postgres
 
 
 @cli.group()

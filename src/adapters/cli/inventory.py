@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import click
 
-from adapters.cli.app import Runtime, cli, fail, pass_runtime
-from adapters.cli.render import print_json, stock_listing
-from adapters.cli.types import WHOLE_NUMBER
-from application.catalog.queries import GetProduct
-from application.inventory.commands import ReceiveStock
-from application.inventory.queries import GetStockItem, ListStockItems
-from domain.inventory.rules import StockIsReceivedOnlyForSellableProducts
-from domain.shared.errors import BusinessRuleViolation, NotFound
+from tessera.adapters.cli.app import Runtime, cli, fail, pass_runtime
+from tessera.adapters.cli.render import print_json, stock_listing
+from tessera.adapters.cli.types import WHOLE_NUMBER
+from tessera.application.catalog.queries import GetProduct
+from tessera.application.inventory.commands import ReceiveStock
+from tessera.application.inventory.queries import GetStockItem, ListStockItems
+from tessera.domain.inventory.rules import StockIsReceivedOnlyForSellableProducts
+from tessera.domain.shared.errors import BusinessRuleViolation, NotFound
 
 
 @cli.group()

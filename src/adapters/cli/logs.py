@@ -41,8 +41,8 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
-LOGGER = "adapters"
-"""Where Tessera's adapters log: the parent of every module's logger that says anything."""
+LOGGER = "tessera"
+"""Where Tessera logs: the parent of every one of its modules' loggers."""
 
 
 class _Stderr(logging.Handler):

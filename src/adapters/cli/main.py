@@ -7,8 +7,8 @@ from importlib.metadata import entry_points
 
 import click
 
-from adapters.cli import catalog, contracts, db, demo, inventory, messages, orders
-from adapters.cli.app import cli
+from tessera.adapters.cli import catalog, contracts, db, demo, inventory, messages, orders
+from tessera.adapters.cli.app import cli
 
 __all__ = ["catalog", "cli", "contracts", "db", "demo", "inventory", "messages", "orders"]
 

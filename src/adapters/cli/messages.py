@@ -14,20 +14,20 @@ from types import FrameType
 import attrs
 import click
 
-from adapters.cli import logs
-from adapters.cli.app import Runtime, cli, fail, pass_runtime
-from adapters.cli.render import Column, Listing, print_json
-from adapters.messaging.consumer import logged
-from adapters.messaging.worker import Worker
-from adapters.persistence.database import Unreachable
-from application.ordering.handlers import as_order_number
-from application.ordering.queries import GetOrder, OrderView
-from application.shared.integration import short_name
-from application.shared.queue import DeadLetter, TraceHop
-from domain.shared.bounds import REASON_LENGTH, checked_text, quoted
-from domain.shared.errors import BusinessRuleViolation, NotFound
+from tessera.adapters.cli import logs
+from tessera.adapters.cli.app import Runtime, cli, fail, pass_runtime
+from tessera.adapters.cli.render import Column, Listing, print_json
+from tessera.adapters.messaging.consumer import logged
+from tessera.adapters.messaging.worker import Worker
+from tessera.adapters.persistence.database import Unreachable
+from tessera.application.ordering.handlers import as_order_number
+from tessera.application.ordering.queries import GetOrder, OrderView
+from tessera.application.shared.integration import short_name
+from tessera.application.shared.queue import DeadLetter, TraceHop
+from tessera.domain.shared.bounds import REASON_LENGTH, checked_text, quoted
+from tessera.domain.shared.errors import BusinessRuleViolation, NotFound
 
-log = logging.getLogger("adapters.messaging.worker")
+log = logging.getLogger("tessera.adapters.messaging.worker")
 WAITING = ("pending", "awaiting_payment", "paid")
 """An order in these waits for the saga's next message, holding stock or money meanwhile."""
 

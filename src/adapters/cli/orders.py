@@ -8,22 +8,22 @@ from typing import Any
 
 import click
 
-from adapters.bootstrap import ContextMapEntry, DeliveryPending, Settings, bootstrap
-from adapters.cli.app import PENDING, Runtime, cli, fail, pass_runtime
-from adapters.cli.render import Column, Listing, as_data, plain, print_json
-from adapters.cli.types import MOMENT, WholeNumber, whole_number
-from application.ordering.commands import CancelOrder, OrderLineRequest, PlaceOrder
-from application.ordering.handlers import MAX_LISTED
-from application.ordering.queries import FindOrders, GetOrder, OrderPage, OrderView
-from application.payments.queries import GetPayment, PaymentView
-from application.shared.integration import short_name
-from application.shared.outcome import Outcome
-from application.shipping.commands import DeliverShipment
-from application.shipping.queries import GetShipmentOfOrder, ListShipments, ShipmentView
-from domain.ordering.order import OrderStatus
-from domain.shared.bounds import quoted
-from domain.shared.errors import NotFound
-from domain.shipping.shipment import ShipmentStatus
+from tessera.adapters.bootstrap import ContextMapEntry, DeliveryPending, Settings, bootstrap
+from tessera.adapters.cli.app import PENDING, Runtime, cli, fail, pass_runtime
+from tessera.adapters.cli.render import Column, Listing, as_data, plain, print_json
+from tessera.adapters.cli.types import MOMENT, WholeNumber, whole_number
+from tessera.application.ordering.commands import CancelOrder, OrderLineRequest, PlaceOrder
+from tessera.application.ordering.handlers import MAX_LISTED
+from tessera.application.ordering.queries import FindOrders, GetOrder, OrderPage, OrderView
+from tessera.application.payments.queries import GetPayment, PaymentView
+from tessera.application.shared.integration import short_name
+from tessera.application.shared.outcome import Outcome
+from tessera.application.shipping.commands import DeliverShipment
+from tessera.application.shipping.queries import GetShipmentOfOrder, ListShipments, ShipmentView
+from tessera.domain.ordering.order import OrderStatus
+from tessera.domain.shared.bounds import quoted
+from tessera.domain.shared.errors import NotFound
+from tessera.domain.shipping.shipment import ShipmentStatus
 
 SCREENFUL = 20
 

@@ -23,8 +23,8 @@ from attrs import AttrsInstance
 from rich.console import Console
 from rich.table import Table
 
-from application.catalog.queries import ProductView
-from application.inventory.queries import StockItemView
+from tessera.application.catalog.queries import ProductView
+from tessera.application.inventory.queries import StockItemView
 
 Kind = Literal["key", "text", "number"]
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import click
 
-from domain.shared.bounds import quoted
+from tessera.domain.shared.bounds import quoted
 
 _WHOLE = re.compile(r"-?[0-9]{1,60}")
 _AMOUNT = re.compile(r"-?[0-9]{1,60}(\.[0-9]{1,60})?")

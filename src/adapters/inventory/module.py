@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from adapters.inventory.orm import metadata, start_mappers
-from adapters.inventory.unit_of_work import SqlAlchemyInventoryUnitOfWork
-from adapters.wiring import BoundedContext
-from application.contracts.inventory import SOURCE
-from application.inventory.handlers import inventory_handlers
-from application.inventory.publishing import integration_events
-from application.inventory.subscriptions import inventory_reactions
-from application.inventory.unit_of_work import InventoryUnitOfWork
+from tessera.adapters.inventory.orm import metadata, start_mappers
+from tessera.adapters.inventory.unit_of_work import SqlAlchemyInventoryUnitOfWork
+from tessera.adapters.wiring import BoundedContext
+from tessera.application.contracts.inventory import SOURCE
+from tessera.application.inventory.handlers import inventory_handlers
+from tessera.application.inventory.publishing import integration_events
+from tessera.application.inventory.subscriptions import inventory_reactions
+from tessera.application.inventory.unit_of_work import InventoryUnitOfWork
 
 inventory: BoundedContext[InventoryUnitOfWork, object] = BoundedContext(
     name=SOURCE,

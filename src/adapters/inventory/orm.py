@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, MetaData, Table
 
-from adapters.persistence.mapping import Children, Mappings
-from adapters.persistence.types import IdentifierType, enum_values
-from domain.inventory.allocation import Allocation, AllocationLine, AllocationStatus, Rejection
-from domain.inventory.catalogue import CataloguedProduct
-from domain.inventory.stock_item import StockItem
-from domain.shared.identifiers import OrderId, Sku
+from tessera.adapters.persistence.mapping import Children, Mappings
+from tessera.adapters.persistence.types import IdentifierType, enum_values
+from tessera.domain.inventory.allocation import (
+    Allocation,
+    AllocationLine,
+    AllocationStatus,
+    Rejection,
+)
+from tessera.domain.inventory.catalogue import CataloguedProduct
+from tessera.domain.inventory.stock_item import StockItem
+from tessera.domain.shared.identifiers import OrderId, Sku
 
 metadata = MetaData()
 

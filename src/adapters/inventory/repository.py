@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from adapters.persistence.repository import SqlAlchemyRepository
-from domain.inventory.allocation import Allocation
-from domain.inventory.catalogue import CataloguedProduct
-from domain.inventory.stock_item import StockItem
-from domain.shared.identifiers import OrderId
+from tessera.adapters.persistence.repository import SqlAlchemyRepository
+from tessera.domain.inventory.allocation import Allocation
+from tessera.domain.inventory.catalogue import CataloguedProduct
+from tessera.domain.inventory.stock_item import StockItem
+from tessera.domain.shared.identifiers import OrderId
 
 
 class SqlAlchemyStockItemRepository(SqlAlchemyRepository[StockItem]):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from adapters.inventory.repository import (
+from tessera.adapters.inventory.repository import (
     SqlAlchemyAllocationRepository,
     SqlAlchemyCatalogueRepository,
     SqlAlchemyStockItemRepository,
 )
-from adapters.persistence.mapping import Store
-from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
+from tessera.adapters.persistence.mapping import Store
+from tessera.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 
 
 class SqlAlchemyInventoryUnitOfWork(SqlAlchemyUnitOfWork):

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from adapters.messaging.rabbitmq_queue import ATTEMPTS, EXCHANGE, PUBLISHER, main_queue
-from application.shared.envelope import CONTENT_TYPE, ID_LENGTH, SPEC_VERSION, STRUCTURED
+from tessera.adapters.messaging.rabbitmq_queue import ATTEMPTS, EXCHANGE, PUBLISHER, main_queue
+from tessera.application.shared.envelope import CONTENT_TYPE, ID_LENGTH, SPEC_VERSION, STRUCTURED
 
 AMQP_BINDING = "0.3.0"
 

@@ -17,13 +17,13 @@ from typing import Any
 import attrs
 from sqlalchemy.exc import DataError
 
-from application.shared.bus import Reaction, Reactions
-from application.shared.envelope import Envelope, MalformedMessage, caused_by
-from application.shared.inbox import ConsumingUnitOfWork
-from application.shared.integration import UnknownEventType, event_class, registered_events
-from application.shared.queue import Delivery, MessageQueue
-from application.shared.retry import RetryPolicy
-from domain.shared.errors import BusinessRuleViolation
+from tessera.application.shared.bus import Reaction, Reactions
+from tessera.application.shared.envelope import Envelope, MalformedMessage, caused_by
+from tessera.application.shared.inbox import ConsumingUnitOfWork
+from tessera.application.shared.integration import UnknownEventType, event_class, registered_events
+from tessera.application.shared.queue import Delivery, MessageQueue
+from tessera.application.shared.retry import RetryPolicy
+from tessera.domain.shared.errors import BusinessRuleViolation
 
 log = logging.getLogger(__name__)
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from itertools import groupby
 
-from adapters.messaging.rabbitmq_queue import KeptByTheContexts, RabbitQueue
-from adapters.persistence.database import StorageUnavailable
-from application.shared.queue import (
+from tessera.adapters.messaging.rabbitmq_queue import KeptByTheContexts, RabbitQueue
+from tessera.adapters.persistence.database import StorageUnavailable
+from tessera.application.shared.queue import (
     DeadLetter,
     Delivery,
     Listener,

@@ -9,8 +9,8 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 
 import attrs
 
-from adapters.messaging.causal_order import in_causal_order
-from application.shared.queue import (
+from tessera.adapters.messaging.causal_order import in_causal_order
+from tessera.application.shared.queue import (
     DeadLetter,
     Delivery,
     Listener,

@@ -10,24 +10,24 @@ from typing import Any
 
 import injector
 
-from adapters.messaging.consumer import Consumer
-from adapters.messaging.context_brokers import ContextBrokers
-from adapters.messaging.memory_queue import InMemoryQueue
-from adapters.messaging.rabbitmq_queue import RabbitQueue
-from adapters.messaging.relay import OutboxRelay
-from adapters.messaging.sqlite_queue import SqliteQueue
-from adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
-from adapters.persistence.settings import (
+from tessera.adapters.messaging.consumer import Consumer
+from tessera.adapters.messaging.context_brokers import ContextBrokers
+from tessera.adapters.messaging.memory_queue import InMemoryQueue
+from tessera.adapters.messaging.rabbitmq_queue import RabbitQueue
+from tessera.adapters.messaging.relay import OutboxRelay
+from tessera.adapters.messaging.sqlite_queue import SqliteQueue
+from tessera.adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
+from tessera.adapters.persistence.settings import (
     ContextDatabase,
     Settings,
     broker_user,
     broker_user_and_vhost,
 )
-from adapters.persistence.storage import Storage
-from application.shared.bus import Reactions
-from application.shared.inbox import ConsumingUnitOfWork
-from application.shared.integration import registered_events
-from application.shared.queue import MessageQueue, Queue, QueueOperations
+from tessera.adapters.persistence.storage import Storage
+from tessera.application.shared.bus import Reactions
+from tessera.application.shared.inbox import ConsumingUnitOfWork
+from tessera.application.shared.integration import registered_events
+from tessera.application.shared.queue import MessageQueue, Queue, QueueOperations
 
 
 class MessagingModule(injector.Module):

@@ -48,10 +48,10 @@ from kombu import exceptions as kombu_errors
 from kombu.connection import Connection
 from kombu.entity import Exchange
 
-from adapters.persistence.database import StorageUnavailable, Unreachable
-from application.shared.envelope import MAX_MESSAGE_BYTES, STRUCTURED
-from application.shared.integration import registered_events
-from application.shared.queue import (
+from tessera.adapters.persistence.database import StorageUnavailable, Unreachable
+from tessera.application.shared.envelope import MAX_MESSAGE_BYTES, STRUCTURED
+from tessera.application.shared.integration import registered_events
+from tessera.application.shared.queue import (
     DeadLetter,
     Delivery,
     Listener,

@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from adapters.messaging.causal_order import in_causal_order
-from adapters.persistence.settings import ContextDatabase
-from application.shared.queue import TraceHop
+from tessera.adapters.messaging.causal_order import in_causal_order
+from tessera.adapters.persistence.settings import ContextDatabase
+from tessera.application.shared.queue import TraceHop
 
 
 class RecordedTrace:

@@ -13,12 +13,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, Table, Update, bindparam, delete, func, select, update
 
-from adapters.persistence.database import ChangeWatch
-from adapters.persistence.messaging_tables import outgoing_message
-from adapters.persistence.postgres import OutboxListener
-from adapters.persistence.prepared import Pipeline, Prepared, bucket, key_list, padded
-from adapters.persistence.settings import ContextDatabase
-from application.shared.queue import Listener, MessageQueue
+from tessera.adapters.persistence.database import ChangeWatch
+from tessera.adapters.persistence.messaging_tables import outgoing_message
+from tessera.adapters.persistence.postgres import OutboxListener
+from tessera.adapters.persistence.prepared import Pipeline, Prepared, bucket, key_list, padded
+from tessera.adapters.persistence.settings import ContextDatabase
+from tessera.application.shared.queue import Listener, MessageQueue
 
 UNHEARD_SECONDS = 1.0
 """While listening, the outbox is read at least this often, in case a notification was lost."""

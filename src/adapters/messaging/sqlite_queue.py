@@ -17,9 +17,9 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from adapters.messaging.causal_order import in_causal_order
-from adapters.persistence.database import StorageUnavailable, read_only_uri
-from application.shared.queue import (
+from tessera.adapters.messaging.causal_order import in_causal_order
+from tessera.adapters.persistence.database import StorageUnavailable, read_only_uri
+from tessera.application.shared.queue import (
     DeadLetter,
     Delivery,
     Listener,

@@ -13,10 +13,10 @@ from typing import Any
 
 import attrs
 
-from adapters.messaging.consumer import Consumer, ConsumeReport, logged
-from adapters.messaging.relay import OutboxRelay
-from application.shared.queue import Listener, MessageQueue, QueueOperations
-from application.shared.retry import RetryPolicy
+from tessera.adapters.messaging.consumer import Consumer, ConsumeReport, logged
+from tessera.adapters.messaging.relay import OutboxRelay
+from tessera.application.shared.queue import Listener, MessageQueue, QueueOperations
+from tessera.application.shared.retry import RetryPolicy
 
 log = logging.getLogger(__name__)
 

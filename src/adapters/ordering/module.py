@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from adapters.ordering.orm import metadata, start_mappers
-from adapters.ordering.unit_of_work import SqlAlchemyOrderingUnitOfWork
-from adapters.wiring import BoundedContext
-from application.contracts.ordering import SOURCE
-from application.ordering.handlers import ordering_handlers
-from application.ordering.publishing import integration_events
-from application.ordering.subscriptions import ordering_reactions
-from application.ordering.unit_of_work import OrderingUnitOfWork
-from application.shared.clock import Clock
+from tessera.adapters.ordering.orm import metadata, start_mappers
+from tessera.adapters.ordering.unit_of_work import SqlAlchemyOrderingUnitOfWork
+from tessera.adapters.wiring import BoundedContext
+from tessera.application.contracts.ordering import SOURCE
+from tessera.application.ordering.handlers import ordering_handlers
+from tessera.application.ordering.publishing import integration_events
+from tessera.application.ordering.subscriptions import ordering_reactions
+from tessera.application.ordering.unit_of_work import OrderingUnitOfWork
+from tessera.application.shared.clock import Clock
 
 
 class OrderingPorts(Protocol):

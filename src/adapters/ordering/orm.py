@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from sqlalchemy import BigInteger, Boolean, Column, ForeignKey, Integer, MetaData, String, Table
 
-from adapters.persistence.mapping import Children, Mappings
-from adapters.persistence.types import (
+from tessera.adapters.persistence.mapping import Children, Mappings
+from tessera.adapters.persistence.types import (
     ExactDecimal,
     IdentifierType,
     MoneyComposite,
     UtcDateTime,
     enum_values,
 )
-from domain.ordering.fulfilment import Fulfilment
-from domain.ordering.order import CancelReason, Order, OrderLine, OrderStatus
-from domain.ordering.price_list import ListedPrice
-from domain.shared.identifiers import OrderId, Sku
-from domain.shared.money import Money
+from tessera.domain.ordering.fulfilment import Fulfilment
+from tessera.domain.ordering.order import CancelReason, Order, OrderLine, OrderStatus
+from tessera.domain.ordering.price_list import ListedPrice
+from tessera.domain.shared.identifiers import OrderId, Sku
+from tessera.domain.shared.money import Money
 
 metadata = MetaData()
 

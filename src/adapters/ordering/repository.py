@@ -6,14 +6,14 @@ from collections.abc import Sequence
 
 from sqlalchemy import Update, func, select, update
 
-from adapters.ordering.orm import order_numbers, orders
-from adapters.persistence.prepared import Prepared
-from adapters.persistence.repository import SqlAlchemyRepository
-from domain.ordering.fulfilment import Fulfilment
-from domain.ordering.order import Order, OrderStatus
-from domain.ordering.price_list import ListedPrice
-from domain.ordering.repository import OrderCriteria
-from domain.shared.identifiers import OrderId
+from tessera.adapters.ordering.orm import order_numbers, orders
+from tessera.adapters.persistence.prepared import Prepared
+from tessera.adapters.persistence.repository import SqlAlchemyRepository
+from tessera.domain.ordering.fulfilment import Fulfilment
+from tessera.domain.ordering.order import Order, OrderStatus
+from tessera.domain.ordering.price_list import ListedPrice
+from tessera.domain.ordering.repository import OrderCriteria
+from tessera.domain.shared.identifiers import OrderId
 
 
 class SqlAlchemyOrderRepository(SqlAlchemyRepository[Order]):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from adapters.ordering.repository import (
+from tessera.adapters.ordering.repository import (
     SqlAlchemyFulfilmentRepository,
     SqlAlchemyOrderRepository,
     SqlAlchemyPriceList,
 )
-from adapters.persistence.mapping import Store
-from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
+from tessera.adapters.persistence.mapping import Store
+from tessera.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 
 
 class SqlAlchemyOrderingUnitOfWork(SqlAlchemyUnitOfWork):

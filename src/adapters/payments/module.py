@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from adapters.payments.orm import metadata, start_mappers
-from adapters.payments.unit_of_work import SqlAlchemyPaymentsUnitOfWork
-from adapters.wiring import BoundedContext
-from application.contracts.payments import SOURCE
-from application.payments.gateway import PaymentGateway
-from application.payments.handlers import payments_handlers
-from application.payments.publishing import integration_events
-from application.payments.subscriptions import payments_reactions
-from application.payments.unit_of_work import PaymentsUnitOfWork
+from tessera.adapters.payments.orm import metadata, start_mappers
+from tessera.adapters.payments.unit_of_work import SqlAlchemyPaymentsUnitOfWork
+from tessera.adapters.wiring import BoundedContext
+from tessera.application.contracts.payments import SOURCE
+from tessera.application.payments.gateway import PaymentGateway
+from tessera.application.payments.handlers import payments_handlers
+from tessera.application.payments.publishing import integration_events
+from tessera.application.payments.subscriptions import payments_reactions
+from tessera.application.payments.unit_of_work import PaymentsUnitOfWork
 
 
 class PaymentsPorts(Protocol):

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Integer, MetaData, String, Table
 
-from adapters.persistence.mapping import Mappings
-from adapters.persistence.types import (
+from tessera.adapters.persistence.mapping import Mappings
+from tessera.adapters.persistence.types import (
     ExactDecimal,
     IdentifierType,
     MoneyComposite,
     enum_values,
 )
-from domain.payments.payment import Payment, PaymentStatus
-from domain.shared.identifiers import OrderId
-from domain.shared.money import Money
+from tessera.domain.payments.payment import Payment, PaymentStatus
+from tessera.domain.shared.identifiers import OrderId
+from tessera.domain.shared.money import Money
 
 metadata = MetaData()
 

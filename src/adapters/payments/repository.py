@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from adapters.persistence.repository import SqlAlchemyRepository
-from domain.payments.payment import Payment
-from domain.shared.identifiers import OrderId
+from tessera.adapters.persistence.repository import SqlAlchemyRepository
+from tessera.domain.payments.payment import Payment
+from tessera.domain.shared.identifiers import OrderId
 
 
 class SqlAlchemyPaymentRepository(SqlAlchemyRepository[Payment]):

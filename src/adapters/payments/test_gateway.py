@@ -6,8 +6,8 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from application.payments.gateway import ChargeResult, GatewayUnavailable
-from domain.shared.money import Money
+from tessera.application.payments.gateway import ChargeResult, GatewayUnavailable
+from tessera.domain.shared.money import Money
 
 APPROVES = "tok_visa"
 DECLINES = "tok_chargeDeclined"

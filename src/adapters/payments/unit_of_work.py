@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from adapters.payments.repository import SqlAlchemyPaymentRepository
-from adapters.persistence.mapping import Store
-from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
+from tessera.adapters.payments.repository import SqlAlchemyPaymentRepository
+from tessera.adapters.persistence.mapping import Store
+from tessera.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
 
 
 class SqlAlchemyPaymentsUnitOfWork(SqlAlchemyUnitOfWork):

@@ -28,7 +28,7 @@ from psycopg.errors import error_from_result
 from sqlalchemy import Connection
 
 if TYPE_CHECKING:
-    from adapters.persistence.prepared import Queued
+    from tessera.adapters.persistence.prepared import Queued
 
 _STATE = "tessera.libpq"
 """Where a pooled connection keeps what the server has prepared on it, and its loaders."""

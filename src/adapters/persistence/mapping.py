@@ -38,7 +38,7 @@ from sqlalchemy import (
     update,
 )
 
-from adapters.persistence.prepared import (
+from tessera.adapters.persistence.prepared import (
     Pipeline,
     Prepared,
     StaleData,
@@ -46,7 +46,7 @@ from adapters.persistence.prepared import (
     on_libpq,
     query_keys,
 )
-from domain.shared.money import Money
+from tessera.domain.shared.money import Money
 
 
 class MappingError(Exception):

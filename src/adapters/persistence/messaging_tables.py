@@ -7,8 +7,13 @@ from typing import Any
 import attrs
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text
 
-from application.shared.envelope import ID_LENGTH, SOURCE_LENGTH, SUBJECT_LENGTH, TYPE_LENGTH
-from application.shared.queue import OutgoingMessage
+from tessera.application.shared.envelope import (
+    ID_LENGTH,
+    SOURCE_LENGTH,
+    SUBJECT_LENGTH,
+    TYPE_LENGTH,
+)
+from tessera.application.shared.queue import OutgoingMessage
 
 
 @attrs.frozen

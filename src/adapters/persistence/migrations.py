@@ -28,7 +28,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, MetaData, create_engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
-from adapters.persistence.database import (
+from tessera.adapters.persistence.database import (
     StorageUnavailable,
     cannot_open,
     create_schema,

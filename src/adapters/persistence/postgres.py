@@ -24,7 +24,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError
 
-from adapters.persistence.database import StorageUnavailable, UnusableSettings, first_line
+from tessera.adapters.persistence.database import StorageUnavailable, UnusableSettings, first_line
 
 DRIVER = "postgresql+psycopg"
 SCHEMES = ("postgresql", "postgres", DRIVER)

@@ -29,7 +29,7 @@ from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import UpdateBase
 
-from adapters.persistence import libpq
+from tessera.adapters.persistence import libpq
 
 Processor = Callable[[Any], Any] | None
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
-from adapters.persistence.mapping import Store
-from domain.shared.errors import BusinessRuleViolation
-from domain.shared.identifiers import Sku
+from tessera.adapters.persistence.mapping import Store
+from tessera.domain.shared.errors import BusinessRuleViolation
+from tessera.domain.shared.identifiers import Sku
 
 Entity = TypeVar("Entity")
 

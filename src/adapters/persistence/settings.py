@@ -14,18 +14,18 @@ import attrs
 from sqlalchemy import Engine, MetaData
 from sqlalchemy.engine import URL
 
-from adapters.persistence import postgres
-from adapters.persistence.database import (
+from tessera.adapters.persistence import postgres
+from tessera.adapters.persistence.database import (
     UnusableSettings,
     check_schema,
     create_schema,
     sqlite_engine,
 )
-from adapters.persistence.messaging_tables import MessagingTables, messaging_tables
-from adapters.persistence.migrations import Migrations
-from adapters.persistence.storage import Storage
-from application.shared.retry import RETRY_BOUNDS, RetryPolicy
-from application.shared.tunable import Bound
+from tessera.adapters.persistence.messaging_tables import MessagingTables, messaging_tables
+from tessera.adapters.persistence.migrations import Migrations
+from tessera.adapters.persistence.storage import Storage
+from tessera.application.shared.retry import RETRY_BOUNDS, RetryPolicy
+from tessera.application.shared.tunable import Bound
 
 __all__ = ["ContextDatabase", "Settings", "Topology", "UnusableSettings"]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import attrs
 
-from adapters.persistence.database import StorageUnavailable
+from tessera.adapters.persistence.database import StorageUnavailable
 
 
 def _reason(error: OSError) -> str:

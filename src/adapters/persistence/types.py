@@ -11,7 +11,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import DateTime, Dialect, Enum, Numeric, String
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-from adapters.persistence.mapping import MoneyComposite
+from tessera.adapters.persistence.mapping import MoneyComposite
 
 Identifier = TypeVar("Identifier")
 

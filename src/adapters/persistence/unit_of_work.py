@@ -17,17 +17,17 @@ from typing import Any, Self
 from sqlalchemy import Column, Connection, Engine, Select, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from adapters.persistence.database import StorageUnavailable, first_line
-from adapters.persistence.mapping import Store
-from adapters.persistence.messaging_tables import MessagingTables, outbox_row
-from adapters.persistence.prepared import Pipeline, StaleData, key_list, query_keys
-from adapters.persistence.repository import SqlAlchemyRepository
-from application.shared.envelope import Envelope
-from application.shared.errors import ConcurrencyConflict
-from application.shared.integration import published_forms
-from application.shared.queue import OutgoingMessage
-from domain.shared.aggregate import AggregateRoot
-from domain.shared.events import DomainEvent
+from tessera.adapters.persistence.database import StorageUnavailable, first_line
+from tessera.adapters.persistence.mapping import Store
+from tessera.adapters.persistence.messaging_tables import MessagingTables, outbox_row
+from tessera.adapters.persistence.prepared import Pipeline, StaleData, key_list, query_keys
+from tessera.adapters.persistence.repository import SqlAlchemyRepository
+from tessera.application.shared.envelope import Envelope
+from tessera.application.shared.errors import ConcurrencyConflict
+from tessera.application.shared.integration import published_forms
+from tessera.application.shared.queue import OutgoingMessage
+from tessera.domain.shared.aggregate import AggregateRoot
+from tessera.domain.shared.events import DomainEvent
 
 Translator = Callable[[DomainEvent], Iterable[object]]
 TRANSACTION_ROLLBACK = "40"

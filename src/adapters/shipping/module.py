@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from adapters.shipping.orm import metadata, start_mappers
-from adapters.shipping.unit_of_work import SqlAlchemyShippingUnitOfWork
-from adapters.wiring import BoundedContext
-from application.contracts.shipping import SOURCE
-from application.shipping.carrier import Carrier
-from application.shipping.handlers import shipping_handlers
-from application.shipping.publishing import integration_events
-from application.shipping.subscriptions import shipping_reactions
-from application.shipping.unit_of_work import ShippingUnitOfWork
+from tessera.adapters.shipping.orm import metadata, start_mappers
+from tessera.adapters.shipping.unit_of_work import SqlAlchemyShippingUnitOfWork
+from tessera.adapters.wiring import BoundedContext
+from tessera.application.contracts.shipping import SOURCE
+from tessera.application.shipping.carrier import Carrier
+from tessera.application.shipping.handlers import shipping_handlers
+from tessera.application.shipping.publishing import integration_events
+from tessera.application.shipping.subscriptions import shipping_reactions
+from tessera.application.shipping.unit_of_work import ShippingUnitOfWork
 
 
 class ShippingPorts(Protocol):

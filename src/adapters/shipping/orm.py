@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Integer, MetaData, String, Table
 
-from adapters.persistence.mapping import Mappings
-from adapters.persistence.types import IdentifierType, enum_values
-from domain.shared.bounds import SHIPMENT_ID_LENGTH
-from domain.shared.identifiers import OrderId
-from domain.shipping.shipment import Shipment, ShipmentStatus
+from tessera.adapters.persistence.mapping import Mappings
+from tessera.adapters.persistence.types import IdentifierType, enum_values
+from tessera.domain.shared.bounds import SHIPMENT_ID_LENGTH
+from tessera.domain.shared.identifiers import OrderId
+from tessera.domain.shipping.shipment import Shipment, ShipmentStatus
 
 metadata = MetaData()
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from adapters.persistence.mapping import Store
-from adapters.persistence.repository import SqlAlchemyRepository
-from domain.shared.identifiers import OrderId
-from domain.shipping.shipment import Shipment
+from tessera.adapters.persistence.mapping import Store
+from tessera.adapters.persistence.repository import SqlAlchemyRepository
+from tessera.domain.shared.identifiers import OrderId
+from tessera.domain.shipping.shipment import Shipment
 
 
 class SqlAlchemyShipmentRepository(SqlAlchemyRepository[Shipment]):

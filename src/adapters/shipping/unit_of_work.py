@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from adapters.persistence.mapping import Store
-from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
-from adapters.shipping.repository import SqlAlchemyShipmentRepository
+from tessera.adapters.persistence.mapping import Store
+from tessera.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
+from tessera.adapters.shipping.repository import SqlAlchemyShipmentRepository
 
 
 class SqlAlchemyShippingUnitOfWork(SqlAlchemyUnitOfWork):

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import attrs
 
-from application.catalog.queries import ProductView
-from application.shared.bus import Command
-from application.shared.outcome import Outcome
+from tessera.application.catalog.queries import ProductView
+from tessera.application.shared.bus import Command
+from tessera.application.shared.outcome import Outcome
 
 
 @attrs.frozen

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from application.catalog.commands import DiscontinueProduct, ListProduct, RepriceProduct
-from application.catalog.queries import GetProduct, ListProducts, ProductView
-from application.catalog.unit_of_work import CatalogUnitOfWork
-from application.shared.bus import Handlers, use_cases
-from application.shared.outcome import Outcome
-from domain.catalog.product import Product
-from domain.catalog.rules import SkuIsListedOnce
-from domain.shared.errors import NotFound
-from domain.shared.identifiers import Sku
-from domain.shared.money import Money
-from domain.shared.rules import check_rule
+from tessera.application.catalog.commands import DiscontinueProduct, ListProduct, RepriceProduct
+from tessera.application.catalog.queries import GetProduct, ListProducts, ProductView
+from tessera.application.catalog.unit_of_work import CatalogUnitOfWork
+from tessera.application.shared.bus import Handlers, use_cases
+from tessera.application.shared.outcome import Outcome
+from tessera.domain.catalog.product import Product
+from tessera.domain.catalog.rules import SkuIsListedOnce
+from tessera.domain.shared.errors import NotFound
+from tessera.domain.shared.identifiers import Sku
+from tessera.domain.shared.money import Money
+from tessera.domain.shared.rules import check_rule
 
 
 def list_product(command: ListProduct, uow: CatalogUnitOfWork) -> ProductView:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from application.contracts import catalog as published
-from domain.catalog import events
-from domain.shared.events import DomainEvent
+from tessera.application.contracts import catalog as published
+from tessera.domain.catalog import events
+from tessera.domain.shared.events import DomainEvent
 
 
 def integration_events(event: DomainEvent) -> Iterable[object]:

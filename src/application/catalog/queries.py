@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import attrs
 
-from application.shared.bus import Query
-from domain.catalog.product import Product
+from tessera.application.shared.bus import Query
+from tessera.domain.catalog.product import Product
 
 
 @attrs.frozen

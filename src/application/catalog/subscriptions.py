@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from application.catalog.unit_of_work import CatalogUnitOfWork
-from application.shared.bus import Reactions
+from tessera.application.catalog.unit_of_work import CatalogUnitOfWork
+from tessera.application.shared.bus import Reactions
 
 
 def catalog_reactions() -> Reactions[CatalogUnitOfWork]:

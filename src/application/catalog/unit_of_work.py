@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from application.shared.inbox import ConsumingUnitOfWork
-from domain.catalog.repository import ProductRepository
+from tessera.application.shared.inbox import ConsumingUnitOfWork
+from tessera.domain.catalog.repository import ProductRepository
 
 
 class CatalogUnitOfWork(ConsumingUnitOfWork, Protocol):

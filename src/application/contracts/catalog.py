@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import attrs
 
-from application.shared.integration import integration_event
+from tessera.application.shared.integration import integration_event
 
 SOURCE = "catalog"
 """The name catalog publishes under, subscribes under and keeps its database under."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from application.shared.integration import integration_event
+from tessera.application.shared.integration import integration_event
 
 SOURCE = "shipping"
 """The name shipping publishes under, subscribes under and keeps its database under."""

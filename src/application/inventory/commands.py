@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import attrs
 
-from application.inventory.queries import StockItemView
-from application.shared.bus import Command
+from tessera.application.inventory.queries import StockItemView
+from tessera.application.shared.bus import Command
 
 
 @attrs.frozen

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from application.inventory.commands import ReceiveStock
-from application.inventory.queries import (
+from tessera.application.inventory.commands import ReceiveStock
+from tessera.application.inventory.queries import (
     AllocationView,
     GetStockItem,
     ListAllocations,
     ListStockItems,
     StockItemView,
 )
-from application.inventory.unit_of_work import InventoryUnitOfWork
-from application.shared.bus import Handlers, use_cases
-from domain.inventory.rules import StockIsReceivedOnlyForSellableProducts
-from domain.inventory.stock_item import StockItem
-from domain.shared.errors import NotFound
-from domain.shared.identifiers import Sku
-from domain.shared.rules import check_rule
+from tessera.application.inventory.unit_of_work import InventoryUnitOfWork
+from tessera.application.shared.bus import Handlers, use_cases
+from tessera.domain.inventory.rules import StockIsReceivedOnlyForSellableProducts
+from tessera.domain.inventory.stock_item import StockItem
+from tessera.domain.shared.errors import NotFound
+from tessera.domain.shared.identifiers import Sku
+from tessera.domain.shared.rules import check_rule
 
 
 def receive_stock(command: ReceiveStock, uow: InventoryUnitOfWork) -> StockItemView:

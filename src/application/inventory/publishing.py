@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from application.contracts import inventory as published
-from domain.inventory import allocation
-from domain.shared.events import DomainEvent
-from domain.shared.identifiers import Sku
+from tessera.application.contracts import inventory as published
+from tessera.domain.inventory import allocation
+from tessera.domain.shared.events import DomainEvent
+from tessera.domain.shared.identifiers import Sku
 
 
 def _lines(lines: tuple[tuple[Sku, int], ...]) -> list[published.StockLine]:

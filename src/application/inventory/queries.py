@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import attrs
 
-from application.shared.bus import Query
-from domain.inventory.allocation import Allocation
-from domain.inventory.stock_item import StockItem
+from tessera.application.shared.bus import Query
+from tessera.domain.inventory.allocation import Allocation
+from tessera.domain.inventory.stock_item import StockItem
 
 
 @attrs.frozen

@@ -6,15 +6,15 @@ inbox and commits; reactions tolerate redelivery and messages arriving out of or
 
 from __future__ import annotations
 
-from application.contracts.catalog import ProductDiscontinued, ProductListed
-from application.contracts.ordering import OrderCancelled, OrderPlaced
-from application.contracts.shipping import ShipmentDispatched
-from application.inventory.unit_of_work import InventoryUnitOfWork
-from application.shared.bus import Reactions
-from domain.inventory.allocation import Allocation
-from domain.inventory.catalogue import CataloguedProduct
-from domain.inventory.stock_item import StockItem
-from domain.shared.identifiers import OrderId, Sku
+from tessera.application.contracts.catalog import ProductDiscontinued, ProductListed
+from tessera.application.contracts.ordering import OrderCancelled, OrderPlaced
+from tessera.application.contracts.shipping import ShipmentDispatched
+from tessera.application.inventory.unit_of_work import InventoryUnitOfWork
+from tessera.application.shared.bus import Reactions
+from tessera.domain.inventory.allocation import Allocation
+from tessera.domain.inventory.catalogue import CataloguedProduct
+from tessera.domain.inventory.stock_item import StockItem
+from tessera.domain.shared.identifiers import OrderId, Sku
 
 
 def on_product_listed(event: ProductListed, uow: InventoryUnitOfWork) -> None:

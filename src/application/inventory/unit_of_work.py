@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from application.shared.inbox import ConsumingUnitOfWork
-from domain.inventory.catalogue import CatalogueRepository
-from domain.inventory.repository import AllocationRepository, StockItemRepository
+from tessera.application.shared.inbox import ConsumingUnitOfWork
+from tessera.domain.inventory.catalogue import CatalogueRepository
+from tessera.domain.inventory.repository import AllocationRepository, StockItemRepository
 
 
 class InventoryUnitOfWork(ConsumingUnitOfWork, Protocol):

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 
 import attrs
 
-from application.ordering.queries import OrderView
-from application.shared.bus import Command
-from application.shared.outcome import Outcome
+from tessera.application.ordering.queries import OrderView
+from tessera.application.shared.bus import Command
+from tessera.application.shared.outcome import Outcome
 
 
 @attrs.frozen

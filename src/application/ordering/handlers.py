@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 from datetime import UTC, datetime
 
-from application.ordering.commands import CancelOrder, PlaceOrder
-from application.ordering.queries import (
+from tessera.application.ordering.commands import CancelOrder, PlaceOrder
+from tessera.application.ordering.queries import (
     CountOrders,
     FindOrders,
     GetOrder,
@@ -14,17 +14,17 @@ from application.ordering.queries import (
     OrderPage,
     OrderView,
 )
-from application.ordering.unit_of_work import OrderingUnitOfWork
-from application.shared.bus import Handlers, use_cases
-from application.shared.clock import Clock, utc_now
-from application.shared.errors import ApplicationError
-from application.shared.outcome import Outcome
-from domain.ordering.fulfilment import Fulfilment
-from domain.ordering.order import CancelReason, Order, OrderStatus
-from domain.ordering.repository import OrderCriteria
-from domain.shared.bounds import MAX_ORDER_NUMBER, member_of, quoted
-from domain.shared.errors import BusinessRuleViolation, NotFound
-from domain.shared.identifiers import OrderId, Sku
+from tessera.application.ordering.unit_of_work import OrderingUnitOfWork
+from tessera.application.shared.bus import Handlers, use_cases
+from tessera.application.shared.clock import Clock, utc_now
+from tessera.application.shared.errors import ApplicationError
+from tessera.application.shared.outcome import Outcome
+from tessera.domain.ordering.fulfilment import Fulfilment
+from tessera.domain.ordering.order import CancelReason, Order, OrderStatus
+from tessera.domain.ordering.repository import OrderCriteria
+from tessera.domain.shared.bounds import MAX_ORDER_NUMBER, member_of, quoted
+from tessera.domain.shared.errors import BusinessRuleViolation, NotFound
+from tessera.domain.shared.identifiers import OrderId, Sku
 
 SHORTEST_PREFIX = 8
 """An order may be named by the first characters of its id, as long as they are this many."""

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from application.contracts import ordering as published
-from domain.ordering import fulfilment, order
-from domain.shared.events import DomainEvent
-from domain.shared.identifiers import Sku
+from tessera.application.contracts import ordering as published
+from tessera.domain.ordering import fulfilment, order
+from tessera.domain.shared.events import DomainEvent
+from tessera.domain.shared.identifiers import Sku
 
 
 def _lines(lines: tuple[tuple[Sku, int], ...]) -> list[published.OrderedLine]:

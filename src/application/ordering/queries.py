@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import attrs
 
-from application.shared.bus import Query
-from domain.ordering.order import CancelReason, Order
+from tessera.application.shared.bus import Query
+from tessera.domain.ordering.order import CancelReason, Order
 
 
 @attrs.frozen

@@ -8,18 +8,22 @@ reactions to OrderCancelled.
 
 from __future__ import annotations
 
-from application.contracts.catalog import ProductDiscontinued, ProductListed, ProductPriceChanged
-from application.contracts.inventory import StockReservationRejected, StockReserved
-from application.contracts.payments import PaymentCaptured, PaymentDeclined
-from application.contracts.shipping import ShipmentDelivered, ShipmentDispatched
-from application.ordering.unit_of_work import OrderingUnitOfWork
-from application.shared.bus import Reactions
-from application.shared.clock import Clock, utc_now
-from domain.ordering.fulfilment import Fulfilment
-from domain.ordering.order import CancelReason, Order
-from domain.ordering.price_list import ListedPrice
-from domain.shared.identifiers import OrderId, Sku
-from domain.shared.money import Money
+from tessera.application.contracts.catalog import (
+    ProductDiscontinued,
+    ProductListed,
+    ProductPriceChanged,
+)
+from tessera.application.contracts.inventory import StockReservationRejected, StockReserved
+from tessera.application.contracts.payments import PaymentCaptured, PaymentDeclined
+from tessera.application.contracts.shipping import ShipmentDelivered, ShipmentDispatched
+from tessera.application.ordering.unit_of_work import OrderingUnitOfWork
+from tessera.application.shared.bus import Reactions
+from tessera.application.shared.clock import Clock, utc_now
+from tessera.domain.ordering.fulfilment import Fulfilment
+from tessera.domain.ordering.order import CancelReason, Order
+from tessera.domain.ordering.price_list import ListedPrice
+from tessera.domain.shared.identifiers import OrderId, Sku
+from tessera.domain.shared.money import Money
 
 
 def on_product_listed(event: ProductListed, uow: OrderingUnitOfWork) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from application.shared.inbox import ConsumingUnitOfWork
-from domain.ordering.price_list import PriceList
-from domain.ordering.repository import FulfilmentRepository, OrderRepository
+from tessera.application.shared.inbox import ConsumingUnitOfWork
+from tessera.domain.ordering.price_list import PriceList
+from tessera.domain.ordering.repository import FulfilmentRepository, OrderRepository
 
 
 class OrderingUnitOfWork(ConsumingUnitOfWork, Protocol):

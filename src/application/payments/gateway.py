@@ -6,7 +6,7 @@ from typing import Protocol
 
 import attrs
 
-from domain.shared.money import Money
+from tessera.domain.shared.money import Money
 
 
 class GatewayUnavailable(Exception):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from application.payments.queries import GetPayment, ListPayments, PaymentView
-from application.payments.unit_of_work import PaymentsUnitOfWork
-from application.shared.bus import Handlers, use_cases
-from domain.shared.errors import NotFound
-from domain.shared.identifiers import OrderId
+from tessera.application.payments.queries import GetPayment, ListPayments, PaymentView
+from tessera.application.payments.unit_of_work import PaymentsUnitOfWork
+from tessera.application.shared.bus import Handlers, use_cases
+from tessera.domain.shared.errors import NotFound
+from tessera.domain.shared.identifiers import OrderId
 
 
 def list_payments(query: ListPayments, uow: PaymentsUnitOfWork) -> list[PaymentView]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from application.contracts import payments as published
-from domain.payments import payment
-from domain.shared.events import DomainEvent
+from tessera.application.contracts import payments as published
+from tessera.domain.payments import payment
+from tessera.domain.shared.events import DomainEvent
 
 
 def integration_events(event: DomainEvent) -> Iterable[object]:

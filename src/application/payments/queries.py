@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import attrs
 
-from application.shared.bus import Query
-from domain.payments.payment import Payment
+from tessera.application.shared.bus import Query
+from tessera.domain.payments.payment import Payment
 
 
 @attrs.frozen

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from application.contracts.ordering import OrderCancelled, PaymentRequested
-from application.payments.gateway import PaymentGateway
-from application.payments.unit_of_work import PaymentsUnitOfWork
-from application.shared.bus import Reactions
-from domain.payments.payment import Payment, PaymentStatus
-from domain.shared.identifiers import OrderId
-from domain.shared.money import Money
+from tessera.application.contracts.ordering import OrderCancelled, PaymentRequested
+from tessera.application.payments.gateway import PaymentGateway
+from tessera.application.payments.unit_of_work import PaymentsUnitOfWork
+from tessera.application.shared.bus import Reactions
+from tessera.domain.payments.payment import Payment, PaymentStatus
+from tessera.domain.shared.identifiers import OrderId
+from tessera.domain.shared.money import Money
 
 
 def on_payment_requested(

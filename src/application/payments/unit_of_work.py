@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from application.shared.inbox import ConsumingUnitOfWork
-from domain.payments.repository import PaymentRepository
+from tessera.application.shared.inbox import ConsumingUnitOfWork
+from tessera.domain.payments.repository import PaymentRepository
 
 
 class PaymentsUnitOfWork(ConsumingUnitOfWork, Protocol):

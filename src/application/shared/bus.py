@@ -7,7 +7,7 @@ import inspect
 from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar, get_type_hints
 
-from application.shared.errors import UnknownMessage
+from tessera.application.shared.errors import UnknownMessage
 
 Handler = Callable[[Any], Any]
 Handlers = dict[type, Handler]

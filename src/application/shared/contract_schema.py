@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from application.shared.envelope import schema_of
+from tessera.application.shared.envelope import schema_of
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 DECIMAL = r"^-?[0-9]+(\.[0-9]+)?$"

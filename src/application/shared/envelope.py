@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 import cattrs
 
-from application.shared.integration import event_class, subject_of, type_of
+from tessera.application.shared.integration import event_class, subject_of, type_of
 
 SPEC_VERSION = "1.0"
 CONTENT_TYPE = "application/json"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Protocol
 
-from application.shared.unit_of_work import UnitOfWork
+from tessera.application.shared.unit_of_work import UnitOfWork
 
 
 class Inbox(Protocol):

@@ -13,7 +13,7 @@ from typing import Protocol
 
 import attrs
 
-from application.shared.envelope import Envelope
+from tessera.application.shared.envelope import Envelope
 
 
 @attrs.frozen

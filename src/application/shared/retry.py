@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from application.shared.tunable import Bound
+from tessera.application.shared.tunable import Bound
 
 RETRY_BOUNDS = {
     "max_attempts": Bound(int, 1, 100),

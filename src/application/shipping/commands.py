@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import attrs
 
-from application.shared.bus import Command
-from application.shared.outcome import Outcome
-from application.shipping.queries import ShipmentView
+from tessera.application.shared.bus import Command
+from tessera.application.shared.outcome import Outcome
+from tessera.application.shipping.queries import ShipmentView
 
 
 @attrs.frozen

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from application.shared.bus import Handlers, use_cases
-from application.shared.outcome import Outcome
-from application.shipping.commands import DeliverShipment
-from application.shipping.queries import GetShipmentOfOrder, ListShipments, ShipmentView
-from application.shipping.unit_of_work import ShippingUnitOfWork
-from domain.shared.bounds import SHIPMENT_ID_LENGTH, member_of, quoted
-from domain.shared.errors import NotFound
-from domain.shared.identifiers import OrderId
-from domain.shipping.shipment import ShipmentStatus
+from tessera.application.shared.bus import Handlers, use_cases
+from tessera.application.shared.outcome import Outcome
+from tessera.application.shipping.commands import DeliverShipment
+from tessera.application.shipping.queries import GetShipmentOfOrder, ListShipments, ShipmentView
+from tessera.application.shipping.unit_of_work import ShippingUnitOfWork
+from tessera.domain.shared.bounds import SHIPMENT_ID_LENGTH, member_of, quoted
+from tessera.domain.shared.errors import NotFound
+from tessera.domain.shared.identifiers import OrderId
+from tessera.domain.shipping.shipment import ShipmentStatus
 
 
 def deliver_shipment(command: DeliverShipment, uow: ShippingUnitOfWork) -> Outcome[ShipmentView]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from application.contracts import shipping as published
-from domain.shared.events import DomainEvent
-from domain.shipping import shipment
+from tessera.application.contracts import shipping as published
+from tessera.domain.shared.events import DomainEvent
+from tessera.domain.shipping import shipment
 
 
 def integration_events(event: DomainEvent) -> Iterable[object]:

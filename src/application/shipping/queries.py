@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import attrs
 
-from application.shared.bus import Query
-from domain.shipping.shipment import Shipment
+from tessera.application.shared.bus import Query
+from tessera.domain.shipping.shipment import Shipment
 
 
 @attrs.frozen

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-from application.contracts.ordering import ShipmentRequested
-from application.shared.bus import Reactions
-from application.shipping.carrier import Carrier
-from application.shipping.unit_of_work import ShippingUnitOfWork
-from domain.shared.identifiers import OrderId
-from domain.shipping.shipment import Shipment
+from tessera.application.contracts.ordering import ShipmentRequested
+from tessera.application.shared.bus import Reactions
+from tessera.application.shipping.carrier import Carrier
+from tessera.application.shipping.unit_of_work import ShippingUnitOfWork
+from tessera.domain.shared.identifiers import OrderId
+from tessera.domain.shipping.shipment import Shipment
 
 
 def on_shipment_requested(

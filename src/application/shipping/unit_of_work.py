@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from application.shared.inbox import ConsumingUnitOfWork
-from domain.shipping.repository import ShipmentRepository
+from tessera.application.shared.inbox import ConsumingUnitOfWork
+from tessera.domain.shipping.repository import ShipmentRepository
 
 
 class ShippingUnitOfWork(ConsumingUnitOfWork, Protocol):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import attrs
 
-from domain.shared.events import DomainEvent
-from domain.shared.identifiers import Sku
-from domain.shared.money import Money
+from tessera.domain.shared.events import DomainEvent
+from tessera.domain.shared.identifiers import Sku
+from tessera.domain.shared.money import Money
 
 
 @attrs.frozen

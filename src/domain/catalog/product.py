@@ -6,16 +6,16 @@ import enum
 
 import attrs
 
-from domain.catalog.events import ProductDiscontinued, ProductListed, ProductRepriced
-from domain.catalog.rules import (
+from tessera.domain.catalog.events import ProductDiscontinued, ProductListed, ProductRepriced
+from tessera.domain.catalog.rules import (
     DiscontinuedProductCannotBeRepriced,
     PriceMustBePositive,
 )
-from domain.shared.aggregate import AggregateRoot
-from domain.shared.bounds import PRODUCT_NAME_LENGTH, checked_text
-from domain.shared.identifiers import Sku
-from domain.shared.money import Money
-from domain.shared.rules import check_rule
+from tessera.domain.shared.aggregate import AggregateRoot
+from tessera.domain.shared.bounds import PRODUCT_NAME_LENGTH, checked_text
+from tessera.domain.shared.identifiers import Sku
+from tessera.domain.shared.money import Money
+from tessera.domain.shared.rules import check_rule
 
 
 class ProductStatus(enum.Enum):

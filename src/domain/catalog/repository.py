@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from domain.catalog.product import Product
-from domain.shared.identifiers import Sku
+from tessera.domain.catalog.product import Product
+from tessera.domain.shared.identifiers import Sku
 
 
 class ProductRepository(Protocol):

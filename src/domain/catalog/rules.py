@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import attrs
 
-from domain.shared.identifiers import Sku
-from domain.shared.money import Money
+from tessera.domain.shared.identifiers import Sku
+from tessera.domain.shared.money import Money
 
 
 @attrs.frozen

@@ -7,12 +7,12 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
-from domain.inventory.catalogue import CataloguedProduct
-from domain.inventory.stock_item import StockItem
-from domain.shared.aggregate import AggregateRoot
-from domain.shared.errors import BusinessRuleViolation
-from domain.shared.events import DomainEvent
-from domain.shared.identifiers import OrderId, Sku
+from tessera.domain.inventory.catalogue import CataloguedProduct
+from tessera.domain.inventory.stock_item import StockItem
+from tessera.domain.shared.aggregate import AggregateRoot
+from tessera.domain.shared.errors import BusinessRuleViolation
+from tessera.domain.shared.events import DomainEvent
+from tessera.domain.shared.identifiers import OrderId, Sku
 
 
 class AllocationStatus(enum.Enum):

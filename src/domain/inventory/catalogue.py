@@ -7,7 +7,7 @@ from typing import Protocol
 
 import attrs
 
-from domain.shared.identifiers import Sku
+from tessera.domain.shared.identifiers import Sku
 
 
 @attrs.define(slots=False, eq=False)

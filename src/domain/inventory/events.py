@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import attrs
 
-from domain.shared.events import DomainEvent
-from domain.shared.identifiers import OrderId, Sku
+from tessera.domain.shared.events import DomainEvent
+from tessera.domain.shared.identifiers import OrderId, Sku
 
 
 @attrs.frozen

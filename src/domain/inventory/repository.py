@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from domain.inventory.allocation import Allocation
-from domain.inventory.stock_item import StockItem
-from domain.shared.identifiers import OrderId, Sku
+from tessera.domain.inventory.allocation import Allocation
+from tessera.domain.inventory.stock_item import StockItem
+from tessera.domain.shared.identifiers import OrderId, Sku
 
 
 class StockItemRepository(Protocol):

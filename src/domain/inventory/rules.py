@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import attrs
 
-from domain.shared.bounds import MAX_STOCK
-from domain.shared.identifiers import Sku
+from tessera.domain.shared.bounds import MAX_STOCK
+from tessera.domain.shared.identifiers import Sku
 
 
 @attrs.frozen

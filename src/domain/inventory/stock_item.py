@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import attrs
 
-from domain.inventory.events import StockReceived, StockReleased, StockReserved, StockShipped
-from domain.inventory.rules import (
+from tessera.domain.inventory.events import (
+    StockReceived,
+    StockReleased,
+    StockReserved,
+    StockShipped,
+)
+from tessera.domain.inventory.rules import (
     ReleaseMustNotExceedReservedStock,
     ReservationMustNotExceedAvailableStock,
     StockMustStayWithinBounds,
 )
-from domain.shared.aggregate import AggregateRoot
-from domain.shared.bounds import QuantityMustBeWithinBounds
-from domain.shared.identifiers import OrderId, Sku
-from domain.shared.rules import check_rule
+from tessera.domain.shared.aggregate import AggregateRoot
+from tessera.domain.shared.bounds import QuantityMustBeWithinBounds
+from tessera.domain.shared.identifiers import OrderId, Sku
+from tessera.domain.shared.rules import check_rule
 
 
 @attrs.define(slots=False, eq=False)

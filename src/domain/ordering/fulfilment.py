@@ -12,12 +12,12 @@ from datetime import datetime
 
 import attrs
 
-from domain.ordering.order import CancelReason, Order, OrderStatus
-from domain.shared.aggregate import AggregateRoot
-from domain.shared.bounds import CARD_TOKEN_LENGTH, checked_text
-from domain.shared.events import DomainEvent
-from domain.shared.identifiers import OrderId, Sku
-from domain.shared.money import Money
+from tessera.domain.ordering.order import CancelReason, Order, OrderStatus
+from tessera.domain.shared.aggregate import AggregateRoot
+from tessera.domain.shared.bounds import CARD_TOKEN_LENGTH, checked_text
+from tessera.domain.shared.events import DomainEvent
+from tessera.domain.shared.identifiers import OrderId, Sku
+from tessera.domain.shared.money import Money
 
 
 @attrs.frozen

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import attrs
 
-from domain.ordering.price_list import ListedPrice
-from domain.ordering.rules import (
+from tessera.domain.ordering.price_list import ListedPrice
+from tessera.domain.ordering.rules import (
     OrderCanBeCancelledUntilShipmentIsRequested,
     OrderIsInOneCurrency,
     OrderMustHaveLines,
@@ -19,19 +19,19 @@ from domain.ordering.rules import (
     ProductMustBeOnSale,
     SkuAppearsOncePerOrder,
 )
-from domain.shared.aggregate import AggregateRoot
-from domain.shared.bounds import (
+from tessera.domain.shared.aggregate import AggregateRoot
+from tessera.domain.shared.bounds import (
     ADDRESS_LENGTH,
     CUSTOMER_ID_LENGTH,
     TRACKING_NUMBER_LENGTH,
     QuantityMustBeWithinBounds,
     checked_text,
 )
-from domain.shared.errors import DomainError
-from domain.shared.events import DomainEvent
-from domain.shared.identifiers import OrderId, Sku
-from domain.shared.money import Money
-from domain.shared.rules import check_rule
+from tessera.domain.shared.errors import DomainError
+from tessera.domain.shared.events import DomainEvent
+from tessera.domain.shared.identifiers import OrderId, Sku
+from tessera.domain.shared.money import Money
+from tessera.domain.shared.rules import check_rule
 
 
 class OrderStatus(enum.Enum):

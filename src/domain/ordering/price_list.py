@@ -7,8 +7,8 @@ from typing import Protocol
 
 import attrs
 
-from domain.shared.identifiers import Sku
-from domain.shared.money import Money
+from tessera.domain.shared.identifiers import Sku
+from tessera.domain.shared.money import Money
 
 
 @attrs.define(slots=False, eq=False)

@@ -8,9 +8,9 @@ from typing import Protocol
 
 import attrs
 
-from domain.ordering.fulfilment import Fulfilment
-from domain.ordering.order import Order, OrderStatus
-from domain.shared.identifiers import OrderId
+from tessera.domain.ordering.fulfilment import Fulfilment
+from tessera.domain.ordering.order import Order, OrderStatus
+from tessera.domain.shared.identifiers import OrderId
 
 
 @attrs.frozen

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import attrs
 
-from domain.shared.bounds import MAX_ORDER_LINES, MAX_ORDER_NUMBER, quoted
-from domain.shared.identifiers import Sku
-from domain.shared.money import MAX_AMOUNT
+from tessera.domain.shared.bounds import MAX_ORDER_LINES, MAX_ORDER_NUMBER, quoted
+from tessera.domain.shared.identifiers import Sku
+from tessera.domain.shared.money import MAX_AMOUNT
 
 
 @attrs.frozen

@@ -6,12 +6,12 @@ import enum
 
 import attrs
 
-from domain.shared.aggregate import AggregateRoot
-from domain.shared.bounds import REASON_LENGTH, clipped
-from domain.shared.events import DomainEvent
-from domain.shared.identifiers import OrderId
-from domain.shared.money import Money
-from domain.shared.rules import check_rule
+from tessera.domain.shared.aggregate import AggregateRoot
+from tessera.domain.shared.bounds import REASON_LENGTH, clipped
+from tessera.domain.shared.events import DomainEvent
+from tessera.domain.shared.identifiers import OrderId
+from tessera.domain.shared.money import Money
+from tessera.domain.shared.rules import check_rule
 
 
 class PaymentStatus(enum.Enum):

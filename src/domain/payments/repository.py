@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from domain.payments.payment import Payment
-from domain.shared.identifiers import OrderId
+from tessera.domain.payments.payment import Payment
+from tessera.domain.shared.identifiers import OrderId
 
 
 class PaymentRepository(Protocol):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from domain.shared.events import DomainEvent
+from tessera.domain.shared.events import DomainEvent
 
 
 @attrs.define(slots=False, eq=False)

@@ -13,8 +13,8 @@ from typing import Final, TypeVar
 
 import attrs
 
-from domain.shared.errors import BusinessRuleViolation
-from domain.shared.rules import check_rule
+from tessera.domain.shared.errors import BusinessRuleViolation
+from tessera.domain.shared.rules import check_rule
 
 E = TypeVar("E", bound=enum.Enum)
 

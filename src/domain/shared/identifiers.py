@@ -10,8 +10,8 @@ import uuid
 
 import attrs
 
-from domain.shared.bounds import quoted
-from domain.shared.rules import check_rule
+from tessera.domain.shared.bounds import quoted
+from tessera.domain.shared.rules import check_rule
 
 _SKU = re.compile(r"[A-Z0-9-]{3,32}")
 _ORDER_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")

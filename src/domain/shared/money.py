@@ -10,8 +10,8 @@ from typing import Final
 
 import attrs
 
-from domain.shared.bounds import quoted
-from domain.shared.errors import BusinessRuleViolation, DomainError
+from tessera.domain.shared.bounds import quoted
+from tessera.domain.shared.errors import BusinessRuleViolation, DomainError
 
 # fmt: off
 _TWO_DECIMALS = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from domain.shared.errors import BusinessRuleViolation
+from tessera.domain.shared.errors import BusinessRuleViolation
 
 
 class BusinessRule(Protocol):

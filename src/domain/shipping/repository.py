@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from domain.shared.identifiers import OrderId
-from domain.shipping.shipment import Shipment
+from tessera.domain.shared.identifiers import OrderId
+from tessera.domain.shipping.shipment import Shipment
 
 
 class ShipmentRepository(Protocol):

@@ -6,11 +6,11 @@ import enum
 
 import attrs
 
-from domain.shared.aggregate import AggregateRoot
-from domain.shared.bounds import ADDRESS_LENGTH, TRACKING_NUMBER_LENGTH, checked_text
-from domain.shared.errors import BusinessRuleViolation
-from domain.shared.events import DomainEvent
-from domain.shared.identifiers import OrderId
+from tessera.domain.shared.aggregate import AggregateRoot
+from tessera.domain.shared.bounds import ADDRESS_LENGTH, TRACKING_NUMBER_LENGTH, checked_text
+from tessera.domain.shared.errors import BusinessRuleViolation
+from tessera.domain.shared.events import DomainEvent
+from tessera.domain.shared.identifiers import OrderId
 
 
 class ShipmentStatus(enum.Enum):

@@ -20,24 +20,24 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from adapters.bootstrap import Tessera, Topology, bootstrap, setup
-from adapters.cli.app import Runtime, cli, fail, pass_runtime
-from adapters.cli.demo.report import Outcome, report
-from adapters.cli.demo.scenario import (
+from tessera.adapters.bootstrap import Tessera, Topology, bootstrap, setup
+from tessera.adapters.cli.app import Runtime, cli, fail, pass_runtime
+from tessera.adapters.cli.demo.report import Outcome, report
+from tessera.adapters.cli.demo.scenario import (
     OrderPlan,
     address,
     cancel_during_capture,
     order_stream,
     stock_up,
 )
-from adapters.cli.types import WholeNumber
-from adapters.persistence.settings import BROKER_URL_ENV, DATABASE_URL_ENV
-from application.ordering.commands import CancelOrder, PlaceOrder
-from application.ordering.queries import CountOrders
-from application.shared.errors import ApplicationError
-from application.shipping.commands import DeliverShipment
-from application.shipping.queries import ListShipments
-from domain.shared.errors import DomainError
+from tessera.adapters.cli.types import WholeNumber
+from tessera.adapters.persistence.settings import BROKER_URL_ENV, DATABASE_URL_ENV
+from tessera.application.ordering.commands import CancelOrder, PlaceOrder
+from tessera.application.ordering.queries import CountOrders
+from tessera.application.shared.errors import ApplicationError
+from tessera.application.shipping.commands import DeliverShipment
+from tessera.application.shipping.queries import ListShipments
+from tessera.domain.shared.errors import DomainError
 
 SETTLED = {"shipped", "completed", "cancelled"}
 
@@ -106,7 +106,7 @@ def processes(app: Tessera) -> Iterator[None]:
     travel in the workers' environment, which only their user may read, not on their command
     lines, which every user may."""
     settings = app.settings
-    command = [sys.executable, "-m", "adapters.cli", "--data-dir", str(settings.data_dir)]
+    command = [sys.executable, "-m", "tessera.adapters.cli", "--data-dir", str(settings.data_dir)]
     command += ["--topology", "split"]
     environment = {**os.environ, "TESSERA_POLL_SECONDS": str(settings.poll_seconds)}
     if settings.database_url is not None:

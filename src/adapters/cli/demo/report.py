@@ -9,13 +9,13 @@ from decimal import Decimal
 import attrs
 import click
 
-from adapters.bootstrap import Tessera
-from adapters.cli.render import Column, Listing, products_listing, stock_listing
-from application.catalog.queries import ListProducts
-from application.inventory.queries import ListStockItems
-from application.ordering.queries import ListOrders, OrderView
-from application.payments.queries import ListPayments
-from application.shared.integration import short_name
+from tessera.adapters.bootstrap import Tessera
+from tessera.adapters.cli.render import Column, Listing, products_listing, stock_listing
+from tessera.application.catalog.queries import ListProducts
+from tessera.application.inventory.queries import ListStockItems
+from tessera.application.ordering.queries import ListOrders, OrderView
+from tessera.application.payments.queries import ListPayments
+from tessera.application.shared.integration import short_name
 
 PAID = {"shipped", "completed"}
 

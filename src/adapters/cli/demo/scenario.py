@@ -6,11 +6,11 @@ import random
 
 import attrs
 
-from adapters.bootstrap import Tessera
-from adapters.payments.test_gateway import APPROVES, DECLINES, FAILS_TWICE
-from application.catalog.commands import DiscontinueProduct, ListProduct
-from application.inventory.commands import ReceiveStock
-from application.ordering.commands import CancelOrder, OrderLineRequest, PlaceOrder
+from tessera.adapters.bootstrap import Tessera
+from tessera.adapters.payments.test_gateway import APPROVES, DECLINES, FAILS_TWICE
+from tessera.application.catalog.commands import DiscontinueProduct, ListProduct
+from tessera.application.inventory.commands import ReceiveStock
+from tessera.application.ordering.commands import CancelOrder, OrderLineRequest, PlaceOrder
 
 CATALOG = (
     ("MUG-BLUE", "Blue enamel mug", "12.50"),

@@ -5,7 +5,7 @@ Revision ID: 0002
 
 from __future__ import annotations
 
-from adapters.persistence.revision_steps import notify_outbox_writes_v1
+from tessera.adapters.persistence.revision_steps import notify_outbox_writes_v1
 
 revision = "0002"
 down_revision = "0001"

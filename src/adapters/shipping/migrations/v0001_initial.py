@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from adapters.persistence.revision_steps import create_outbox_and_inbox_v1
+from tessera.adapters.persistence.revision_steps import create_outbox_and_inbox_v1
 
 revision = "0001"
 down_revision = None

@@ -5,7 +5,7 @@ Revision ID: 0003
 
 from __future__ import annotations
 
-from adapters.persistence.revision_steps import index_outbox_by_conversation_v1
+from tessera.adapters.persistence.revision_steps import index_outbox_by_conversation_v1
 
 revision = "0003"
 down_revision = "0002"

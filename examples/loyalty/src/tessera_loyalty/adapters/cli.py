@@ -7,7 +7,7 @@ import json
 import attrs
 import click
 
-from adapters.cli.app import Runtime, pass_runtime
+from tessera.adapters.cli.app import Runtime, pass_runtime
 from tessera_loyalty.application.queries import BalanceView, GetBalance
 
 

@@ -3,7 +3,7 @@ this value, and an installed Tessera wires it as it wires its own contexts."""
 
 from __future__ import annotations
 
-from adapters.wiring import BoundedContext
+from tessera.adapters.wiring import BoundedContext
 from tessera_loyalty.adapters.orm import metadata, start_mappers
 from tessera_loyalty.adapters.unit_of_work import SqlAlchemyLoyaltyUnitOfWork
 from tessera_loyalty.application.contracts import SOURCE

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from adapters.persistence.mapping import Store
-from adapters.persistence.repository import SqlAlchemyRepository
-from adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
-from domain.shared.identifiers import OrderId
+from tessera.adapters.persistence.mapping import Store
+from tessera.adapters.persistence.repository import SqlAlchemyRepository
+from tessera.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
+from tessera.domain.shared.identifiers import OrderId
 from tessera_loyalty.domain.account import Account, KnownOrder
 
 

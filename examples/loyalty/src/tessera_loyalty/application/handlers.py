@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from application.shared.bus import Handlers, use_cases
-from domain.shared.bounds import CUSTOMER_ID_LENGTH, checked_text
+from tessera.application.shared.bus import Handlers, use_cases
+from tessera.domain.shared.bounds import CUSTOMER_ID_LENGTH, checked_text
 from tessera_loyalty.application.queries import BalanceView, GetBalance
 from tessera_loyalty.application.unit_of_work import LoyaltyUnitOfWork
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from domain.shared.events import DomainEvent
+from tessera.domain.shared.events import DomainEvent
 
 
 def integration_events(event: DomainEvent) -> Iterable[object]:

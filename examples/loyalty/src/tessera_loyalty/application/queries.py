@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from application.shared.bus import Query
+from tessera.application.shared.bus import Query
 from tessera_loyalty.domain.account import Account
 
 

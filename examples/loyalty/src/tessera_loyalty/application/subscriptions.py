@@ -4,10 +4,10 @@ Each message is handled once (the inbox), and an order is rewarded once whatever
 
 from __future__ import annotations
 
-from application.contracts.ordering import OrderCancelled, OrderCompleted, OrderPlaced
-from application.shared.bus import Reactions
-from domain.shared.identifiers import OrderId
-from domain.shared.money import Money
+from tessera.application.contracts.ordering import OrderCancelled, OrderCompleted, OrderPlaced
+from tessera.application.shared.bus import Reactions
+from tessera.domain.shared.identifiers import OrderId
+from tessera.domain.shared.money import Money
 from tessera_loyalty.application.unit_of_work import LoyaltyUnitOfWork
 from tessera_loyalty.domain.account import Account, KnownOrder
 

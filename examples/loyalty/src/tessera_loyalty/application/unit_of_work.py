@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from application.shared.inbox import ConsumingUnitOfWork
+from tessera.application.shared.inbox import ConsumingUnitOfWork
 from tessera_loyalty.domain.repository import Accounts, KnownOrders
 
 

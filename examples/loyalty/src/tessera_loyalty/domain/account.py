@@ -7,12 +7,12 @@ from decimal import ROUND_FLOOR
 
 import attrs
 
-from domain.shared.aggregate import AggregateRoot
-from domain.shared.bounds import CUSTOMER_ID_LENGTH, checked_text
-from domain.shared.errors import BusinessRuleViolation
-from domain.shared.events import DomainEvent
-from domain.shared.identifiers import OrderId
-from domain.shared.money import Money
+from tessera.domain.shared.aggregate import AggregateRoot
+from tessera.domain.shared.bounds import CUSTOMER_ID_LENGTH, checked_text
+from tessera.domain.shared.errors import BusinessRuleViolation
+from tessera.domain.shared.events import DomainEvent
+from tessera.domain.shared.identifiers import OrderId
+from tessera.domain.shared.money import Money
 
 
 class OrderProgress(enum.Enum):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from domain.shared.identifiers import OrderId
+from tessera.domain.shared.identifiers import OrderId
 from tessera_loyalty.domain.account import Account, KnownOrder
 
 
