@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import signal
 from collections.abc import Iterator
 from pathlib import Path
@@ -8,10 +9,17 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from tessera.adapters.bootstrap import Settings, Tessera, bootstrap
+from tessera.adapters.payments.module import PAYMENT_GATEWAY
 from tessera.adapters.persistence.settings import ContextDatabase
+from tessera.adapters.shipping.module import CARRIER
 from tests import children, servers, tiers
 from tests.databases import open_catalog, open_inventory
 from tests.servers import postgres_database, rabbitmq_vhost
+
+# Tests run the shop on the test adapters, by name (as a deployment names its own), so that
+# no command warns that it runs on stand-ins; the processes the tests start inherit them.
+for _port in (PAYMENT_GATEWAY, CARRIER):
+    os.environ.setdefault(_port.variable, _port.default)
 
 # Specifications, not stopwatches: a slow machine must not fail a property.
 hypothesis_settings.register_profile("tessera", deadline=None)

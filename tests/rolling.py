@@ -66,7 +66,7 @@ def new_release() -> None:
     contexts: dict[str, BoundedContext[Any, Any]] = {
         "ordering": attrs.evolve(ordering, publishes=new_ordering_events),
         "payments": attrs.evolve(
-            payments, reactions=lambda ports: new_payments_reactions(ports.gateway)
+            payments, reactions=lambda ports: new_payments_reactions(ports.payment_gateway)
         ),
     }
     root.IN_TREE = tuple(contexts.get(context.name, context) for context in root.IN_TREE)

@@ -19,8 +19,46 @@ from sqlalchemy import Engine, MetaData
 
 from tessera.adapters.persistence.messaging_tables import MessagingTables
 from tessera.application.shared.bus import Handlers, Reactions
+from tessera.application.shared.clock import Clock
 from tessera.application.shared.inbox import ConsumingUnitOfWork
 from tessera.domain.shared.events import DomainEvent
+
+
+@attrs.frozen
+class Port:
+    """A port a context reaches the outside world through, bound by each deployment.
+
+    A deployment names the adapter as `package.module:factory` in `TESSERA_<NAME>` (or the
+    CLI's `--port NAME=package.module:factory`); the factory takes no argument, or the
+    settings, and returns the adapter. Without one, `default` is used; a default that is a
+    stand-in (a test adapter) is said on stderr by every command and worker that runs on it,
+    outside the demo and tests.
+    """
+
+    name: str
+    """A Python name, lower case: `payment_gateway` is `TESSERA_PAYMENT_GATEWAY`, and the
+    attribute of the ports the context's handlers and reactions are given."""
+    kind: object
+    """What it must be (its Protocol): a factory's result is checked against it where the
+    Protocol is runtime-checkable."""
+    default: str
+    """The factory used when the deployment names none, as `package.module:factory`."""
+    stand_in: bool = True
+    """The default is for tests and the demo only (a real clock is not)."""
+
+    def __attrs_post_init__(self) -> None:
+        if not self.name.isidentifier() or self.name != self.name.lower():
+            raise ValueError(f"a port's name is a lower-case Python name, not {self.name!r}")
+
+    @property
+    def variable(self) -> str:
+        return f"TESSERA_{self.name.upper()}"
+
+
+CLOCK = Port(
+    "clock", Clock, default="tessera.application.shared.clock:system_clock", stand_in=False
+)
+"""The time a context says things happened at; any context may declare it."""
 
 UnitOfWork = TypeVar("UnitOfWork", bound=ConsumingUnitOfWork)
 NeededPorts = TypeVar("NeededPorts")
@@ -33,8 +71,8 @@ class BoundedContext(Generic[UnitOfWork, NeededPorts]):
     """One bounded context, as the composition root wires it.
 
     `NeededPorts` is a Protocol naming the ports the context reaches the outside world
-    through (`gateway`, `carrier`, `clock`, ...); the composition root hands every context
-    the deployment's choices, which have them all.
+    through, as attributes; `ports` declares them, and the composition root hands the
+    context's handlers and reactions an object with each one bound as the deployment chose.
     """
 
     name: str
@@ -47,6 +85,8 @@ class BoundedContext(Generic[UnitOfWork, NeededPorts]):
     publishes: Translator
     handlers: Callable[[UnitOfWork, NeededPorts], Handlers]
     reactions: Callable[[NeededPorts], Reactions[UnitOfWork]]
+    ports: tuple[Port, ...] = ()
+    """The ports its handlers and reactions are given, each bound by the deployment."""
     migrations: Path | None = None
     """The directory of its Alembic revisions (adapters.persistence.migrations). None: its
     tables are made from `metadata` when a shop is created, and checked column by column."""

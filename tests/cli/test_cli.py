@@ -260,8 +260,11 @@ def test_the_demos_worker_processes_get_the_urls_in_their_environment_not_their_
     started: list[tuple[list[str], dict[str, str]]] = []
 
     class Started:
-        def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        def __init__(self, args: list[str], env: dict[str, str], stderr: object) -> None:
             started.append((args, env))
+
+        def poll(self) -> int | None:
+            return None
 
         def terminate(self) -> None: ...
 

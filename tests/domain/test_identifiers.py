@@ -32,7 +32,7 @@ def test_more_than_a_millisecond_can_count_borrows_the_next_one() -> None:
     assert all(u.version == 7 for u in made)
 
 
-PRINT_ONE = "from domain.shared.identifiers import OrderId; print(OrderId.new())"
+PRINT_ONE = "from tessera.domain.shared.identifiers import OrderId; print(OrderId.new())"
 
 
 @pytest.mark.process

@@ -79,7 +79,9 @@ def test_on_embedded_databases_a_command_waits_for_the_round_a_worker_of_its_pro
     # Two threads of one process stepping through SQLite at once hand the interpreter to
     # each other at every step; they take turns instead, a round or a command at a time.
     gateway = HeldGateway()
-    with bootstrap(Settings.in_memory(deliver_inline=False), gateway=gateway) as app:
+    with bootstrap(
+        Settings.in_memory(deliver_inline=False), ports={"payment_gateway": gateway}
+    ) as app:
         app.handle(ListProduct(sku="MUG-1", name="Mug", price="10.00"))
         app.deliver()
         app.handle(ReceiveStock(sku="MUG-1", quantity=5))

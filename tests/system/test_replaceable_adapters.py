@@ -44,9 +44,8 @@ class Courier:
 
 def test_the_saga_pays_ships_and_dates_through_the_adapters_a_deployment_chooses() -> None:
     accounts, queue = HouseAccounts(), InMemoryQueue()
-    with bootstrap(
-        Settings.in_memory(), queue, gateway=accounts, carrier=Courier(), clock=lambda: MOMENT
-    ) as app:
+    chosen = {"payment_gateway": accounts, "carrier": Courier(), "clock": lambda: MOMENT}
+    with bootstrap(Settings.in_memory(), queue, ports=chosen) as app:
         app.handle(ListProduct("MUG-1", "Mug", "4.00"))
         app.handle(ReceiveStock("MUG-1", 5))
         line = [OrderLineRequest("MUG-1", 2)]
@@ -86,7 +85,7 @@ class GatewayDown:
 def test_a_failing_context_never_holds_back_the_command_that_started_the_conversation() -> None:
     down = GatewayDown()
     slow_retries = RetryPolicy(max_attempts=3, first_delay=0.2, factor=1.0)
-    with bootstrap(Settings.in_memory(retry=slow_retries), gateway=down) as app:
+    with bootstrap(Settings.in_memory(retry=slow_retries), ports={"payment_gateway": down}) as app:
         app.handle(ListProduct("MUG-1", "Mug", "4.00"))
         app.handle(ReceiveStock("MUG-1", 5))
         placed = app.handle(PlaceOrder("c-1", [OrderLineRequest("MUG-1", 1)], "tok_visa", "1 St"))

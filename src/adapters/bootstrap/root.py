@@ -6,20 +6,22 @@ Use it to drive Tessera from Python exactly as the CLI does::
     with bootstrap(Settings(data_dir="var")) as tessera:
         tessera.handle(ListProduct(sku="MUG-BLUE", name="Blue mug", price="12.50"))
 
-Every port a deployment chooses is a parameter with a test default: the payment gateway, the
-carrier, the queue and the clock. Contexts beyond the five come as `contexts=[...]`, or from
-installed distributions through the entry-point group `tessera.contexts`.
+The ports the contexts declare (the payment gateway, the carrier, the clock, and any an
+outside context declares) are bound as the deployment names them: `ports={name: adapter}`,
+else `TESSERA_<NAME>=package.module:factory`, else the port's default. Contexts beyond the five
+come as `contexts=[...]`, or from installed distributions through the entry-point group
+`tessera.contexts`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from importlib.metadata import entry_points
 from typing import Any
 
-import attrs
 import injector
 
+from tessera.adapters.bootstrap.ports import Binding, BoundPorts, bind_ports
 from tessera.adapters.bootstrap.tessera import Tessera
 from tessera.adapters.catalog.module import catalog
 from tessera.adapters.inventory.module import inventory
@@ -29,7 +31,6 @@ from tessera.adapters.messaging.recorded_trace import RecordedTrace
 from tessera.adapters.messaging.worker import ContextEndpoint, WorkerSettings
 from tessera.adapters.ordering.module import ordering
 from tessera.adapters.payments.module import payments
-from tessera.adapters.payments.test_gateway import TestPaymentGateway
 from tessera.adapters.persistence import postgres
 from tessera.adapters.persistence.settings import (
     BROKER_URL_ENV,
@@ -40,33 +41,19 @@ from tessera.adapters.persistence.settings import (
 )
 from tessera.adapters.persistence.storage import Storage
 from tessera.adapters.shipping.module import shipping
-from tessera.adapters.shipping.test_carrier import TestCarrier
 from tessera.adapters.wiring import BoundedContext
-from tessera.application.payments.gateway import PaymentGateway
 from tessera.application.shared.bus import Handlers, MessageBus
-from tessera.application.shared.clock import Clock, utc_now
 from tessera.application.shared.queue import MessageQueue, Queue
-from tessera.application.shipping.carrier import Carrier
 
 IN_TREE: tuple[BoundedContext[Any, Any], ...] = (catalog, inventory, ordering, payments, shipping)
 ENTRY_POINTS = "tessera.contexts"
 AnyContext = BoundedContext[Any, Any]
 
 
-@attrs.frozen
-class Ports:
-    """What a deployment chooses, and the contexts reach the outside world through: it has
-    every port any context names. The test adapters are only the defaults."""
-
-    gateway: PaymentGateway
-    carrier: Carrier
-    clock: Clock
-
-
 class CoreModule(injector.Module):
     """Settings, storage, the deployment's ports, and the message bus every handler joins."""
 
-    def __init__(self, settings: Settings, storage: Storage, ports: Ports) -> None:
+    def __init__(self, settings: Settings, storage: Storage, ports: Binding) -> None:
         self._settings = settings
         self._storage = storage
         self._ports = ports
@@ -80,7 +67,7 @@ class CoreModule(injector.Module):
         return self._storage
 
     @injector.provider
-    def ports(self) -> Ports:
+    def ports(self) -> Binding:
         return self._ports
 
     @injector.singleton
@@ -100,8 +87,9 @@ class CoreModule(injector.Module):
         if isinstance(queue, KeptByTheContexts):  # a broker keeps no history: the contexts do
             queue.trace_from = RecordedTrace(databases, queue.bindings, queue.ignored)
         return Tessera(
-            self._settings, self._storage, bus, databases, endpoints, queue, worker_settings
-        )
+            self._settings, self._storage, bus, databases, endpoints, queue, worker_settings,
+            stand_ins=self._ports.stand_ins,
+        )  # fmt: skip
 
 
 class ContextModule(injector.Module):
@@ -127,20 +115,23 @@ class ContextModule(injector.Module):
         return self._context.unit_of_work(database.engine, database.tables, self._context.publishes)
 
     @injector.multiprovider
-    def handlers(self, storage: Storage, ports: Ports, settings: Settings) -> Handlers:
-        return self._context.handlers(self._unit_of_work(storage, settings), ports)
+    def handlers(self, storage: Storage, ports: Binding, settings: Settings) -> Handlers:
+        return self._context.handlers(self._unit_of_work(storage, settings), self._own(ports))
+
+    def _own(self, ports: Binding) -> BoundPorts:
+        return ports.by_context[self._context.name]
 
     @injector.multiprovider
     def endpoints(
         self,
         storage: Storage,
-        ports: Ports,
+        ports: Binding,
         queue: MessageQueue,
         settings: Settings,
         consumer_id: ConsumerId,
     ) -> list[ContextEndpoint]:
         uow = self._unit_of_work(storage, settings)
-        reactions = self._context.reactions_for(ports)
+        reactions = self._context.reactions_for(self._own(ports))
         database = self._open(storage, settings)
         return [context_endpoint(database, uow, reactions, queue, settings, consumer_id)]
 
@@ -174,9 +165,7 @@ def bootstrap(
     settings: Settings | None = None,
     queue: Queue | None = None,
     *,
-    gateway: PaymentGateway | None = None,
-    carrier: Carrier | None = None,
-    clock: Clock | None = None,
+    ports: Mapping[str, object] | None = None,
     contexts: Sequence[BoundedContext[Any, Any]] = (),
     discover: bool = True,
     only: Collection[str] = (),
@@ -185,20 +174,20 @@ def bootstrap(
     that `setup` has prepared: the five in this package, `contexts`, and (unless `discover`
     is False) those installed distributions contribute; or `only` those named, and then the
     process opens the databases and broker connections of those alone (a worker's host
-    holds its own contexts' credentials and no others).
+    holds its own contexts' credentials and no others). `ports` binds ports by name
+    (`{"payment_gateway": gateway}`) over what the settings and the environment name.
 
     A data directory that cannot be written is opened for reading: queries work, and
     commands are refused with StorageUnavailable."""
     chosen = settings or Settings.from_environment()
     where = chosen.data_dir
     storage = Storage.in_memory() if where is None else Storage.open(where)
-    ports = _ports(storage, gateway, carrier, clock)
     every = all_contexts(contexts, discover)
     if unknown := sorted(set(only) - {context.name for context in every}):
         known = ", ".join(context.name for context in every)
         raise ValueError(f"no context is named {', '.join(unknown)} (the contexts: {known})")
     run = [context for context in every if not only or context.name in only]
-    return _wire(chosen, storage, ports, queue, run, every)
+    return _wire(chosen, storage, bind_ports(run, chosen, ports or {}), queue, run, every)
 
 
 def setup(
@@ -215,10 +204,9 @@ def setup(
     chosen = settings or Settings.from_environment()
     if chosen.data_dir is not None:
         storage = Storage.create(chosen.data_dir)
-        ports = _ports(storage, None, None, None)
         every = all_contexts(contexts, discover)
         _provision(chosen, every)
-        with _wire(chosen, storage, ports, None, every) as prepared:
+        with _wire(chosen, storage, bind_ports(every, chosen, {}), None, every) as prepared:
             prepared.prepare_queue()
         return [context.name for context in every]
     return []
@@ -235,23 +223,10 @@ def _provision(settings: Settings, contexts: Sequence[BoundedContext[Any, Any]])
         postgres.provision(url, names)
 
 
-def _ports(
-    storage: Storage,
-    gateway: PaymentGateway | None,
-    carrier: Carrier | None,
-    clock: Clock | None,
-) -> Ports:
-    return Ports(
-        gateway=gateway or TestPaymentGateway(storage.path("test-gateway")),
-        carrier=carrier or TestCarrier(),
-        clock=clock or utc_now,
-    )
-
-
 def _wire(
     settings: Settings,
     storage: Storage,
-    ports: Ports,
+    ports: Binding,
     queue: Queue | None,
     contexts: Sequence[BoundedContext[Any, Any]],
     every: Sequence[BoundedContext[Any, Any]] | None = None,

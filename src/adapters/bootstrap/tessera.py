@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from types import TracebackType
 from typing import Any, Self, overload
@@ -19,6 +19,7 @@ from tessera.adapters.messaging.worker import ContextEndpoint, Worker, WorkerSet
 from tessera.adapters.persistence.database import StorageUnavailable, first_line
 from tessera.adapters.persistence.settings import ContextDatabase, Settings
 from tessera.adapters.persistence.storage import Storage
+from tessera.adapters.wiring import Port
 from tessera.application.shared.bus import Command, MessageBus, Query, ResultT
 from tessera.application.shared.envelope import Cause, caused_by, new_id
 from tessera.application.shared.integration import registered_events
@@ -48,8 +49,12 @@ class Tessera:
         endpoints: list[ContextEndpoint],
         queue: Queue,
         worker_settings: WorkerSettings,
+        stand_ins: Mapping[str, Port] | None = None,
     ) -> None:
         self.settings = settings
+        self.stand_ins = dict(stand_ins or {})
+        """Each port bound to its stand-in default (a test adapter): what the deployment has
+        not named."""
         self.storage = storage
         self._bus = bus
         self._databases = databases

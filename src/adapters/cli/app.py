@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
@@ -87,6 +88,7 @@ class Runtime:
     def tessera(self) -> Tessera:
         if self._tessera is None:
             self._tessera = bootstrap(self.settings, only=self.only)
+            say_stand_ins(self._tessera)
         return self._tessera
 
     def handle(self, message: object) -> Any:
@@ -97,7 +99,32 @@ class Runtime:
             self._tessera.close()
 
 
+def say_stand_ins(tessera: Tessera) -> None:
+    """Once, on stderr: the ports this process runs on test adapters, which no deployment
+    should; a shop in memory is a test's, and says nothing."""
+    if tessera.stand_ins and tessera.settings.data_dir is not None:
+        ports = sorted(tessera.stand_ins.values(), key=lambda port: port.name)
+        named = ", ".join(port.name for port in ports)
+        variables = ", ".join(port.variable for port in ports)
+        said = (
+            f"{named} run on test adapters; name the real ones in {variables}"
+            " (or --port NAME=package.module:factory)"
+        )
+        log = logging.getLogger(logs.LOGGER)
+        if log.isEnabledFor(logging.WARNING):  # a worker: in its log, in its log's format
+            log.warning(said)
+        else:
+            click.echo(f"warning: {said}", err=True)
+
+
 pass_runtime = click.make_pass_decorator(Runtime)
+
+
+def _port(given: str) -> tuple[str, str]:
+    name, equals, spec = given.partition("=")
+    if not equals:
+        raise click.UsageError(f"--port {given!r} is not NAME=package.module:factory")
+    return name.strip(), spec.strip()
 
 
 @click.group(cls=TesseraGroup)
@@ -134,6 +161,25 @@ pass_runtime = click.make_pass_decorator(Runtime)
         " default: the queue file in the data directory."
     ),
 )
+@click.option(
+    "--payment-gateway",
+    default=None,
+    metavar="MODULE:FACTORY",
+    help="The payment gateway's adapter (env TESSERA_PAYMENT_GATEWAY; default: the test gateway).",
+)
+@click.option(
+    "--carrier",
+    default=None,
+    metavar="MODULE:FACTORY",
+    help="The carrier's adapter (env TESSERA_CARRIER; default: the test carrier).",
+)
+@click.option(
+    "--port",
+    "ports",
+    multiple=True,
+    metavar="NAME=MODULE:FACTORY",
+    help="Any port a context declares, by name (env TESSERA_<NAME>); may be repeated.",
+)
 @click.version_option(package_name="tessera", message="%(prog)s %(version)s")
 @click.pass_context
 def cli(
@@ -142,13 +188,20 @@ def cli(
     topology: str | None,
     database_url: str | None,
     broker_url: str | None,
+    payment_gateway: str | None,
+    carrier: str | None,
+    ports: tuple[str, ...],
 ) -> None:
     """Tessera: an order-fulfilment core of independent bounded contexts."""
     logs.configure()  # a command shows only errors of the deliveries it makes; a worker more
+    named = dict(_port(given) for given in ports)
+    named |= {"payment_gateway": payment_gateway} if payment_gateway else {}
+    named |= {"carrier": carrier} if carrier else {}
     try:
         settings = Settings.from_environment(
-            data_dir=data_dir, topology=topology, database_url=database_url, broker_url=broker_url
-        )
+            data_dir=data_dir, topology=topology, database_url=database_url,
+            broker_url=broker_url, ports=named,
+        )  # fmt: skip
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     runtime = Runtime(settings)

@@ -7,7 +7,7 @@ from typing import Protocol
 
 from tessera.adapters.ordering.orm import metadata, start_mappers
 from tessera.adapters.ordering.unit_of_work import SqlAlchemyOrderingUnitOfWork
-from tessera.adapters.wiring import BoundedContext
+from tessera.adapters.wiring import CLOCK, BoundedContext
 from tessera.application.contracts.ordering import SOURCE
 from tessera.application.ordering.handlers import ordering_handlers
 from tessera.application.ordering.publishing import integration_events
@@ -31,5 +31,6 @@ ordering: BoundedContext[OrderingUnitOfWork, OrderingPorts] = BoundedContext(
     publishes=integration_events,
     handlers=lambda uow, ports: ordering_handlers(uow, ports.clock),
     reactions=lambda ports: ordering_reactions(ports.clock),
+    ports=(CLOCK,),
     migrations=Path(__file__).parent / "migrations",
 )

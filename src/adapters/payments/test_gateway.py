@@ -6,6 +6,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
+from tessera.adapters.persistence.settings import Settings
 from tessera.application.payments.gateway import ChargeResult, GatewayUnavailable
 from tessera.domain.shared.money import Money
 
@@ -132,3 +133,10 @@ class TestPaymentGateway:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+def from_settings(settings: Settings) -> TestPaymentGateway:
+    """The test gateway of a shop: its charges kept beside the shop's databases (in memory for
+    a shop in memory), so that every process of the shop shares them."""
+    where = settings.data_dir
+    return TestPaymentGateway(None if where is None else where / "test-gateway.db")

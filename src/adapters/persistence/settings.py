@@ -140,6 +140,18 @@ def _per_context(variable: str) -> dict[str, str]:
     }
 
 
+def _port_specs(value: Mapping[str, str]) -> dict[str, str]:
+    """Ports named by the caller (the CLI's `--port NAME=package.module:factory`)."""
+    found = {}
+    for name, spec in value.items():
+        if not name.isidentifier() or name != name.lower():
+            raise ValueError(f"--port: a port's name is a lower-case Python name, not {name!r}")
+        if spec.count(":") != 1 or not all(spec.split(":")):
+            raise ValueError(f"--port {name}: {spec!r} is not package.module:factory")
+        found[name] = spec
+    return found
+
+
 def _broker_urls(value: Mapping[str, str]) -> dict[str, str]:
     found = {}
     for context, url in value.items():
@@ -203,6 +215,8 @@ class Settings:
     broker_urls: Mapping[str, str] = attrs.field(factory=dict, converter=_broker_urls)
     """Each context's own broker user, by context: where given, a context publishes and
     consumes as its own user, and a consumer believes a context's events only from its user."""
+    ports: Mapping[str, str] = attrs.field(factory=dict, converter=_port_specs)
+    """Ports the caller names, `name: package.module:factory`, over `TESSERA_<NAME>`."""
     connect_timeout_seconds: float = attrs.field(
         default=10.0, validator=TUNABLE["connect_timeout_seconds"].validator
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import attrs
 
@@ -19,6 +19,7 @@ class ChargeResult:
     reason: str = ""
 
 
+@runtime_checkable
 class PaymentGateway(Protocol):
     def charge(self, idempotency_key: str, card_token: str, amount: Money) -> ChargeResult:
         """Take the money. Asked again with the same key, it answers the same and charges once."""

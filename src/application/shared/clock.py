@@ -11,3 +11,8 @@ Clock = Callable[[], datetime]
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def system_clock() -> Clock:
+    """The clock a deployment gets unless it names another: the system's, in UTC."""
+    return utc_now

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
+@runtime_checkable
 class Carrier(Protocol):
     def dispatch(self, shipment_id: str, address: str) -> str:
         """Hand the parcel over; returns its tracking number. Same shipment, same number."""

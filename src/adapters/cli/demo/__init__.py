@@ -10,10 +10,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from typing import IO
 
 import attrs
 import click
@@ -78,31 +80,42 @@ def demo(runtime: Runtime, count: int, seed: int, worker_processes: bool) -> Non
         refunded = [plan for plan in plans if plan.cancel_during_capture]
         cancel_during_capture(app, refunded)
         deliverer = processes(app) if worker_processes else in_a_thread(app)
-        with deliverer:
+        with deliverer as delivering:
             began = time.perf_counter()
-            outcome = place_orders(app, [p for p in plans if p not in refunded], console)
+            placing = [p for p in plans if p not in refunded]
+            outcome = place_orders(app, placing, console, delivering)
             elapsed = time.perf_counter() - began
             deliver_parcels(app)
-            wait_until_idle(app)
+            wait_until_idle(app, delivering)
         report(app, outcome, count, elapsed)
 
 
+Delivering = Callable[[], None]
+"""Raises, saying why, once what delivers the demo's messages has stopped."""
+
+
 @contextmanager
-def in_a_thread(app: Tessera) -> Iterator[None]:
+def in_a_thread(app: Tessera) -> Iterator[Delivering]:
     worker = app.worker()
     delivering = threading.Thread(target=worker.run, name="worker", daemon=True)
     delivering.start()
+
+    def check() -> None:
+        if not delivering.is_alive():
+            raise ApplicationError("the demo's worker thread stopped; its log says why")
+
     try:
-        yield
+        yield check
     finally:
         worker.stop()
         delivering.join(timeout=30)
 
 
 @contextmanager
-def processes(app: Tessera) -> Iterator[None]:
+def processes(app: Tessera) -> Iterator[Delivering]:
     """A `tessera worker` process per context, with this process's settings; stopped (as
-    an operator stops them, SIGTERM) when the block ends. The URLs, which may hold secrets,
+    an operator stops them, SIGTERM) when the block ends; one that exits before is reported
+    with the last line it wrote. The URLs, which may hold secrets,
     travel in the workers' environment, which only their user may read, not on their command
     lines, which every user may."""
     settings = app.settings
@@ -113,24 +126,45 @@ def processes(app: Tessera) -> Iterator[None]:
         environment[DATABASE_URL_ENV] = settings.database_url.render_as_string(False)
     if settings.broker_url is not None:
         environment[BROKER_URL_ENV] = settings.broker_url
-    running = [
-        subprocess.Popen([*command, "worker", "--context", name, "-q"], env=environment)
-        for name in app.contexts
-    ]
-    try:
-        yield
-    finally:
-        for process in running:
-            process.terminate()
-        for process in running:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    with ExitStack() as stack:
+        running: dict[str, tuple[subprocess.Popen[bytes], IO[bytes]]] = {}
+        for name in app.contexts:
+            said = stack.enter_context(tempfile.TemporaryFile())
+            worker = [*command, "worker", "--context", name, "-q"]
+            running[name] = (subprocess.Popen(worker, env=environment, stderr=said), said)
+
+        def check() -> None:
+            for name, (process, said) in running.items():
+                if process.poll() is not None:
+                    said.seek(0)
+                    last = [line for line in said.read().decode(errors="replace").splitlines()
+                            if line.strip()]  # fmt: skip
+                    why = f": {last[-1]}" if last else ""
+                    raise ApplicationError(
+                        f"the {name} worker exited early ({_exit(process.returncode)}){why}"
+                    )
+
+        try:
+            yield check
+        finally:
+            for process, _ in running.values():
+                if process.poll() is None:
+                    process.terminate()
+            for process, _ in running.values():
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
 
 
-def place_orders(app: Tessera, plans: list[OrderPlan], console: Console) -> Outcome:
+def _exit(code: int) -> str:
+    return f"killed by signal {-code}" if code < 0 else f"exit code {code}"
+
+
+def place_orders(
+    app: Tessera, plans: list[OrderPlan], console: Console, delivering: Delivering
+) -> Outcome:
     outcome = Outcome()
     columns = (
         TextColumn("{task.description}"),
@@ -155,8 +189,10 @@ def place_orders(app: Tessera, plans: list[OrderPlan], console: Console) -> Outc
                     outcome.cancellations_refused += 1  # the saga had already moved it on
             progress.advance(placing)
             if n % 25 == 0:
+                delivering()
                 progress.update(settling, completed=settled(app))
         while (done := settled(app)) < everyone:
+            delivering()
             progress.update(settling, completed=done)
             time.sleep(0.1)
         progress.update(settling, completed=everyone)
@@ -174,11 +210,12 @@ def deliver_parcels(app: Tessera) -> None:
         app.handle(DeliverShipment(shipment.id))
 
 
-def wait_until_idle(app: Tessera, timeout: float = 60.0) -> None:
+def wait_until_idle(app: Tessera, delivering: Delivering, timeout: float = 60.0) -> None:
     """Every parcel's delivery has reached its order, and nothing is left to deliver (a
     worker process may hold a message the queue no longer counts: the orders tell)."""
     deadline = time.monotonic() + timeout
     while app.handle(CountOrders())["shipped"] or not app.worker().idle():
+        delivering()
         if time.monotonic() > deadline:
             raise ApplicationError("the demo's messages were not all delivered in time")
         time.sleep(0.05)
