@@ -69,7 +69,8 @@ def new_release() -> None:
             payments, reactions=lambda ports: new_payments_reactions(ports.payment_gateway)
         ),
     }
-    root.IN_TREE = tuple(contexts.get(context.name, context) for context in root.IN_TREE)
+    installed = root.installed_contexts()
+    root.installed_contexts = lambda: [contexts.get(c.name, c) for c in installed]
 
 
 if __name__ == "__main__":

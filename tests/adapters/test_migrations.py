@@ -16,7 +16,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, MetaData, insert, select, text
 
-from tessera.adapters.bootstrap.root import IN_TREE
+from tessera.adapters.bootstrap.root import installed_contexts
 from tessera.adapters.ordering.orm import order_numbers, orders
 from tessera.adapters.persistence.database import StorageUnavailable
 from tessera.adapters.persistence.migrations import Migrations
@@ -28,7 +28,7 @@ from tests.cli.invoke import as_json, run, set_up
 from tests.servers import postgres_database
 from tests.snapshot import shop_state
 
-CONTEXTS = {context.name: context for context in IN_TREE}
+CONTEXTS = {context.name: context for context in installed_contexts()}
 HEADS = {name: "0004" if name == "ordering" else "0003" for name in CONTEXTS}
 
 

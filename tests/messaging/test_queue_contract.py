@@ -88,6 +88,19 @@ def test_a_type_is_left_out_only_if_every_consumer_of_the_subscription_ignores_i
     assert take(queue, "inventory") == ["m-2"]
 
 
+def test_a_conversation_is_unsettled_until_each_subscription_or_those_named_has_it(
+    queue: Queue,
+) -> None:
+    queue.bind("inventory", ["catalog"])
+    queue.bind("ordering", ["catalog"])
+    queue.publish([message(1, correlation="order-7"), message(2, correlation="other")])
+    assert queue.unsettled("order-7") == 2
+    queue.ack(queue.receive("inventory", 10, 30.0, "test"))
+    assert queue.unsettled("order-7") == 1  # ordering has yet to handle it
+    assert queue.unsettled("order-7", ["inventory"]) == 0
+    assert queue.unsettled("order-7", ["ordering"]) == 1
+
+
 def test_a_message_published_twice_is_delivered_once(queue: Queue) -> None:
     queue.bind("inventory", ["catalog"])
     queue.publish([message(1)])

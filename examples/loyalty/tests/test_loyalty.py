@@ -26,7 +26,7 @@ from tessera.application.shipping.queries import ListShipments
 @pytest.fixture
 def shop() -> Iterator[Tessera]:
     # The context is given directly here; installed, it is found through its entry point.
-    with bootstrap(Settings.in_memory(), contexts=[loyalty], discover=False) as app:
+    with bootstrap(Settings.in_memory(), contexts=[loyalty]) as app:
         app.handle(ListProduct("MUG-1", "Mug", "12.50"))
         app.handle(ReceiveStock("MUG-1", 50))
         yield app
@@ -74,7 +74,7 @@ class EveryMessageComesTwice(InMemoryQueue):
 
 def test_a_redelivered_event_never_awards_twice() -> None:
     queue = EveryMessageComesTwice()
-    with bootstrap(Settings.in_memory(), queue, contexts=[loyalty], discover=False) as app:
+    with bootstrap(Settings.in_memory(), queue, contexts=[loyalty]) as app:
         app.handle(ListProduct("MUG-1", "Mug", "12.50"))
         app.handle(ReceiveStock("MUG-1", 50))
         order(app, "c-3", 2)
@@ -114,3 +114,24 @@ def test_an_installed_loyalty_is_found_through_its_entry_points(tmp_path: Path) 
     assert "ordering -- OrderCompleted --> loyalty" in tessera(
         data, "contexts", "map", "--format", "mermaid"
     )
+
+
+def test_a_shop_of_catalog_inventory_and_loyalty_alone_works(tmp_path: Path) -> None:
+    """A deployment chooses its contexts; loyalty runs without ordering, and learns nothing
+    until a shop with ordering publishes to it."""
+    data = tmp_path / "shop"
+    chosen = ["--contexts", "catalog,inventory,loyalty"]
+    assert "loyalty.db" in tessera(data, *chosen, "db", "setup")
+    assert sorted(p.name for p in data.glob("*.db")) == [
+        "catalog.db", "inventory.db", "loyalty.db", "queue.db"
+    ]  # fmt: skip
+    tessera(data, *chosen, "catalog", "add", "MUG-1", "--name", "Mug", "--price", "9.99")
+    tessera(data, *chosen, "inventory", "receive", "MUG-1", "5")
+    assert (
+        json.loads(tessera(data, *chosen, "inventory", "show", "MUG-1", "--json"))["on_hand"] == 5
+    )
+    balance = json.loads(tessera(data, *chosen, "loyalty", "show", "c-1", "--json"))
+    assert balance == {"customer_id": "c-1", "points": 0, "orders": 0}
+    refused = CliRunner().invoke(cli, ["--data-dir", str(data), *chosen, "orders", "list"])
+    assert refused.exit_code == 1
+    assert "no context of this shop handles FindOrders" in refused.stderr

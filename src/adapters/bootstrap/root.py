@@ -23,29 +23,24 @@ import injector
 
 from tessera.adapters.bootstrap.ports import Binding, BoundPorts, bind_ports
 from tessera.adapters.bootstrap.tessera import Tessera
-from tessera.adapters.catalog.module import catalog
-from tessera.adapters.inventory.module import inventory
 from tessera.adapters.messaging.module import ConsumerId, MessagingModule, context_endpoint
 from tessera.adapters.messaging.rabbitmq_queue import KeptByTheContexts
 from tessera.adapters.messaging.recorded_trace import RecordedTrace
 from tessera.adapters.messaging.worker import ContextEndpoint, WorkerSettings
-from tessera.adapters.ordering.module import ordering
-from tessera.adapters.payments.module import payments
 from tessera.adapters.persistence import postgres
 from tessera.adapters.persistence.settings import (
     BROKER_URL_ENV,
+    CONTEXTS_ENV,
     DATABASE_URL_ENV,
     ContextDatabase,
     Settings,
     UnusableSettings,
 )
 from tessera.adapters.persistence.storage import Storage
-from tessera.adapters.shipping.module import shipping
 from tessera.adapters.wiring import BoundedContext
 from tessera.application.shared.bus import Handlers, MessageBus
 from tessera.application.shared.queue import MessageQueue, Queue
 
-IN_TREE: tuple[BoundedContext[Any, Any], ...] = (catalog, inventory, ordering, payments, shipping)
 ENTRY_POINTS = "tessera.contexts"
 AnyContext = BoundedContext[Any, Any]
 
@@ -141,7 +136,8 @@ class ContextModule(injector.Module):
 
 
 def installed_contexts() -> list[BoundedContext[Any, Any]]:
-    """The contexts installed distributions contribute through `tessera.contexts`."""
+    """The contexts installed distributions contribute through `tessera.contexts`: the
+    reference shop's five, registered so by Tessera's own distribution, among them."""
     found = []
     for entry in entry_points(group=ENTRY_POINTS):
         context = entry.load()
@@ -152,13 +148,23 @@ def installed_contexts() -> list[BoundedContext[Any, Any]]:
 
 
 def all_contexts(
-    extra: Sequence[BoundedContext[Any, Any]], discover: bool
+    extra: Sequence[BoundedContext[Any, Any]], discover: bool, named: Sequence[str] = ()
 ) -> list[BoundedContext[Any, Any]]:
-    contexts = [*IN_TREE, *extra, *(installed_contexts() if discover else [])]
+    """The shop's contexts: those installed (unless not to `discover` them) and `extra`, or
+    of those only the ones `named` (`TESSERA_CONTEXTS`)."""
+    contexts: list[BoundedContext[Any, Any]] = []
+    for context in [*(installed_contexts() if discover else []), *extra]:
+        if not any(context is known for known in contexts):  # given, and installed too
+            contexts.append(context)
     names = [context.name for context in contexts]
     if twice := sorted({name for name in names if names.count(name) > 1}):
         raise ValueError(f"more than one context is named {', '.join(twice)}")
-    return contexts
+    if unknown := [name for name in named if name not in names]:
+        raise UnusableSettings(
+            f"{CONTEXTS_ENV} names {', '.join(unknown)}, which is not installed"
+            f" (the contexts: {', '.join(names) or 'none'})"
+        )
+    return [context for context in contexts if not named or context.name in named]
 
 
 def bootstrap(
@@ -182,7 +188,7 @@ def bootstrap(
     chosen = settings or Settings.from_environment()
     where = chosen.data_dir
     storage = Storage.in_memory() if where is None else Storage.open(where)
-    every = all_contexts(contexts, discover)
+    every = all_contexts(contexts, discover, chosen.contexts)
     if unknown := sorted(set(only) - {context.name for context in every}):
         known = ", ".join(context.name for context in every)
         raise ValueError(f"no context is named {', '.join(unknown)} (the contexts: {known})")
@@ -204,7 +210,7 @@ def setup(
     chosen = settings or Settings.from_environment()
     if chosen.data_dir is not None:
         storage = Storage.create(chosen.data_dir)
-        every = all_contexts(contexts, discover)
+        every = all_contexts(contexts, discover, chosen.contexts)
         _provision(chosen, every)
         with _wire(chosen, storage, bind_ports(every, chosen, {}), None, every) as prepared:
             prepared.prepare_queue()

@@ -97,7 +97,7 @@ def _databases(
 ) -> list[tuple[BoundedContext[Any, Any], ContextDatabase]]:
     if settings.data_dir is None:
         raise UnusableSettings("the memory topology has no schema to show or upgrade")
-    every = all_contexts(contexts, discover)
+    every = all_contexts(contexts, discover, settings.contexts)
     unknown = sorted(set(only) - {context.name for context in every})
     if unknown:
         raise UnusableSettings(f"no such context: {', '.join(unknown)}")

@@ -17,11 +17,12 @@ from tessera.adapters.messaging.module import takes_turns, worker_for
 from tessera.adapters.messaging.rabbitmq_queue import RabbitQueue
 from tessera.adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
 from tessera.adapters.persistence.database import StorageUnavailable, first_line
-from tessera.adapters.persistence.settings import ContextDatabase, Settings
+from tessera.adapters.persistence.settings import CONTEXTS_ENV, ContextDatabase, Settings
 from tessera.adapters.persistence.storage import Storage
 from tessera.adapters.wiring import Port
 from tessera.application.shared.bus import Command, MessageBus, Query, ResultT
 from tessera.application.shared.envelope import Cause, caused_by, new_id
+from tessera.application.shared.errors import UnknownMessage
 from tessera.application.shared.integration import registered_events
 from tessera.application.shared.queue import Queue, QueueOperations
 
@@ -92,6 +93,11 @@ class Tessera:
         once what is left waits for a retry; in the split topology, workers deliver them. A
         command whose change was stored and whose delivery failed raises DeliveryPending.
         """
+        if not self._bus.handles(type(message)):
+            raise UnknownMessage(
+                f"no context of this shop handles {type(message).__name__} (its contexts:"
+                f" {', '.join(self.contexts) or 'none'}; {CONTEXTS_ENV} chooses them)"
+            )
         if isinstance(message, Query):
             return self._bus.handle(message)  # a read shows the state as it is, backlog and all
         with self._turn:  # the whole of it: even os.urandom hands the interpreter over
@@ -123,7 +129,9 @@ class Tessera:
         while this looked: a message appears in an outbox only while the delivery that
         causes it is unhandled, and is published before it is marked sent."""
         before = [endpoint.relay.written(conversation) for endpoint in self._endpoints]
-        if any(unsent for _, unsent in before) or self._queue.unsettled(conversation):
+        # What waits in a subscription no context of this process runs is another's to deliver.
+        unsettled = self._queue.unsettled(conversation, self.contexts)
+        if any(unsent for _, unsent in before) or unsettled:
             return False
         after = [endpoint.relay.written(conversation)[0] for endpoint in self._endpoints]
         return after == [total for total, _ in before]

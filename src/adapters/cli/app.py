@@ -15,6 +15,7 @@ from tessera.adapters.cli import logs
 from tessera.adapters.persistence.database import StorageUnavailable, first_line
 from tessera.adapters.persistence.settings import (
     BROKER_URL_ENV,
+    CONTEXTS_ENV,
     DATA_DIR_ENV,
     DATABASE_URL_ENV,
     DEFAULT_DATA_DIR,
@@ -43,7 +44,36 @@ def fail(message: str, code: int = REFUSED) -> NoReturn:
 
 
 class TesseraGroup(click.Group):
-    """Reports bad input as one line on stderr with exit code 2 (usage) or 1 (refused)."""
+    """Reports bad input as one line on stderr with exit code 2 (usage) or 1 (refused), and
+    takes its own options after a command too (`tessera orders list --data-dir X`)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, self._global_options_first(args))
+
+    def _global_options_first(self, args: list[str]) -> list[str]:
+        """This group's options, wherever they are given before `--`, moved before the
+        command: no command has an option of the same name."""
+        takes_value = {
+            name: not option.is_flag
+            for option in self.params
+            if isinstance(option, click.Option)
+            for name in option.opts
+        }
+        front: list[str] = []
+        rest: list[str] = []
+        remaining = iter(args)
+        for arg in remaining:
+            if arg == "--":
+                rest += [arg, *remaining]
+                break
+            name = arg.split("=", 1)[0]
+            if name in takes_value:
+                front.append(arg)
+                if takes_value[name] and "=" not in arg:
+                    front.append(next(remaining, ""))
+            else:
+                rest.append(arg)
+        return front + rest
 
     def main(
         self,
@@ -162,6 +192,12 @@ def _port(given: str) -> tuple[str, str]:
     ),
 )
 @click.option(
+    "--contexts",
+    default=None,
+    metavar="NAME,NAME",
+    help=f"The contexts the shop is made of (env {CONTEXTS_ENV}; default: every installed one).",
+)
+@click.option(
     "--payment-gateway",
     default=None,
     metavar="MODULE:FACTORY",
@@ -188,6 +224,7 @@ def cli(
     topology: str | None,
     database_url: str | None,
     broker_url: str | None,
+    contexts: str | None,
     payment_gateway: str | None,
     carrier: str | None,
     ports: tuple[str, ...],
@@ -200,7 +237,7 @@ def cli(
     try:
         settings = Settings.from_environment(
             data_dir=data_dir, topology=topology, database_url=database_url,
-            broker_url=broker_url, ports=named,
+            broker_url=broker_url, ports=named, contexts=contexts or (),
         )  # fmt: skip
     except ValueError as error:
         raise click.UsageError(str(error)) from None

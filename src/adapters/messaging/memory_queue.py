@@ -189,9 +189,9 @@ class InMemoryQueue:
         with self._lock:
             return sum(1 for _ in self._where("ready", subscriptions))
 
-    def unsettled(self, correlation_id: str) -> int:
+    def unsettled(self, correlation_id: str, subscriptions: Collection[str] | None = None) -> int:
         with self._lock:
-            ready = self._where("ready")
+            ready = self._where("ready", subscriptions)
             return sum(1 for slot in ready if slot.message.correlation_id == correlation_id)
 
     def status(self) -> list[SubscriptionStatus]:

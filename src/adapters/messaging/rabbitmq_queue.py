@@ -150,17 +150,21 @@ class KeptByTheContexts(ABC):
             for hop in hops
         ]
 
-    def unsettled(self, correlation_id: str) -> int:
+    def unsettled(self, correlation_id: str, subscriptions: Collection[str] | None = None) -> int:
         """The conversation's messages not yet handled in a subscription that reacts to them,
         nor dead there: read from what the contexts recorded (a broker cannot count one
         conversation's messages, nor see one passing from a delay queue back to its queue).
         Without the contexts' records, everything not yet handled in the subscriptions this
         process bound counts."""
         if self.trace_from is None:
-            return self.pending(list(self.bindings()))
+            bound = self.bindings()
+            return self.pending([s for s in bound if subscriptions is None or s in subscriptions])
         if not any(hop.state == "ready" for hop in self.trace_from(correlation_id)):
             return 0
-        return sum(hop.state == "ready" for hop in self.trace(correlation_id))
+        return sum(
+            hop.state == "ready" and (subscriptions is None or hop.subscription in subscriptions)
+            for hop in self.trace(correlation_id)
+        )
 
     def purge(self, handled_before: float) -> int:
         """The broker keeps nothing once it is acknowledged: the contexts purge their own."""

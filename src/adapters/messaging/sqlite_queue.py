@@ -386,14 +386,15 @@ class SqliteQueue:
             ).fetchone()
         return int(row[0])
 
-    def unsettled(self, correlation_id: str) -> int:
+    def unsettled(self, correlation_id: str, subscriptions: Collection[str] | None = None) -> int:
         with self._read() as db:
-            row = db.execute(
-                "SELECT count(*) FROM messages m JOIN deliveries d ON d.message_id = m.id"
-                " WHERE m.correlation_id = ? AND d.state = 'ready'",
+            rows = db.execute(
+                "SELECT d.subscription, count(*) FROM messages m"
+                " JOIN deliveries d ON d.message_id = m.id"
+                " WHERE m.correlation_id = ? AND d.state = 'ready' GROUP BY d.subscription",
                 (correlation_id,),
-            ).fetchone()
-        return int(row[0])
+            ).fetchall()
+        return sum(n for name, n in rows if subscriptions is None or name in subscriptions)
 
     # -- QueueOperations ------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Self
 from urllib.parse import unquote, urlsplit
@@ -36,6 +36,8 @@ BROKER_URL_ENV = "TESSERA_BROKER_URL"
 user (`tessera_<vhost>_<context>`): then each context speaks only for itself."""
 DATABASE_URL_ENV = "TESSERA_DATABASE_URL"
 """Every context's database; `TESSERA_DATABASE_URL_<CONTEXT>` puts one context elsewhere."""
+CONTEXTS_ENV = "TESSERA_CONTEXTS"
+"""The contexts the shop is made of, comma-separated; unset: every installed context."""
 DEFAULT_DATA_DIR = Path("var")
 
 
@@ -140,6 +142,18 @@ def _per_context(variable: str) -> dict[str, str]:
     }
 
 
+def _context_names(value: str | Sequence[str]) -> tuple[str, ...]:
+    """`catalog,inventory` or a sequence of names: each a lower-case Python name, once."""
+    names = value.split(",") if isinstance(value, str) else list(value)
+    found: list[str] = []
+    for name in (name.strip() for name in names):
+        if not name.isidentifier() or name != name.lower():
+            raise ValueError(f"{CONTEXTS_ENV}: a context's name is a lower-case word, not {name!r}")
+        if name not in found:
+            found.append(name)
+    return tuple(found)
+
+
 def _port_specs(value: Mapping[str, str]) -> dict[str, str]:
     """Ports named by the caller (the CLI's `--port NAME=package.module:factory`)."""
     found = {}
@@ -215,6 +229,8 @@ class Settings:
     broker_urls: Mapping[str, str] = attrs.field(factory=dict, converter=_broker_urls)
     """Each context's own broker user, by context: where given, a context publishes and
     consumes as its own user, and a consumer believes a context's events only from its user."""
+    contexts: tuple[str, ...] = attrs.field(default=(), converter=_context_names)
+    """The contexts the shop is made of; empty: every installed context."""
     ports: Mapping[str, str] = attrs.field(factory=dict, converter=_port_specs)
     """Ports the caller names, `name: package.module:factory`, over `TESSERA_<NAME>`."""
     connect_timeout_seconds: float = attrs.field(
@@ -261,6 +277,8 @@ class Settings:
             options["retry"] = RetryPolicy(**retry)
         options = _from_environment("TESSERA_", TUNABLE) | options
         chosen = _topology(topology, os.environ.get(TOPOLOGY_ENV))
+        if not options.get("contexts") and os.environ.get(CONTEXTS_ENV, "").strip():
+            options["contexts"] = os.environ[CONTEXTS_ENV]
         if chosen is Topology.MEMORY:
             return cls(data_dir=None, topology=chosen, **options)
         if options.get("database_url") is None:

@@ -194,9 +194,10 @@ class MessageQueue(Protocol):
     def pending(self, subscriptions: Collection[str]) -> int:
         """Messages not yet handled or dead, ready now or later, leased or not."""
 
-    def unsettled(self, correlation_id: str) -> int:
+    def unsettled(self, correlation_id: str, subscriptions: Collection[str] | None = None) -> int:
         """Deliveries of one conversation's messages not yet handled or dead, in any
-        subscription, ready now or later, leased or not: whoever is working on them."""
+        subscription (or in those named), ready now or later, leased or not: whoever is
+        working on them."""
 
 
 class QueueOperations(Protocol):
