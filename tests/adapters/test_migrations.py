@@ -275,3 +275,16 @@ def test_upgrading_numbers_the_orders_already_there_in_the_order_they_were_place
         assert last == 4
     finally:
         database.engine.dispose()
+
+
+def test_the_head_read_from_the_revision_files_is_alembic_s() -> None:
+    from alembic.script import ScriptDirectory
+
+    from tessera.adapters.persistence.migrations import Migrations
+
+    for name, context in CONTEXTS.items():
+        assert context.migrations is not None, name
+        where = str(context.migrations)
+        alembic_s = ScriptDirectory(where, version_locations=[where]).get_current_head()
+        assert alembic_s is not None, name
+        assert Migrations(name, context.migrations, context.metadata).head == alembic_s, name

@@ -23,11 +23,10 @@ import injector
 
 from tessera.adapters.bootstrap.ports import Binding, BoundPorts, bind_ports
 from tessera.adapters.bootstrap.tessera import Tessera
+from tessera.adapters.messaging.kept_by_the_contexts import KeptByTheContexts
 from tessera.adapters.messaging.module import ConsumerId, MessagingModule, context_endpoint
-from tessera.adapters.messaging.rabbitmq_queue import KeptByTheContexts
 from tessera.adapters.messaging.recorded_trace import RecordedTrace
 from tessera.adapters.messaging.worker import ContextEndpoint, WorkerSettings
-from tessera.adapters.persistence import postgres
 from tessera.adapters.persistence.settings import (
     BROKER_URL_ENV,
     CONTEXTS_ENV,
@@ -225,6 +224,8 @@ def _provision(settings: Settings, contexts: Sequence[BoundedContext[Any, Any]])
         url = settings.database_for(context.name)
         if url is not None:
             by_server.setdefault(url, []).append(context.name)
+    if by_server:
+        from tessera.adapters.persistence import postgres
     for url, names in by_server.items():
         postgres.provision(url, names)
 

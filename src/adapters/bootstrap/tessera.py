@@ -12,9 +12,8 @@ from typing import Any, Self, overload
 import attrs
 from sqlalchemy.exc import DBAPIError
 
-from tessera.adapters.messaging.context_brokers import ContextBrokers
+from tessera.adapters.messaging.kept_by_the_contexts import KeptByTheContexts
 from tessera.adapters.messaging.module import takes_turns, worker_for
-from tessera.adapters.messaging.rabbitmq_queue import RabbitQueue
 from tessera.adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
 from tessera.adapters.persistence.database import StorageUnavailable, first_line
 from tessera.adapters.persistence.settings import CONTEXTS_ENV, ContextDatabase, Settings
@@ -162,7 +161,7 @@ class Tessera:
     def prepare_queue(self) -> None:
         """Reach the queue and make every subscription bound so far (a broker's queues and
         bindings, declared when it is reached); the queue file is made when it is opened."""
-        if isinstance(self._queue, RabbitQueue | ContextBrokers):
+        if isinstance(self._queue, KeptByTheContexts):
             self._queue.declare()
 
     @property

@@ -2,4 +2,4 @@
 
 from tessera.adapters.cli.main import cli
 
-cli()
+cli(prog_name="tessera")

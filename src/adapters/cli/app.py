@@ -1,19 +1,23 @@
-"""The root `tessera` group: settings, the running application, and how errors are reported."""
+"""The root `tessera` group: settings, the running application, and how errors are reported.
+
+It loads a command's module only when that command runs (or `--help` lists them all), and the
+database and broker libraries only when a command opens the shop: `tessera --version`, `--help`
+and completion start without them.
+"""
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from importlib.metadata import entry_points
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
-from sqlalchemy.exc import DBAPIError
 
-from tessera.adapters.bootstrap import DeliveryPending, Settings, Tessera, bootstrap
 from tessera.adapters.cli import logs
-from tessera.adapters.persistence.database import StorageUnavailable, first_line
-from tessera.adapters.persistence.settings import (
+from tessera.adapters.persistence.environment import (
     BROKER_URL_ENV,
     CONTEXTS_ENV,
     DATA_DIR_ENV,
@@ -21,18 +25,36 @@ from tessera.adapters.persistence.settings import (
     DEFAULT_DATA_DIR,
     TOPOLOGY_ENV,
     Topology,
-    UnusableSettings,
 )
 from tessera.application.shared.errors import ApplicationError
 from tessera.domain.shared.bounds import is_printable
 from tessera.domain.shared.errors import DomainError
+
+if TYPE_CHECKING:
+    from tessera.adapters.bootstrap import Settings, Tessera
 
 USAGE = 2
 REFUSED = 1
 PENDING = 3
 """The change is stored, and what it caused is not delivered yet: nothing to undo or redo."""
 
-_REFUSALS = (DomainError, ApplicationError, StorageUnavailable)
+COMMANDS = {
+    "catalog": "tessera.adapters.cli.catalog:catalog",
+    "contexts": "tessera.adapters.cli.orders:contexts",
+    "contracts": "tessera.adapters.cli.contracts:contracts",
+    "db": "tessera.adapters.cli.db:db",
+    "demo": "tessera.adapters.cli.demo:demo",
+    "inventory": "tessera.adapters.cli.inventory:inventory",
+    "messages": "tessera.adapters.cli.messages:messages",
+    "orders": "tessera.adapters.cli.orders:orders",
+    "shipping": "tessera.adapters.cli.orders:shipping",
+    "trace": "tessera.adapters.cli.messages:trace",
+    "worker": "tessera.adapters.cli.messages:worker",
+}
+"""Tessera's own commands, by name, and where each is defined."""
+
+ENTRY_POINTS = "tessera.cli"
+"""The entry-point group through which installed distributions add commands."""
 
 
 def fail(message: str, code: int = REFUSED) -> NoReturn:
@@ -75,6 +97,27 @@ class TesseraGroup(click.Group):
                 rest.append(arg)
         return front + rest
 
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        installed = {entry.name for entry in entry_points(group=ENTRY_POINTS)}
+        return sorted({*COMMANDS, *installed, *super().list_commands(ctx)})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """A command added to the group, one of Tessera's, or one a distribution installs."""
+        found = super().get_command(ctx, cmd_name)
+        if found is not None:
+            return found
+        if cmd_name in COMMANDS:
+            module, _, name = COMMANDS[cmd_name].partition(":")
+            command = getattr(importlib.import_module(module), name)
+        else:
+            entries = [e for e in entry_points(group=ENTRY_POINTS) if e.name == cmd_name]
+            if not entries:
+                return None
+            command = entries[0].load()
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{cmd_name} names no click command ({ENTRY_POINTS})")
+        return command
+
     def main(
         self,
         args: Sequence[str] | None = None,
@@ -90,33 +133,68 @@ class TesseraGroup(click.Group):
             fail(f"{error.format_message()}{hint}", USAGE)
         except click.ClickException as error:
             fail(error.format_message(), USAGE)
-        except UnusableSettings as error:
-            fail(str(error), USAGE)
         except click.Abort:
             fail("aborted", 130)
-        except DeliveryPending as error:
-            fail(f"{error}; a worker or the next command sends it", PENDING)
-        except _REFUSALS as error:
+        except (DomainError, ApplicationError) as error:
             fail(str(error))
-        except DBAPIError as error:  # a database failure the adapters did not foresee
-            fail(f"the database failed: {first_line(error.orig)}")
+        except Exception as error:
+            _report(error)
         if standalone_mode:
             sys.exit(result if isinstance(result, int) else 0)
         return result
 
 
-class Runtime:
-    """Boots Tessera on first use, so that `--help` and usage errors touch no data."""
+def _report(error: Exception) -> NoReturn:
+    """One line for a failure the adapters name, whose classes are loaded only now: a
+    command that fails has opened the shop, and loaded them already."""
+    from sqlalchemy.exc import DBAPIError
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+    from tessera.adapters.bootstrap import DeliveryPending
+    from tessera.adapters.persistence.database import (
+        StorageUnavailable,
+        UnusableSettings,
+        first_line,
+    )
+
+    if isinstance(error, UnusableSettings):
+        fail(str(error), USAGE)
+    if isinstance(error, DeliveryPending):
+        fail(f"{error}; a worker or the next command sends it", PENDING)
+    if isinstance(error, StorageUnavailable):
+        fail(str(error))
+    if isinstance(error, DBAPIError):  # a database failure the adapters did not foresee
+        fail(f"the database failed: {first_line(error.orig)}")
+    raise error
+
+
+class Runtime:
+    """Reads the settings and boots Tessera on first use, so that `--help` and usage errors
+    touch no data and load no database library."""
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        self._options = options
+        self._settings: Settings | None = None
         self.only: tuple[str, ...] = ()
         """The contexts this process runs, where a command names them: only theirs are opened."""
         self._tessera: Tessera | None = None
 
     @property
+    def settings(self) -> Settings:
+        """The options given, over the environment; a value out of bounds is a usage error."""
+        if self._settings is None:
+            from tessera.adapters.bootstrap import Settings
+
+            try:
+                self._settings = Settings.from_environment(**self._options)
+            except ValueError as error:
+                raise click.UsageError(str(error)) from None
+        return self._settings
+
+    @property
     def tessera(self) -> Tessera:
         if self._tessera is None:
+            from tessera.adapters.bootstrap import bootstrap
+
             self._tessera = bootstrap(self.settings, only=self.only)
             say_stand_ins(self._tessera)
         return self._tessera
@@ -234,13 +312,9 @@ def cli(
     named = dict(_port(given) for given in ports)
     named |= {"payment_gateway": payment_gateway} if payment_gateway else {}
     named |= {"carrier": carrier} if carrier else {}
-    try:
-        settings = Settings.from_environment(
-            data_dir=data_dir, topology=topology, database_url=database_url,
-            broker_url=broker_url, ports=named, contexts=contexts or (),
-        )  # fmt: skip
-    except ValueError as error:
-        raise click.UsageError(str(error)) from None
-    runtime = Runtime(settings)
+    runtime = Runtime({
+        "data_dir": data_dir, "topology": topology, "database_url": database_url,
+        "broker_url": broker_url, "ports": named, "contexts": contexts or (),
+    })  # fmt: skip
     ctx.obj = runtime
     ctx.call_on_close(runtime.close)

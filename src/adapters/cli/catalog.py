@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import click
 
-from tessera.adapters.cli.app import Runtime, cli, pass_runtime
+from tessera.adapters.cli.app import Runtime, pass_runtime
 from tessera.adapters.cli.render import print_json, products_listing
 from tessera.adapters.cli.types import AMOUNT
 from tessera.application.catalog.commands import DiscontinueProduct, ListProduct, RepriceProduct
@@ -17,7 +17,7 @@ from tessera.application.shared.outcome import Outcome
 _VALUES_MAY_BE_NEGATIVE = {"ignore_unknown_options": True}
 
 
-@cli.group()
+@click.group()
 def catalog() -> None:
     """What is for sale and at what price."""
 

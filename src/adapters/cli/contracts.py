@@ -10,10 +10,7 @@ from typing import Any
 
 import click
 
-from tessera.adapters.bootstrap.root import all_contexts, bootstrap
-from tessera.adapters.cli.app import cli, fail
-from tessera.adapters.messaging import asyncapi
-from tessera.adapters.persistence.settings import Settings
+from tessera.adapters.cli.app import fail
 from tessera.application.shared.contract_schema import breaks, schema
 from tessera.application.shared.integration import registered_events
 
@@ -28,19 +25,24 @@ _DIR = click.option(
 )
 
 
-@cli.group()
+@click.group()
 def contracts() -> None:
     """The published language: each event type and version as a JSON Schema."""
 
 
 def _schemas() -> dict[str, dict[str, Any]]:
     """Every published type's schema, from the code: the shop's contexts and installed ones."""
+    from tessera.adapters.bootstrap.root import all_contexts
+
     all_contexts((), discover=True)  # importing the contexts registers their contracts
     return {event_type: schema(event_type, cls) for event_type, cls in registered_events().items()}
 
 
 def _asyncapi() -> dict[str, Any]:
     """The AsyncAPI document of the shop as the code wires it (who publishes, who reacts)."""
+    from tessera.adapters.bootstrap import Settings, bootstrap
+    from tessera.adapters.messaging import asyncapi
+
     with bootstrap(Settings.in_memory()) as app:
         entries = app.context_map()
     return asyncapi.document(

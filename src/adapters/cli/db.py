@@ -6,14 +6,11 @@ import json
 
 import click
 
-from tessera.adapters.bootstrap import schemas
-from tessera.adapters.bootstrap import setup as setup_shop
-from tessera.adapters.cli.app import Runtime, cli, pass_runtime
+from tessera.adapters.cli.app import Runtime, pass_runtime
 from tessera.adapters.cli.render import Listing, print_json
-from tessera.adapters.persistence import postgres
 
 
-@cli.group()
+@click.group()
 def db() -> None:
     """The databases the contexts keep their data in."""
 
@@ -33,6 +30,9 @@ def setup(runtime: Runtime, as_json: bool) -> None:
     This and `tessera demo` are the only commands that create a shop: every other one
     refuses a data directory that does not exist, so that a typo never starts a new shop.
     """
+    from tessera.adapters.bootstrap import setup as setup_shop
+    from tessera.adapters.persistence import postgres
+
     settings = runtime.settings
     contexts = setup_shop(settings)
     data_dir = settings.data_dir
@@ -62,6 +62,8 @@ def upgrade(runtime: Runtime, only: tuple[str, ...], as_json: bool) -> None:
     A data directory written before Tessera had migrations is adopted, keeping every row.
     Each context is upgraded in a transaction of its own; on PostgreSQL as its own role.
     """
+    from tessera.adapters.bootstrap import schemas
+
     done = schemas.upgrade(runtime.settings, only=only)
     if as_json:
         print_json(done)
@@ -84,6 +86,8 @@ def upgrade(runtime: Runtime, only: tuple[str, ...], as_json: bool) -> None:
 @pass_runtime
 def status(runtime: Runtime, only: tuple[str, ...], as_json: bool) -> None:
     """Each context's schema against its code: its revision and the head. Reads only."""
+    from tessera.adapters.bootstrap import schemas
+
     found = schemas.status(runtime.settings, only=only)
     if as_json:
         print_json(found)

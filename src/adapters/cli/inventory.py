@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tessera.adapters.cli.app import Runtime, cli, fail, pass_runtime
+from tessera.adapters.cli.app import Runtime, fail, pass_runtime
 from tessera.adapters.cli.render import print_json, stock_listing
 from tessera.adapters.cli.types import WHOLE_NUMBER
 from tessera.application.catalog.queries import GetProduct
@@ -14,7 +14,7 @@ from tessera.domain.inventory.rules import StockIsReceivedOnlyForSellableProduct
 from tessera.domain.shared.errors import BusinessRuleViolation, NotFound
 
 
-@cli.group()
+@click.group()
 def inventory() -> None:
     """Stock on hand and what is reserved of it."""
 

@@ -10,16 +10,14 @@ import socket
 import threading
 from datetime import UTC, datetime
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import attrs
 import click
 
 from tessera.adapters.cli import logs
-from tessera.adapters.cli.app import Runtime, cli, fail, pass_runtime
+from tessera.adapters.cli.app import Runtime, fail, pass_runtime
 from tessera.adapters.cli.render import Column, Listing, print_json
-from tessera.adapters.messaging.consumer import logged
-from tessera.adapters.messaging.worker import Worker
-from tessera.adapters.persistence.database import Unreachable
 from tessera.application.ordering.handlers import as_order_number
 from tessera.application.ordering.queries import GetOrder, OrderView
 from tessera.application.shared.integration import short_name
@@ -27,12 +25,15 @@ from tessera.application.shared.queue import DeadLetter, TraceHop
 from tessera.domain.shared.bounds import REASON_LENGTH, checked_text, quoted
 from tessera.domain.shared.errors import BusinessRuleViolation, NotFound
 
+if TYPE_CHECKING:
+    from tessera.adapters.messaging.worker import Worker
+
 log = logging.getLogger("tessera.adapters.messaging.worker")
 WAITING = ("pending", "awaiting_payment", "paid")
 """An order in these waits for the saga's next message, holding stock or money meanwhile."""
 
 
-@cli.command()
+@click.command()
 @click.option(
     "--context",
     "contexts",
@@ -102,6 +103,9 @@ def _started(
 ) -> Worker | None:
     """The worker, once its databases can be reached: until then it says why and tries again
     (a worker run once, `--until-idle`, fails instead); None if stopped meanwhile."""
+    from tessera.adapters.messaging.consumer import logged
+    from tessera.adapters.persistence.database import Unreachable
+
     delay, longest = START_RETRY_SECONDS
     runtime.only = contexts  # a worker of some contexts opens theirs alone
     while True:
@@ -121,7 +125,7 @@ def _started(
         delay = min(delay * 2, longest)
 
 
-@cli.group()
+@click.group()
 def messages() -> None:
     """The queue between the contexts: backlog, dead letters, replay."""
 
@@ -251,7 +255,7 @@ def discard(runtime: Runtime, message_id: str, reason: str, subscription: str | 
             )
 
 
-@cli.command()
+@click.command()
 @click.argument("identifier")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option(

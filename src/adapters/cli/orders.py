@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from tessera.adapters.bootstrap import ContextMapEntry, DeliveryPending, Settings, bootstrap
-from tessera.adapters.cli.app import PENDING, Runtime, cli, fail, pass_runtime
+from tessera.adapters.cli.app import PENDING, Runtime, fail, pass_runtime
 from tessera.adapters.cli.render import Column, Listing, as_data, plain, print_json
 from tessera.adapters.cli.types import MOMENT, WholeNumber, whole_number
 from tessera.application.ordering.commands import CancelOrder, OrderLineRequest, PlaceOrder
@@ -24,6 +23,9 @@ from tessera.domain.ordering.order import OrderStatus
 from tessera.domain.shared.bounds import quoted
 from tessera.domain.shared.errors import NotFound
 from tessera.domain.shipping.shipment import ShipmentStatus
+
+if TYPE_CHECKING:
+    from tessera.adapters.bootstrap import ContextMapEntry
 
 SCREENFUL = 20
 
@@ -47,7 +49,7 @@ class OrderLineParam(click.ParamType[OrderLineRequest]):
         return OrderLineRequest(sku, number)
 
 
-@cli.group()
+@click.group()
 def orders() -> None:
     """Place, follow and cancel orders."""
 
@@ -85,6 +87,8 @@ def place(
     and a card the gateway refuses is reported with the gateway's reason. If the order was
     stored and its messages could not be sent, it says so and exits with 3: retry with
     --order-id and the id it gives, which places nothing twice."""
+    from tessera.adapters.bootstrap import DeliveryPending
+
     try:
         placed: Outcome[OrderView] = runtime.handle(
             PlaceOrder(customer, lines, card, address, order_id)
@@ -259,7 +263,7 @@ def cancel(runtime: Runtime, order_id: str, by_operator: bool) -> None:
     click.echo(f"order {order.number} ({order.id}) {already}{order.status} ({order.cancel_reason})")
 
 
-@cli.group()
+@click.group()
 def shipping() -> None:
     """Parcels and their delivery."""
 
@@ -291,7 +295,7 @@ def list_shipments(runtime: Runtime, status: str | None, as_json: bool) -> None:
     table.show()
 
 
-@cli.group()
+@click.group()
 def contexts() -> None:
     """The bounded contexts and how they talk."""
 
@@ -300,6 +304,8 @@ def contexts() -> None:
 @click.option("--format", "style", type=click.Choice(["text", "mermaid"]), default="text")
 def context_map(style: str) -> None:
     """Which context publishes which event, and who reacts to it: generated from the code."""
+    from tessera.adapters.bootstrap import Settings, bootstrap
+
     with bootstrap(Settings.in_memory()) as app:
         entries = app.context_map()
     click.echo(render_map(entries, style))

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from itertools import groupby
 
-from tessera.adapters.messaging.rabbitmq_queue import KeptByTheContexts, RabbitQueue
+from tessera.adapters.messaging.kept_by_the_contexts import KeptByTheContexts
+from tessera.adapters.messaging.rabbitmq_queue import RabbitQueue
 from tessera.adapters.persistence.database import StorageUnavailable
 from tessera.application.shared.queue import (
     DeadLetter,

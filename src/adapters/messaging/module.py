@@ -11,9 +11,7 @@ from typing import Any
 import injector
 
 from tessera.adapters.messaging.consumer import Consumer
-from tessera.adapters.messaging.context_brokers import ContextBrokers
 from tessera.adapters.messaging.memory_queue import InMemoryQueue
-from tessera.adapters.messaging.rabbitmq_queue import RabbitQueue
 from tessera.adapters.messaging.relay import OutboxRelay
 from tessera.adapters.messaging.sqlite_queue import SqliteQueue
 from tessera.adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
@@ -76,6 +74,9 @@ def _broker(settings: Settings) -> Queue:
     """RabbitMQ: one connection as the URL's user; or, where contexts have users of their own,
     one connection per context (and the shared URL's for the rest and the operator's views),
     each believing a context's events only from that context's user."""
+    from tessera.adapters.messaging.context_brokers import ContextBrokers
+    from tessera.adapters.messaging.rabbitmq_queue import RabbitQueue
+
     retry = settings.retry
     delays = [retry.delay_after(n) for n in range(1, retry.max_attempts)]
     timeout = settings.connect_timeout_seconds

@@ -9,16 +9,18 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Select, Table, Update, bindparam, delete, func, select, update
 
 from tessera.adapters.persistence.database import ChangeWatch
 from tessera.adapters.persistence.messaging_tables import outgoing_message
-from tessera.adapters.persistence.postgres import OutboxListener
 from tessera.adapters.persistence.prepared import Pipeline, Prepared, bucket, key_list, padded
 from tessera.adapters.persistence.settings import ContextDatabase
 from tessera.application.shared.queue import Listener, MessageQueue
+
+if TYPE_CHECKING:
+    from tessera.adapters.persistence.postgres import OutboxListener
 
 UNHEARD_SECONDS = 1.0
 """While listening, the outbox is read at least this often, in case a notification was lost."""
@@ -132,6 +134,8 @@ class OutboxRelay:
         data_version gates it)."""
         if self._database.engine.dialect.name != "postgresql":
             return None
+        from tessera.adapters.persistence.postgres import OutboxListener
+
         self._listener = OutboxListener(self._database.engine, self._database.name)
         return self._listener
 

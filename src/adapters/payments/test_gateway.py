@@ -5,10 +5,13 @@ from __future__ import annotations
 import sqlite3
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tessera.adapters.persistence.settings import Settings
 from tessera.application.payments.gateway import ChargeResult, GatewayUnavailable
 from tessera.domain.shared.money import Money
+
+if TYPE_CHECKING:
+    from tessera.adapters.persistence.settings import Settings
 
 APPROVES = "tok_visa"
 DECLINES = "tok_chargeDeclined"

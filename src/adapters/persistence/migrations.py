@@ -13,19 +13,26 @@ first revision and no version table: upgrading adopts it, keeping every row.
 
 from __future__ import annotations
 
+import ast
 import threading
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-from alembic.config import Config
-from alembic.runtime.environment import EnvironmentContext
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, MetaData, create_engine, inspect, text
+from sqlalchemy import (
+    Connection,
+    Engine,
+    MetaData,
+    column,
+    create_engine,
+    inspect,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.exc import DBAPIError
 
 from tessera.adapters.persistence.database import (
@@ -41,7 +48,12 @@ BASELINE = "0001"
 """The first revision of every context: the tables as Tessera made them before it had
 migrations, which a database without a version table is adopted at."""
 
+if TYPE_CHECKING:  # Alembic is loaded to change a schema, never to check one
+    from alembic.runtime.environment import EnvironmentContext
+    from alembic.script import ScriptDirectory
+
 _scripts: dict[Path, ScriptDirectory] = {}
+_heads: dict[Path, str] = {}
 _scripts_lock = threading.Lock()
 
 
@@ -68,6 +80,8 @@ class Migrations:
     metadata: MetaData
 
     def _script(self) -> ScriptDirectory:
+        from alembic.script import ScriptDirectory
+
         with _scripts_lock:
             found = _scripts.get(self.location)
             if found is None:
@@ -78,9 +92,16 @@ class Migrations:
 
     @property
     def head(self) -> str:
-        head = self._script().get_current_head()
-        assert head is not None, f"{self.location} holds no revision"
-        return head
+        """The code's head revision: read from the revision files' `revision` and
+        `down_revision` where they form one line, as Alembic would; else Alembic's answer."""
+        with _scripts_lock:
+            found = _heads.get(self.location)
+        if found is None:
+            found = _single_head(self.location) or self._script().get_current_head()
+            assert found is not None, f"{self.location} holds no revision"
+            with _scripts_lock:
+                _heads[self.location] = found
+        return found
 
     def revisions(self, engine: Engine) -> Revisions:
         """Where the database stands; reads only (a missing version table is not made)."""
@@ -158,6 +179,9 @@ class Migrations:
             scratch.dispose()
 
     def _environment(self, connection: Connection, fn: Any) -> EnvironmentContext:
+        from alembic.config import Config
+        from alembic.runtime.environment import EnvironmentContext
+
         config = Config()
         config.set_main_option("script_location", str(self.location))
         environment = EnvironmentContext(config, self._script(), fn=fn)
@@ -183,7 +207,7 @@ class Migrations:
         """Alembic's environment on the connection, doing the `steps` it is given for the
         revision the database stands at."""
 
-        def work(current: Any, _: MigrationContext) -> Any:
+        def work(current: Any, _: Any) -> Any:
             return steps(current)
 
         with self._environment(connection, work) as environment:
@@ -191,8 +215,35 @@ class Migrations:
 
 
 def _current(connection: Connection) -> str | None:
-    context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
-    return context.get_current_revision()
+    """The revision the database stands at; None without a version table."""
+    if not inspect(connection).has_table(VERSION_TABLE):
+        return None
+    versions = connection.execute(select(table(VERSION_TABLE, column("version_num")))).scalars()
+    found = list(versions)
+    if len(found) > 1:
+        raise StorageUnavailable(f"{where(connection.engine)} stands at several revisions: {found}")
+    return found[0] if found else None
+
+
+def _single_head(location: Path) -> str | None:
+    """The one revision no other revises, if the files form one line; None otherwise."""
+    revisions: dict[str, object] = {}
+    for path in location.glob("*.py"):
+        assigned = {
+            target.id: node.value
+            for node in ast.parse(path.read_text()).body
+            if isinstance(node, ast.Assign)
+            for target in node.targets
+            if isinstance(target, ast.Name)
+        }
+        revision = assigned.get("revision")
+        if isinstance(revision, ast.Constant) and isinstance(revision.value, str):
+            down = assigned.get("down_revision")
+            if not isinstance(down, ast.Constant) or not isinstance(down.value, str | None):
+                return None  # a merge or a branch: Alembic's to read
+            revisions[revision.value] = down.value
+    heads = set(revisions) - set(revisions.values())
+    return heads.pop() if len(heads) == 1 else None
 
 
 def _has_tables(engine: Engine) -> bool:

@@ -29,8 +29,6 @@ from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import UpdateBase
 
-from tessera.adapters.persistence import libpq
-
 Processor = Callable[[Any], Any] | None
 
 _cache: dict[tuple[Any, str], Prepared] = {}
@@ -275,6 +273,8 @@ class Pipeline:
             batch, self._queued = self._queued, []
             try:
                 if self._libpq:
+                    from tessera.adapters.persistence import libpq
+
                     libpq.send(self._connection, batch, commit)
                 else:
                     self._send_in_turn(batch)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import math
 import os
 from collections.abc import Mapping, Sequence
@@ -14,12 +13,20 @@ import attrs
 from sqlalchemy import Engine, MetaData
 from sqlalchemy.engine import URL
 
-from tessera.adapters.persistence import postgres
 from tessera.adapters.persistence.database import (
     UnusableSettings,
     check_schema,
     create_schema,
     sqlite_engine,
+)
+from tessera.adapters.persistence.environment import (
+    BROKER_URL_ENV,
+    CONTEXTS_ENV,
+    DATA_DIR_ENV,
+    DATABASE_URL_ENV,
+    DEFAULT_DATA_DIR,
+    TOPOLOGY_ENV,
+    Topology,
 )
 from tessera.adapters.persistence.messaging_tables import MessagingTables, messaging_tables
 from tessera.adapters.persistence.migrations import Migrations
@@ -27,30 +34,18 @@ from tessera.adapters.persistence.storage import Storage
 from tessera.application.shared.retry import RETRY_BOUNDS, RetryPolicy
 from tessera.application.shared.tunable import Bound
 
-__all__ = ["ContextDatabase", "Settings", "Topology", "UnusableSettings"]
-
-DATA_DIR_ENV = "TESSERA_DATA_DIR"
-TOPOLOGY_ENV = "TESSERA_TOPOLOGY"
-BROKER_URL_ENV = "TESSERA_BROKER_URL"
-"""The broker; `TESSERA_BROKER_URL_<CONTEXT>` is the URL a context connects with, as its own
-user (`tessera_<vhost>_<context>`): then each context speaks only for itself."""
-DATABASE_URL_ENV = "TESSERA_DATABASE_URL"
-"""Every context's database; `TESSERA_DATABASE_URL_<CONTEXT>` puts one context elsewhere."""
-CONTEXTS_ENV = "TESSERA_CONTEXTS"
-"""The contexts the shop is made of, comma-separated; unset: every installed context."""
-DEFAULT_DATA_DIR = Path("var")
-
-
-class Topology(enum.Enum):
-    """How the contexts are deployed; the code is the same in each."""
-
-    MEMORY = "memory"
-    """One process, in-memory databases and queue: for tests."""
-    MONOLITH = "monolith"
-    """One process, a SQLite file per context and a SQLite queue file: the default."""
-    SPLIT = "split"
-    """A worker process per context over the same files; commands do not deliver messages."""
-
+__all__ = [
+    "BROKER_URL_ENV",
+    "CONTEXTS_ENV",
+    "DATABASE_URL_ENV",
+    "DATA_DIR_ENV",
+    "DEFAULT_DATA_DIR",
+    "TOPOLOGY_ENV",
+    "ContextDatabase",
+    "Settings",
+    "Topology",
+    "UnusableSettings",
+]
 
 _DAY = 24 * 3600.0
 
@@ -97,6 +92,8 @@ def _as_path(value: str | Path | None) -> Path | None:
 def _database_url(value: str | URL | None) -> URL | None:
     if value is None or isinstance(value, URL):
         return value
+    from tessera.adapters.persistence import postgres
+
     return postgres.parse_url(value, "the database URL")
 
 
@@ -127,6 +124,8 @@ def _database_urls(value: Mapping[str, str | URL]) -> dict[str, URL]:
         if isinstance(url, URL):
             found[context] = url
         else:
+            from tessera.adapters.persistence import postgres
+
             variable = f"{DATABASE_URL_ENV}_{context.upper()}"
             found[context] = postgres.parse_url(url, f"the database URL of {context} ({variable})")
     return found
@@ -339,6 +338,8 @@ class ContextDatabase:
         if url is None:
             engine = sqlite_engine(storage.require(name), read_only=not storage.writable)
         else:
+            from tessera.adapters.persistence import postgres
+
             engine = postgres.context_engine(url, name)
         found = None if migrations is None else Migrations(name, migrations, metadata)
         return cls(name, engine, tables, found)

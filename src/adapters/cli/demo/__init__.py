@@ -15,15 +15,14 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import attrs
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from tessera.adapters.bootstrap import Tessera, Topology, bootstrap, setup
-from tessera.adapters.cli.app import Runtime, cli, fail, pass_runtime
+from tessera.adapters.cli.app import Runtime, fail, pass_runtime
 from tessera.adapters.cli.demo.report import Outcome, report
 from tessera.adapters.cli.demo.scenario import (
     OrderPlan,
@@ -33,7 +32,7 @@ from tessera.adapters.cli.demo.scenario import (
     stock_up,
 )
 from tessera.adapters.cli.types import WholeNumber
-from tessera.adapters.persistence.settings import BROKER_URL_ENV, DATABASE_URL_ENV
+from tessera.adapters.persistence.environment import BROKER_URL_ENV, DATABASE_URL_ENV, Topology
 from tessera.application.ordering.commands import CancelOrder, PlaceOrder
 from tessera.application.ordering.queries import CountOrders
 from tessera.application.shared.errors import ApplicationError
@@ -41,10 +40,13 @@ from tessera.application.shipping.commands import DeliverShipment
 from tessera.application.shipping.queries import ListShipments
 from tessera.domain.shared.errors import DomainError
 
+if TYPE_CHECKING:
+    from tessera.adapters.bootstrap import Tessera
+
 SETTLED = {"shipped", "completed", "cancelled"}
 
 
-@cli.command()
+@click.command()
 @click.option(
     "--orders",
     "count",
@@ -65,6 +67,8 @@ SETTLED = {"shipped", "completed", "cancelled"}
 @pass_runtime
 def demo(runtime: Runtime, count: int, seed: int, worker_processes: bool) -> None:
     """Create a shop in a fresh data directory, run it for a while and report what happened."""
+    from tessera.adapters.bootstrap import bootstrap, setup
+
     data_dir = runtime.settings.data_dir
     if data_dir is not None and data_dir.exists() and any(data_dir.iterdir()):
         fail(f"the demo needs a fresh data directory, and {data_dir} is not empty")

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import attrs
 import click
 
-from tessera.adapters.bootstrap import Tessera
 from tessera.adapters.cli.render import Column, Listing, products_listing, stock_listing
 from tessera.application.catalog.queries import ListProducts
 from tessera.application.inventory.queries import ListStockItems
 from tessera.application.ordering.queries import ListOrders, OrderView
 from tessera.application.payments.queries import ListPayments
 from tessera.application.shared.integration import short_name
+
+if TYPE_CHECKING:
+    from tessera.adapters.bootstrap import Tessera
 
 PAID = {"shipped", "completed"}
 

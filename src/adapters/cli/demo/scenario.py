@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import random
+from typing import TYPE_CHECKING
 
 import attrs
 
-from tessera.adapters.bootstrap import Tessera
 from tessera.adapters.payments.test_gateway import APPROVES, DECLINES, FAILS_TWICE
 from tessera.application.catalog.commands import DiscontinueProduct, ListProduct
 from tessera.application.inventory.commands import ReceiveStock
 from tessera.application.ordering.commands import CancelOrder, OrderLineRequest, PlaceOrder
+
+if TYPE_CHECKING:
+    from tessera.adapters.bootstrap import Tessera
 
 CATALOG = (
     ("MUG-BLUE", "Blue enamel mug", "12.50"),
