@@ -84,3 +84,50 @@ def test_the_global_options_are_taken_after_the_command_too(tmp_path: Path) -> N
     helped = CliRunner().invoke(cli, ["catalog", "list", "--help", "--data-dir", str(tmp_path)])
     assert helped.exit_code == 0
     assert "List the catalog" in helped.stdout or "Usage: cli catalog list" in helped.stdout
+
+
+def test_contexts_installed_after_the_shop_was_made_join_it_with_db_upgrade(
+    tmp_path: Path,
+) -> None:
+    """A shop made of catalog and inventory, then run with every installed context (as when a
+    distribution adds one): what the shop has keeps working, what it lacks names the upgrade,
+    and `db upgrade` (not setup) brings the rest in."""
+    assert tessera(tmp_path, "db", "setup", env=TWO).exit_code == 0
+    added = tessera(tmp_path, "catalog", "add", "MUG-1", "--name", "Mug", "--price", "3")
+    assert added.exit_code == 0, added.output
+    assert tessera(tmp_path, "inventory", "receive", "MUG-1", "5").exit_code == 0
+    refused = tessera(tmp_path, "orders", "list")
+    assert refused.exit_code == 1
+    assert refused.stderr.endswith(
+        "ordering, payments, shipping installed and not yet part of it: run 'tessera db upgrade')\n"
+    )
+    status = json.loads(tessera(tmp_path, "db", "status", "--json").stdout)
+    assert {row["context"]: row["up_to_date"] for row in status} == {
+        "catalog": True, "inventory": True, "ordering": False, "payments": False,
+        "shipping": False,
+    }  # fmt: skip
+    upgraded = tessera(tmp_path, "db", "upgrade")
+    assert upgraded.exit_code == 0, upgraded.output
+    assert "ordering: no revision -> 0004" in upgraded.stdout
+    # A context that joins hears what is published from then on, not what was before it.
+    early = tessera(tmp_path, "orders", "place", "--customer", "c-1", "--line", "MUG-1:2",
+                    "--card", "tok_visa", "--address", "1 Main St")  # fmt: skip
+    assert (early.exit_code, early.stderr) == (1, "error: MUG-1 is not in the catalog\n")
+    assert (
+        tessera(tmp_path, "catalog", "add", "CUP-1", "--name", "Cup", "--price", "2").exit_code == 0
+    )
+    assert tessera(tmp_path, "inventory", "receive", "CUP-1", "5").exit_code == 0
+    placed = tessera(
+        tmp_path, "orders", "place", "--customer", "c-1", "--line", "CUP-1:2", "--card",
+        "tok_visa", "--address", "1 Main St", "--json",
+    )  # fmt: skip
+    assert placed.exit_code == 0, placed.output
+    assert json.loads(placed.stdout)["status"] == "shipped"
+
+
+def test_db_upgrade_makes_no_shop_where_there_is_none(tmp_path: Path) -> None:
+    (tmp_path / "typo").mkdir()
+    refused = tessera(tmp_path / "typo", "db", "upgrade")
+    assert refused.exit_code == 1
+    assert "it is not a Tessera shop" in refused.stderr
+    assert list((tmp_path / "typo").iterdir()) == []

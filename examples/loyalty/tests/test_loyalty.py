@@ -135,3 +135,25 @@ def test_a_shop_of_catalog_inventory_and_loyalty_alone_works(tmp_path: Path) -> 
     refused = CliRunner().invoke(cli, ["--data-dir", str(data), *chosen, "orders", "list"])
     assert refused.exit_code == 1
     assert "no context of this shop handles FindOrders" in refused.stderr
+
+
+def test_installed_into_an_existing_shop_loyalty_joins_with_db_upgrade(tmp_path: Path) -> None:
+    """The shop was made before loyalty was installed: every command that does not touch
+    loyalty keeps working, the ones that do name the upgrade, and `db upgrade` brings it in."""
+    data = tmp_path / "shop"
+    before = ["--contexts", "catalog,inventory,ordering,payments,shipping"]
+    assert "loyalty.db" not in tessera(data, *before, "db", "setup")
+    tessera(data, "catalog", "add", "MUG-1", "--name", "Mug", "--price", "9.99")
+    tessera(data, "inventory", "receive", "MUG-1", "5")
+    refused = CliRunner().invoke(cli, ["--data-dir", str(data), "loyalty", "show", "c-1"])
+    assert refused.exit_code == 1
+    assert "loyalty installed and not yet part of it: run 'tessera db upgrade'" in refused.stderr
+    assert "loyalty: " in tessera(data, "db", "upgrade")
+    tessera(
+        data, "orders", "place", "--customer", "c-1", "--line", "MUG-1:2", "--card", "tok_visa",
+        "--address", "1 Main St",
+    )  # fmt: skip
+    [shipment] = json.loads(tessera(data, "shipping", "list", "--json"))
+    tessera(data, "shipping", "deliver", shipment["id"])
+    balance = json.loads(tessera(data, "loyalty", "show", "c-1", "--json"))
+    assert balance == {"customer_id": "c-1", "points": 19, "orders": 1}

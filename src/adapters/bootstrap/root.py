@@ -27,6 +27,7 @@ from tessera.adapters.messaging.kept_by_the_contexts import KeptByTheContexts
 from tessera.adapters.messaging.module import ConsumerId, MessagingModule, context_endpoint
 from tessera.adapters.messaging.recorded_trace import RecordedTrace
 from tessera.adapters.messaging.worker import ContextEndpoint, WorkerSettings
+from tessera.adapters.persistence.database import NotSetUp
 from tessera.adapters.persistence.settings import (
     BROKER_URL_ENV,
     CONTEXTS_ENV,
@@ -92,6 +93,19 @@ class ContextModule(injector.Module):
     def __init__(self, context: AnyContext) -> None:
         self._context = context
         self._database: ContextDatabase | None = None
+
+    @property
+    def name(self) -> str:
+        return self._context.name
+
+    def set_up(self, storage: Storage, settings: Settings) -> NotSetUp | None:
+        """Opens its database; says why not where the context is not part of the shop yet
+        (installed after the shop was made)."""
+        try:
+            self._open(storage, settings)
+        except NotSetUp as missing:
+            return missing
+        return None
 
     def _open(self, storage: Storage, settings: Settings) -> ContextDatabase:
         if self._database is None:
@@ -210,14 +224,14 @@ def setup(
     if chosen.data_dir is not None:
         storage = Storage.create(chosen.data_dir)
         every = all_contexts(contexts, discover, chosen.contexts)
-        _provision(chosen, every)
+        provision(chosen, every)
         with _wire(chosen, storage, bind_ports(every, chosen, {}), None, every) as prepared:
             prepared.prepare_queue()
         return [context.name for context in every]
     return []
 
 
-def _provision(settings: Settings, contexts: Sequence[BoundedContext[Any, Any]]) -> None:
+def provision(settings: Settings, contexts: Sequence[BoundedContext[Any, Any]]) -> None:
     """Each server's roles and schemas, made by its administrator, before any context opens."""
     by_server: dict[Any, list[str]] = {}
     for context in contexts:
@@ -246,6 +260,15 @@ def _wire(
         named = ", ".join(f"{variable}_{name.upper()}" for variable, name in sorted(unknown))
         known = ", ".join(context.name for context in every or contexts)
         raise UnusableSettings(f"{named} names no context of this shop (its contexts: {known})")
+    wired, missing = [], {}
+    for module in (ContextModule(context) for context in contexts):
+        if (why := module.set_up(storage, settings)) is None:
+            wired.append(module)
+        else:
+            missing[module.name] = why
+    if missing and not wired:
+        raise next(iter(missing.values()))  # no context is there: this is no shop
     modules: list[injector.Module] = [CoreModule(settings, storage, ports), MessagingModule(queue)]
-    modules += [ContextModule(context) for context in contexts]
-    return injector.Injector(modules, auto_bind=False).get(Tessera)
+    tessera = injector.Injector([*modules, *wired], auto_bind=False).get(Tessera)
+    tessera.not_set_up = sorted(missing)
+    return tessera

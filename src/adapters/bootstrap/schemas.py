@@ -5,14 +5,19 @@ every other command refuses, is what they are for."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import attrs
 
-from tessera.adapters.bootstrap.root import all_contexts
+from tessera.adapters.bootstrap.root import all_contexts, provision
 from tessera.adapters.persistence import postgres
-from tessera.adapters.persistence.database import StorageUnavailable, check_schema, create_schema
+from tessera.adapters.persistence.database import (
+    NotSetUp,
+    StorageUnavailable,
+    check_schema,
+    create_schema,
+)
+from tessera.adapters.persistence.migrations import Migrations
 from tessera.adapters.persistence.settings import ContextDatabase, Settings, UnusableSettings
 from tessera.adapters.persistence.storage import Storage
 from tessera.adapters.wiring import BoundedContext
@@ -54,9 +59,14 @@ def status(
     found = []
     for context, database in _databases(chosen, only, contexts, discover):
         try:
+            if database is None:
+                raise NotSetUp(context.name)
             found.append(_status(chosen, context, database))
+        except NotSetUp:  # installed after the shop was made: `upgrade` adds it
+            found.append(_missing(chosen, context))
         finally:
-            database.engine.dispose()
+            if database is not None:
+                database.engine.dispose()
     return found
 
 
@@ -68,14 +78,14 @@ def upgrade(
     discover: bool = True,
 ) -> list[Upgraded]:
     """Run each context's revisions to head (only those named, if any), adopting a database
-    written before Tessera had migrations. Contexts are upgraded one by one, each in its own
-    transaction: each is a service of its own."""
+    written before Tessera had migrations, and adding a context installed after the shop was
+    made (its database, or on PostgreSQL its role and schema). Contexts are upgraded one by
+    one, each in its own transaction: each is a service of its own."""
     chosen = settings or Settings.from_environment()
     done = []
-    databases = _databases(chosen, only, contexts, discover)
-    if any(chosen.database_for(context.name) is None for context, _ in databases):
-        Storage.open(chosen.data_dir or Path()).require_writable()
+    databases = _databases(chosen, only, contexts, discover, adding=True)
     for context, database in databases:
+        assert database is not None
         try:
             migrations = database.migrations
             if migrations is None:
@@ -94,7 +104,11 @@ def _databases(
     only: Sequence[str],
     contexts: Sequence[BoundedContext[Any, Any]],
     discover: bool,
-) -> list[tuple[BoundedContext[Any, Any], ContextDatabase]]:
+    adding: bool = False,
+) -> list[tuple[BoundedContext[Any, Any], ContextDatabase | None]]:
+    """Each chosen context's database as it is; None for a SQLite one not made yet. Where
+    `adding`, what is missing of a shop that exists is made: a SQLite file, a server's role
+    and schema."""
     if settings.data_dir is None:
         raise UnusableSettings("the memory topology has no schema to show or upgrade")
     every = all_contexts(contexts, discover, settings.contexts)
@@ -103,14 +117,43 @@ def _databases(
         raise UnusableSettings(f"no such context: {', '.join(unknown)}")
     chosen = [context for context in every if not only or context.name in only]
     storage = Storage.open(settings.data_dir)
-    found = []
+    if adding:
+        on_files = [c for c in every if settings.database_for(c.name) is None]
+        if on_files and not any(_exists(storage, c.name) for c in on_files):
+            storage.require(on_files[0].name)  # no context's file: this is no shop
+        if on_files:
+            storage.require_writable()
+            storage = Storage.create(settings.data_dir)
+        provision(settings, [c for c in chosen if settings.database_for(c.name) is not None])
+    found: list[tuple[BoundedContext[Any, Any], ContextDatabase | None]] = []
     for context in chosen:
         context.map_classes()
         url = settings.database_for(context.name)
+        if url is None and not storage.creates and not _exists(storage, context.name):
+            found.append((context, None))
+            continue
         found.append((context, ContextDatabase.connect(
             context.name, context.metadata, storage, url, context.migrations
         )))  # fmt: skip
     return found
+
+
+def _exists(storage: Storage, name: str) -> bool:
+    path = storage.path(name)
+    return path is not None and path.is_file()
+
+
+def _missing(settings: Settings, context: BoundedContext[Any, Any]) -> SchemaStatus:
+    """A context installed after the shop was made: no database, role or schema yet."""
+    url = settings.database_for(context.name)
+    where = f"{context.name}.db" if url is None else postgres.shown(url)
+    head = None
+    if context.migrations is not None:
+        head = Migrations(context.name, context.migrations, context.metadata).head
+    schema, role = (
+        (None, None) if url is None else (context.name, postgres.role_name(url, context.name))
+    )
+    return SchemaStatus(context.name, where, schema, role, None, head, False)
 
 
 def _status(

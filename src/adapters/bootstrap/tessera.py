@@ -52,6 +52,8 @@ class Tessera:
         stand_ins: Mapping[str, Port] | None = None,
     ) -> None:
         self.settings = settings
+        self.not_set_up: list[str] = []
+        """Contexts installed after the shop was made, left out until `db upgrade` adds them."""
         self.stand_ins = dict(stand_ins or {})
         """Each port bound to its stand-in default (a test adapter): what the deployment has
         not named."""
@@ -93,9 +95,15 @@ class Tessera:
         command whose change was stored and whose delivery failed raises DeliveryPending.
         """
         if not self._bus.handles(type(message)):
+            pending = (
+                f"; {', '.join(self.not_set_up)} installed and not yet part of it: run"
+                " 'tessera db upgrade'"
+                if self.not_set_up
+                else ""
+            )
             raise UnknownMessage(
                 f"no context of this shop handles {type(message).__name__} (its contexts:"
-                f" {', '.join(self.contexts) or 'none'}; {CONTEXTS_ENV} chooses them)"
+                f" {', '.join(self.contexts) or 'none'}; {CONTEXTS_ENV} chooses them{pending})"
             )
         if isinstance(message, Query):
             return self._bus.handle(message)  # a read shows the state as it is, backlog and all

@@ -29,6 +29,11 @@ _BUSY = re.compile(r"starting up|shutting down|in recovery|too many clients|conn
 """What a server says when it refuses a connection for now, not for good."""
 
 
+class NotSetUp(StorageUnavailable):
+    """A context's database, role or schema is not there: the context was installed after its
+    shop was made, or the shop was never made."""
+
+
 def cannot_open(engine: Engine, error: DBAPIError) -> StorageUnavailable:
     """Why a database could not be opened, in one line naming its cause: `tessera db setup`
     is named only where the server says that what it makes is missing."""
@@ -37,12 +42,11 @@ def cannot_open(engine: Engine, error: DBAPIError) -> StorageUnavailable:
         return StorageUnavailable(f"cannot open {where(engine)}: {said}")
     missing = _MISSING.search(said)
     if missing is not None:
-        hint = (
-            "create it first (CREATE DATABASE), then run 'tessera db setup'"
-            if missing.group(1) == "database"
-            else "'tessera db setup' makes every context's role and schema"
-        )
-        return StorageUnavailable(f"cannot open {where(engine)}: {said}; {hint}")
+        if missing.group(1) == "database":
+            hint = "create it first (CREATE DATABASE), then run 'tessera db setup'"
+            return StorageUnavailable(f"cannot open {where(engine)}: {said}; {hint}")
+        hint = "'tessera db setup' makes every context's role and schema"
+        return NotSetUp(f"cannot open {where(engine)}: {said}; {hint}")
     if "FATAL:" not in said and getattr(error.orig, "sqlstate", None) is None:
         return Unreachable(f"cannot reach {where(engine)}: {said}")  # no server answered
     if _BUSY.search(said):  # it answered, and may take the connection in a while

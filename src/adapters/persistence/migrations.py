@@ -36,6 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import DBAPIError
 
 from tessera.adapters.persistence.database import (
+    NotSetUp,
     StorageUnavailable,
     cannot_open,
     create_schema,
@@ -121,7 +122,7 @@ class Migrations:
             if _has_tables(engine):
                 state = "was written before Tessera had migrations"
             else:
-                raise StorageUnavailable(
+                raise NotSetUp(
                     f"{where(engine)} holds no tables of {self.context}; prepare it with"
                     " 'tessera db setup'"
                 )

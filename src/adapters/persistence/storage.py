@@ -9,7 +9,7 @@ from pathlib import Path
 
 import attrs
 
-from tessera.adapters.persistence.database import StorageUnavailable
+from tessera.adapters.persistence.database import NotSetUp, StorageUnavailable
 
 
 def _reason(error: OSError) -> str:
@@ -62,7 +62,7 @@ class Storage:
         """The database `name`, which must exist unless this storage creates what is missing."""
         path = self.path(name)
         if path is not None and not self.creates and not path.is_file():
-            raise StorageUnavailable(
+            raise NotSetUp(
                 f"data directory {self.data_dir} has no {path.name}: it is not a Tessera shop;"
                 f" create one with 'tessera --data-dir {self.data_dir} db setup'"
             )
