@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 from tessera.adapters.catalog.repository import SqlAlchemyProductRepository
-from tessera.adapters.persistence.mapping import Store
-from tessera.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
+from tessera.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, repository
 
 
 class SqlAlchemyCatalogUnitOfWork(SqlAlchemyUnitOfWork):
-    products: SqlAlchemyProductRepository
-
-    def _open_repositories(self, store: Store) -> None:
-        self.products = SqlAlchemyProductRepository(store)
+    products = repository(SqlAlchemyProductRepository)

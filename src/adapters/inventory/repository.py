@@ -6,15 +6,19 @@ from tessera.adapters.persistence.repository import SqlAlchemyRepository
 from tessera.domain.inventory.allocation import Allocation
 from tessera.domain.inventory.catalogue import CataloguedProduct
 from tessera.domain.inventory.stock_item import StockItem
-from tessera.domain.shared.identifiers import OrderId
+from tessera.domain.shared.identifiers import OrderId, Sku
 
 
 class SqlAlchemyStockItemRepository(SqlAlchemyRepository[StockItem]):
     entity = StockItem
+    identity = "sku"
+    key = Sku
 
 
 class SqlAlchemyCatalogueRepository(SqlAlchemyRepository[CataloguedProduct]):
     entity = CataloguedProduct
+    identity = "sku"
+    key = Sku
 
 
 class SqlAlchemyAllocationRepository(SqlAlchemyRepository[Allocation]):

@@ -7,16 +7,10 @@ from tessera.adapters.inventory.repository import (
     SqlAlchemyCatalogueRepository,
     SqlAlchemyStockItemRepository,
 )
-from tessera.adapters.persistence.mapping import Store
-from tessera.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
+from tessera.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, repository
 
 
 class SqlAlchemyInventoryUnitOfWork(SqlAlchemyUnitOfWork):
-    stock: SqlAlchemyStockItemRepository
-    catalogue: SqlAlchemyCatalogueRepository
-    allocations: SqlAlchemyAllocationRepository
-
-    def _open_repositories(self, store: Store) -> None:
-        self.stock = SqlAlchemyStockItemRepository(store)
-        self.catalogue = SqlAlchemyCatalogueRepository(store)
-        self.allocations = SqlAlchemyAllocationRepository(store)
+    stock = repository(SqlAlchemyStockItemRepository)
+    catalogue = repository(SqlAlchemyCatalogueRepository)
+    allocations = repository(SqlAlchemyAllocationRepository)

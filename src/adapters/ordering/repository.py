@@ -13,7 +13,7 @@ from tessera.domain.ordering.fulfilment import Fulfilment
 from tessera.domain.ordering.order import Order, OrderStatus
 from tessera.domain.ordering.price_list import ListedPrice
 from tessera.domain.ordering.repository import OrderCriteria
-from tessera.domain.shared.identifiers import OrderId
+from tessera.domain.shared.identifiers import OrderId, Sku
 
 
 class SqlAlchemyOrderRepository(SqlAlchemyRepository[Order]):
@@ -87,3 +87,5 @@ class SqlAlchemyFulfilmentRepository(SqlAlchemyRepository[Fulfilment]):
 
 class SqlAlchemyPriceList(SqlAlchemyRepository[ListedPrice]):
     entity = ListedPrice
+    identity = "sku"
+    key = Sku

@@ -7,16 +7,10 @@ from tessera.adapters.ordering.repository import (
     SqlAlchemyOrderRepository,
     SqlAlchemyPriceList,
 )
-from tessera.adapters.persistence.mapping import Store
-from tessera.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
+from tessera.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, repository
 
 
 class SqlAlchemyOrderingUnitOfWork(SqlAlchemyUnitOfWork):
-    orders: SqlAlchemyOrderRepository
-    fulfilments: SqlAlchemyFulfilmentRepository
-    prices: SqlAlchemyPriceList
-
-    def _open_repositories(self, store: Store) -> None:
-        self.orders = SqlAlchemyOrderRepository(store)
-        self.fulfilments = SqlAlchemyFulfilmentRepository(store)
-        self.prices = SqlAlchemyPriceList(store)
+    orders = repository(SqlAlchemyOrderRepository)
+    fulfilments = repository(SqlAlchemyFulfilmentRepository)
+    prices = repository(SqlAlchemyPriceList)

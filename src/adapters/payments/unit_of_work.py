@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 from tessera.adapters.payments.repository import SqlAlchemyPaymentRepository
-from tessera.adapters.persistence.mapping import Store
-from tessera.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
+from tessera.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, repository
 
 
 class SqlAlchemyPaymentsUnitOfWork(SqlAlchemyUnitOfWork):
-    payments: SqlAlchemyPaymentRepository
-
-    def _open_repositories(self, store: Store) -> None:
-        self.payments = SqlAlchemyPaymentRepository(store)
+    payments = repository(SqlAlchemyPaymentRepository)

@@ -7,7 +7,6 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from tessera.adapters.persistence.mapping import Store
 from tessera.domain.shared.errors import BusinessRuleViolation
-from tessera.domain.shared.identifiers import Sku
 
 Entity = TypeVar("Entity")
 
@@ -21,9 +20,17 @@ class SqlAlchemyRepository(Generic[Entity]):
     """
 
     entity: ClassVar[type[Any]]
-    identity: ClassVar[str] = "sku"
-    key: ClassVar[type[Any]] = Sku
-    """Makes a key of the identity's type from its text."""
+    """The aggregate's class."""
+    identity: ClassVar[str]
+    """The aggregate's attribute that identifies it (its primary key)."""
+    key: ClassVar[type[Any]]
+    """Makes a key of the identity's type from its text (`OrderId`, `Sku`, `str`)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        missing = [name for name in ("entity", "identity", "key") if not hasattr(cls, name)]
+        if missing:
+            raise TypeError(f"{cls.__name__} must name its {', '.join(missing)}")
 
     def __init__(self, store: Store) -> None:
         self._store = store

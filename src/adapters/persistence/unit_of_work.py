@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Collection, Iterable
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Generic, Self, TypeVar, overload
 
 from sqlalchemy import Column, Connection, Engine, Select, select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -70,10 +70,41 @@ class SqlInbox:
             self._recorded.clear()
 
 
+RepositoryT = TypeVar("RepositoryT", bound=SqlAlchemyRepository[Any])
+
+
+class DeclaredRepository(Generic[RepositoryT]):
+    """A repository a unit of work declares (`accounts = repository(SqlAlchemyAccounts)`):
+    made afresh on the unit's store each time the unit begins."""
+
+    def __init__(self, kind: type[RepositoryT]) -> None:
+        self.kind = kind
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, unit: None, owner: type) -> Self: ...
+
+    @overload
+    def __get__(self, unit: object, owner: type) -> RepositoryT: ...
+
+    def __get__(self, unit: object | None, owner: type) -> Self | RepositoryT:
+        if unit is None:
+            return self
+        raise AttributeError(f"{self.name}: the unit of work has not begun (use it in a with)")
+
+
+def repository(kind: type[RepositoryT]) -> DeclaredRepository[RepositoryT]:
+    """Declare one of a unit of work's repositories, in its class body."""
+    return DeclaredRepository(kind)
+
+
 class SqlAlchemyUnitOfWork:
     """One transaction on one context's database; rolls back unless committed.
 
-    Subclasses name their repositories in `_open_repositories`.
+    Subclasses declare their repositories: `orders = repository(SqlAlchemyOrders)`.
     """
 
     connection: Connection
@@ -90,12 +121,20 @@ class SqlAlchemyUnitOfWork:
         self.store = Store(self.connection)
         self.inbox = SqlInbox(self.store.pipeline, self._tables)
         self._outgoing: list[dict[str, object]] = []
-        self._open_repositories(self.store)
-        self._repositories = [
-            repository for repository in vars(self).values()
-            if isinstance(repository, SqlAlchemyRepository)
-        ]  # fmt: skip
+        self._repositories: list[SqlAlchemyRepository[Any]] = []
+        for declared in self.declared_repositories():
+            made = declared.kind(self.store)
+            self.__dict__[declared.name] = made  # read before the declaration, as a class's is
+            self._repositories.append(made)
         return self
+
+    @classmethod
+    def declared_repositories(cls) -> list[DeclaredRepository[Any]]:
+        """The repositories this unit of work's class (and those it derives from) declares."""
+        found: dict[str, DeclaredRepository[Any]] = {}
+        for klass in reversed(cls.__mro__):
+            found |= {n: v for n, v in vars(klass).items() if isinstance(v, DeclaredRepository)}
+        return list(found.values())
 
     def __exit__(
         self,
@@ -105,9 +144,6 @@ class SqlAlchemyUnitOfWork:
     ) -> None:
         self.rollback()
         self.connection.close()
-
-    def _open_repositories(self, store: Store) -> None:
-        raise NotImplementedError
 
     def preload(self, subjects: Collection[str]) -> None:
         """Queue the load of what a batch of messages is about, a query per repository (not

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from tessera.adapters.persistence.mapping import Store
-from tessera.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
+from tessera.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, repository
 from tessera.adapters.shipping.repository import SqlAlchemyShipmentRepository
 
 
 class SqlAlchemyShippingUnitOfWork(SqlAlchemyUnitOfWork):
-    shipments: SqlAlchemyShipmentRepository
-
-    def _open_repositories(self, store: Store) -> None:
-        self.shipments = SqlAlchemyShipmentRepository(store)
+    shipments = repository(SqlAlchemyShipmentRepository)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from tessera.adapters.persistence.mapping import Store
 from tessera.adapters.persistence.repository import SqlAlchemyRepository
-from tessera.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork
+from tessera.adapters.persistence.unit_of_work import SqlAlchemyUnitOfWork, repository
 from tessera.domain.shared.identifiers import OrderId
 from tessera_loyalty.domain.account import Account, KnownOrder
 
@@ -22,9 +21,5 @@ class SqlAlchemyKnownOrders(SqlAlchemyRepository[KnownOrder]):
 
 
 class SqlAlchemyLoyaltyUnitOfWork(SqlAlchemyUnitOfWork):
-    accounts: SqlAlchemyAccounts
-    orders: SqlAlchemyKnownOrders
-
-    def _open_repositories(self, store: Store) -> None:
-        self.accounts = SqlAlchemyAccounts(store)
-        self.orders = SqlAlchemyKnownOrders(store)
+    accounts = repository(SqlAlchemyAccounts)
+    orders = repository(SqlAlchemyKnownOrders)
