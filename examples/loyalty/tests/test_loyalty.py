@@ -157,3 +157,43 @@ def test_installed_into_an_existing_shop_loyalty_joins_with_db_upgrade(tmp_path:
     tessera(data, "shipping", "deliver", shipment["id"])
     balance = json.loads(tessera(data, "loyalty", "show", "c-1", "--json"))
     assert balance == {"customer_id": "c-1", "points": 19, "orders": 1}
+
+
+NOTIFIER = """
+from pathlib import Path
+
+
+class FileNotifier:
+    def __init__(self, path):
+        self._path = path
+
+    def points_awarded(self, customer_id, points, balance):
+        with self._path.open("a") as notices:
+            notices.write(f"{customer_id} {points} {balance}\\n")
+
+
+def notifier(settings):
+    return FileNotifier(Path(settings.data_dir) / "notices.txt")
+"""
+
+
+def test_loyalty_s_own_port_is_bound_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A port an outside context declares is bound as Tessera's own are:
+    TESSERA_<NAME>=package.module:factory, read by every command and worker."""
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "house_mail.py").write_text(NOTIFIER)
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    monkeypatch.setenv("TESSERA_LOYALTY_NOTIFIER", "house_mail:notifier")
+    data = tmp_path / "shop"
+    tessera(data, "db", "setup")
+    tessera(data, "catalog", "add", "MUG-1", "--name", "Mug", "--price", "9.99")
+    tessera(data, "inventory", "receive", "MUG-1", "5")
+    tessera(
+        data, "orders", "place", "--customer", "c-1", "--line", "MUG-1:2", "--card", "tok_visa",
+        "--address", "1 Main St",
+    )  # fmt: skip
+    [shipment] = json.loads(tessera(data, "shipping", "list", "--json"))
+    tessera(data, "shipping", "deliver", shipment["id"])
+    assert (data / "notices.txt").read_text() == "c-1 19 19\n"

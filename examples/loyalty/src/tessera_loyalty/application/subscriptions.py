@@ -4,10 +4,13 @@ Each message is handled once (the inbox), and an order is rewarded once whatever
 
 from __future__ import annotations
 
+import functools
+
 from tessera.application.contracts.ordering import OrderCancelled, OrderCompleted, OrderPlaced
 from tessera.application.shared.bus import Reactions
 from tessera.domain.shared.identifiers import OrderId
 from tessera.domain.shared.money import Money
+from tessera_loyalty.application.notifier import Notifier
 from tessera_loyalty.application.unit_of_work import LoyaltyUnitOfWork
 from tessera_loyalty.domain.account import Account, KnownOrder
 
@@ -19,7 +22,7 @@ def on_order_placed(event: OrderPlaced, uow: LoyaltyUnitOfWork) -> None:
         uow.orders.add(KnownOrder.placed(order_id, event.customer_id, total))
 
 
-def on_order_completed(event: OrderCompleted, uow: LoyaltyUnitOfWork) -> None:
+def on_order_completed(event: OrderCompleted, uow: LoyaltyUnitOfWork, notifier: Notifier) -> None:
     order = uow.orders.get(OrderId(event.order_id))
     if order is None:
         raise LookupError(f"order {event.order_id} completed before loyalty heard it was placed")
@@ -27,7 +30,9 @@ def on_order_completed(event: OrderCompleted, uow: LoyaltyUnitOfWork) -> None:
     if account is None:
         account = Account(order.customer_id)
         uow.accounts.add(account)
-    order.reward(account)
+    earned = account.points
+    if order.reward(account):
+        notifier.points_awarded(account.customer_id, account.points - earned, account.points)
 
 
 def on_order_cancelled(event: OrderCancelled, uow: LoyaltyUnitOfWork) -> None:
@@ -36,9 +41,9 @@ def on_order_cancelled(event: OrderCancelled, uow: LoyaltyUnitOfWork) -> None:
         order.cancel()
 
 
-def loyalty_reactions() -> Reactions[LoyaltyUnitOfWork]:
+def loyalty_reactions(notifier: Notifier) -> Reactions[LoyaltyUnitOfWork]:
     return {
         OrderPlaced: on_order_placed,
-        OrderCompleted: on_order_completed,
+        OrderCompleted: functools.partial(on_order_completed, notifier=notifier),
         OrderCancelled: on_order_cancelled,
     }

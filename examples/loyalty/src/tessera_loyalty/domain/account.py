@@ -52,13 +52,15 @@ class KnownOrder(AggregateRoot):
             self.progress = OrderProgress.CANCELLED
             self.version += 1
 
-    def reward(self, account: Account) -> None:
-        """A completed order earns its points once, and a cancelled one none."""
+    def reward(self, account: Account) -> bool:
+        """A completed order earns its points once, and a cancelled one none; whether this
+        one earned them now."""
         if self.progress is not OrderProgress.PLACED:
-            return
+            return False
         self.progress = OrderProgress.REWARDED
-        self.version += 1
+        self.version += 1  # a change that records no event moves the version on itself
         account.award(self.order_id, points_for(self.total))
+        return True
 
 
 @attrs.define(slots=False, eq=False)
