@@ -38,11 +38,12 @@ known_orders = Table(
 )
 
 
-def _describe(mappings: Mappings) -> None:
+def describe(mappings: Mappings) -> None:
+    """How loyalty's classes map onto its tables."""
     mappings.aggregate(Account, accounts)
     total = MoneyComposite(Money, known_orders.c.total_amount, known_orders.c.total_currency)
     mappings.aggregate(KnownOrder, known_orders, total=total)
 
 
-start_mappers = Mappings(metadata, _describe)
+start_mappers = Mappings(metadata, describe)
 """Map loyalty's classes once per process; later calls do nothing."""
