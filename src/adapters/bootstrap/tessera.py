@@ -156,6 +156,13 @@ class Tessera:
         chosen = list(contexts) if contexts else None
         return worker_for(self._endpoints, self._queue, self._worker_settings, chosen, self._turn)
 
+    def reach(self, contexts: Sequence[str] | None = None) -> None:
+        """Open the named contexts' databases now (all by default), checking each: a worker
+        learns at start whether it can serve them; a command opens only what it uses."""
+        for database in self._databases:
+            if contexts is None or database.name in contexts:
+                database.reach()
+
     def context_map(self) -> list[ContextMapEntry]:
         """Who publishes which integration event, and who reacts to it: read from the code."""
         entries = []

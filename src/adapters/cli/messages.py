@@ -110,6 +110,7 @@ def _started(
     runtime.only = contexts  # a worker of some contexts opens theirs alone
     while True:
         try:
+            runtime.tessera.reach(contexts or None)
             return runtime.tessera.worker(contexts or None)
         except ValueError as error:
             fail(str(error), 2)

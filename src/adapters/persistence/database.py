@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, MetaData, create_engine, event, inspect, text
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.schema import CreateColumn
@@ -198,12 +200,52 @@ def _add_missing_columns(engine: Engine, metadata: MetaData) -> None:
                 index.create(connection, checkfirst=True)
 
 
-def check_schema(engine: Engine, metadata: MetaData) -> None:
+def check_schema(engine: Engine | Connection, metadata: MetaData) -> None:
     """Refuse, changing nothing, a database whose tables lack what this code uses."""
     try:
         _check_columns(engine, metadata)
     except DBAPIError as error:
-        raise cannot_open(engine, error) from None
+        raise cannot_open(_engine_of(engine), error) from None
+
+
+def _engine_of(bind: Engine | Connection) -> Engine:
+    return bind if isinstance(bind, Engine) else bind.engine
+
+
+def connect_failures_named(engine: Engine) -> None:
+    """A failure to connect, wherever the engine is first used, is said as `cannot_open`
+    says it (unreachable, refused, not set up), not as the driver's error."""
+
+    def on_error(context: ExceptionContext) -> None:
+        failed = context.sqlalchemy_exception
+        if context.connection is None and isinstance(failed, DBAPIError):
+            raise cannot_open(engine, failed) from None
+
+    event.listen(engine, "handle_error", on_error)
+
+
+def checked_on_first_use(engine: Engine, check: Callable[[Connection], None]) -> None:
+    """Run `check` on the first connection the engine hands out (and again until it passes),
+    instead of when the engine is made: a process opens only the databases it uses."""
+    lock = threading.Lock()
+    passed = False
+
+    def on_connect(connection: Connection) -> None:
+        nonlocal passed
+        if passed:
+            return
+        with lock:
+            if passed:
+                return
+            try:
+                check(connection)
+                connection.rollback()  # what the check read: the caller begins afresh
+            except BaseException:
+                connection.close()
+                raise
+            passed = True
+
+    event.listen(engine, "engine_connect", on_connect)
 
 
 def where(engine: Engine) -> str:
@@ -216,8 +258,9 @@ def where(engine: Engine) -> str:
     return f"database {shown}"
 
 
-def _check_columns(engine: Engine, metadata: MetaData) -> None:
-    found = inspect(engine)
+def _check_columns(bind: Engine | Connection, metadata: MetaData) -> None:
+    engine = _engine_of(bind)
+    found = inspect(bind)
     tables = set(found.get_table_names())
     for table in metadata.sorted_tables:
         if table.name not in tables:

@@ -113,13 +113,22 @@ class Migrations:
             raise cannot_open(engine, error) from None
         return Revisions(self.context, current, self.head)
 
-    def check(self, engine: Engine) -> None:
+    def check(self, bind: Engine | Connection) -> None:
         """Refuse, changing nothing, a database that is not at the code's head."""
-        found = self.revisions(engine)
+        if isinstance(bind, Engine):
+            with bind.connect() as connection:
+                self.check(connection)
+            return
+        try:
+            found = Revisions(self.context, _current(bind), self.head)
+            has_tables = found.revision is not None or _has_tables_on(bind)
+        except DBAPIError as error:
+            raise cannot_open(bind.engine, error) from None
+        engine = bind.engine
         if found.up_to_date:
             return
         if found.revision is None:
-            if _has_tables(engine):
+            if has_tables:
                 state = "was written before Tessera had migrations"
             else:
                 raise NotSetUp(

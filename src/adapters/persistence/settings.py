@@ -16,6 +16,8 @@ from sqlalchemy.engine import URL
 from tessera.adapters.persistence.database import (
     UnusableSettings,
     check_schema,
+    checked_on_first_use,
+    connect_failures_named,
     create_schema,
     sqlite_engine,
 )
@@ -341,8 +343,14 @@ class ContextDatabase:
             from tessera.adapters.persistence import postgres
 
             engine = postgres.context_engine(url, name)
+        connect_failures_named(engine)
         found = None if migrations is None else Migrations(name, migrations, metadata)
         return cls(name, engine, tables, found)
+
+    def reach(self) -> None:
+        """Connect now, and check the schema if not yet checked: what a worker does at start."""
+        with self.engine.connect():
+            pass
 
     @classmethod
     def open(
@@ -358,15 +366,16 @@ class ContextDatabase:
         elsewhere by running the revisions on an empty database."""
         database = cls.connect(name, metadata, storage, url, migrations)
         engine, found = database.engine, database.migrations
-        if found is None or storage.data_dir is None:
-            if storage.creates:
-                create_schema(engine, metadata)
+        if not storage.creates:  # checked when first used: a process opens what it uses
+            if found is None or storage.data_dir is None:
+                checked_on_first_use(engine, lambda connection: check_schema(connection, metadata))
             else:
-                check_schema(engine, metadata)
-        elif storage.creates:
-            found.prepare(engine)
+                checked_on_first_use(engine, found.check)
+            return database
+        if found is None or storage.data_dir is None:
+            create_schema(engine, metadata)
         else:
-            found.check(engine)
+            found.prepare(engine)
         if url is not None:
-            engine.dispose()  # the check's connection is not kept: a process holds what it uses
+            engine.dispose()  # the set-up's connection is not kept: a process holds what it uses
         return database
