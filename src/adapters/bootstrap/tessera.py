@@ -118,6 +118,8 @@ class Tessera:
             except (StorageUnavailable, DBAPIError) as failure:
                 said = first_line(failure.orig) if isinstance(failure, DBAPIError) else failure
                 raise DeliveryPending(result, str(said)) from None
+            if isinstance(message, Command):
+                return message.settled(result, self._bus.handle)
         return result
 
     def _settle(self, conversation: str) -> None:

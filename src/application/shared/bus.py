@@ -43,6 +43,12 @@ ResultT = TypeVar("ResultT", covariant=True)
 class Command(Generic[ResultT]):
     """A request to change a context; `ResultT` is what handling it returns."""
 
+    def settled(self, result: Any, ask: Callable[[Any], Any]) -> Any:
+        """The result once what the command caused was delivered (in one process, before
+        the command returns): read again with `ask` (a query) where the other contexts'
+        reactions change it; by default as handling it returned it."""
+        return result
+
 
 class Query(Generic[ResultT]):
     """A question to a context, `ResultT` its answer. Answering it changes nothing, so it
