@@ -39,19 +39,16 @@ PENDING = 3
 """The change is stored, and what it caused is not delivered yet: nothing to undo or redo."""
 
 COMMANDS = {
-    "catalog": "tessera.adapters.cli.catalog:catalog",
     "contexts": "tessera.adapters.cli.orders:contexts",
     "contracts": "tessera.adapters.cli.contracts:contracts",
     "db": "tessera.adapters.cli.db:db",
-    "demo": "tessera.adapters.cli.demo:demo",
-    "inventory": "tessera.adapters.cli.inventory:inventory",
     "messages": "tessera.adapters.cli.messages:messages",
-    "orders": "tessera.adapters.cli.orders:orders",
-    "shipping": "tessera.adapters.cli.orders:shipping",
     "trace": "tessera.adapters.cli.messages:trace",
     "worker": "tessera.adapters.cli.messages:worker",
 }
-"""Tessera's own commands, by name, and where each is defined."""
+"""The platform's commands, by name, and where each is defined. The reference shop's
+(`catalog`, `inventory`, `orders`, `shipping`, `demo`) come through `tessera.cli`, as any
+distribution's do."""
 
 ENTRY_POINTS = "tessera.cli"
 """The entry-point group through which installed distributions add commands."""
