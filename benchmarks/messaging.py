@@ -47,7 +47,7 @@ from tessera.adapters.messaging.consumer import Consumer
 from tessera.adapters.messaging.relay import OutboxRelay
 from tessera.adapters.messaging.sqlite_queue import SqliteQueue
 from tessera.adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
-from tessera.adapters.persistence.settings import ContextDatabase
+from tessera.adapters.persistence.context_database import ContextDatabase
 from tessera.adapters.persistence.storage import Storage
 from tessera.application.catalog.commands import ListProduct
 from tessera.application.catalog.publishing import integration_events as catalog_events

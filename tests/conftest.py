@@ -10,7 +10,7 @@ from hypothesis import settings as hypothesis_settings
 
 from tessera.adapters.bootstrap import Settings, Tessera, bootstrap
 from tessera.adapters.payments.module import PAYMENT_GATEWAY
-from tessera.adapters.persistence.settings import ContextDatabase
+from tessera.adapters.persistence.context_database import ContextDatabase
 from tessera.adapters.shipping.module import CARRIER
 from tests import children, servers, tiers
 from tests.databases import open_catalog, open_inventory

@@ -20,8 +20,9 @@ from tessera.adapters.catalog.unit_of_work import SqlAlchemyCatalogUnitOfWork
 from tessera.adapters.inventory.orm import metadata as inventory_metadata
 from tessera.adapters.inventory.orm import start_mappers as map_inventory
 from tessera.adapters.inventory.unit_of_work import SqlAlchemyInventoryUnitOfWork
-from tessera.adapters.persistence.settings import ContextDatabase, Settings
+from tessera.adapters.persistence.context_database import ContextDatabase
 from tessera.adapters.persistence.storage import Storage
+from tessera.adapters.settings import Settings
 from tessera.application.catalog.publishing import integration_events as catalog_events
 from tessera.application.inventory.publishing import integration_events as inventory_events
 

@@ -211,7 +211,7 @@ def context_users(broker_url: str, contexts: Sequence[str]) -> Iterator[dict[str
     permissions Tessera states (`broker_permissions`), as the environment that gives each
     context its URL (`TESSERA_BROKER_URL_<CONTEXT>`); removed afterwards."""
     from tessera.adapters.messaging.rabbitmq_queue import broker_permissions
-    from tessera.adapters.persistence.settings import broker_user
+    from tessera.adapters.settings import broker_user
 
     where = urlsplit(broker_url)
     vhost = where.path[1:]

@@ -18,10 +18,11 @@ from sqlalchemy import Engine, MetaData, insert, select, text
 
 from tessera.adapters.bootstrap.root import installed_contexts
 from tessera.adapters.ordering.orm import order_numbers, orders
+from tessera.adapters.persistence.context_database import ContextDatabase
 from tessera.adapters.persistence.database import StorageUnavailable
 from tessera.adapters.persistence.migrations import Migrations
-from tessera.adapters.persistence.settings import ContextDatabase, Settings
 from tessera.adapters.persistence.storage import Storage
+from tessera.adapters.settings import Settings
 from tessera.adapters.wiring import BoundedContext
 from tessera.domain.shared.identifiers import OrderId
 from tests.cli.invoke import as_json, run, set_up

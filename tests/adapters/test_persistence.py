@@ -20,8 +20,9 @@ from tessera.adapters.inventory.unit_of_work import SqlAlchemyInventoryUnitOfWor
 from tessera.adapters.messaging.consumer import Consumer
 from tessera.adapters.messaging.memory_queue import InMemoryQueue
 from tessera.adapters.persistence import libpq, postgres
-from tessera.adapters.persistence.settings import ContextDatabase, Settings
+from tessera.adapters.persistence.context_database import ContextDatabase
 from tessera.adapters.persistence.storage import Storage
+from tessera.adapters.settings import Settings
 from tessera.application.contracts.catalog import ProductListed
 from tessera.application.inventory.unit_of_work import InventoryUnitOfWork
 from tessera.application.shared.bus import Reactions

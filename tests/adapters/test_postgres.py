@@ -22,9 +22,9 @@ from tessera.adapters.bootstrap import Settings, bootstrap, setup
 from tessera.adapters.messaging.memory_queue import InMemoryQueue
 from tessera.adapters.messaging.relay import OutboxRelay
 from tessera.adapters.persistence import postgres
+from tessera.adapters.persistence.context_database import ContextDatabase
 from tessera.adapters.persistence.database import StorageUnavailable
 from tessera.adapters.persistence.prepared import Prepared
-from tessera.adapters.persistence.settings import ContextDatabase
 from tessera.application.catalog.commands import ListProduct
 from tessera.application.shared.queue import OutgoingMessage
 from tests.cli.invoke import as_json, run, set_up

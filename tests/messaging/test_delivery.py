@@ -16,7 +16,8 @@ from tessera.adapters.messaging.consumer import Consumer
 from tessera.adapters.messaging.memory_queue import InMemoryQueue
 from tessera.adapters.messaging.relay import OutboxRelay
 from tessera.adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
-from tessera.adapters.persistence.settings import ContextDatabase, Settings
+from tessera.adapters.persistence.context_database import ContextDatabase
+from tessera.adapters.settings import Settings
 from tessera.application.contracts.catalog import ProductListed
 from tessera.application.inventory.subscriptions import inventory_reactions
 from tessera.application.inventory.unit_of_work import InventoryUnitOfWork

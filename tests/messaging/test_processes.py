@@ -16,8 +16,9 @@ from tessera.adapters.bootstrap import setup
 from tessera.adapters.catalog.orm import metadata as catalog_metadata
 from tessera.adapters.catalog.orm import start_mappers as map_catalog
 from tessera.adapters.catalog.unit_of_work import SqlAlchemyCatalogUnitOfWork
-from tessera.adapters.persistence.settings import ContextDatabase, Settings
+from tessera.adapters.persistence.context_database import ContextDatabase
 from tessera.adapters.persistence.storage import Storage
+from tessera.adapters.settings import Settings
 from tessera.application.catalog.publishing import integration_events
 from tessera.domain.catalog.product import Product
 from tessera.domain.shared.identifiers import Sku

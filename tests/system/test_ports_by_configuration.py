@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from tessera.adapters.bootstrap import Settings, bootstrap, setup
-from tessera.adapters.persistence.settings import UnusableSettings
+from tessera.adapters.settings import UnusableSettings
 from tessera.application.catalog.commands import ListProduct
 from tessera.application.inventory.commands import ReceiveStock
 from tessera.application.ordering.commands import OrderLineRequest, PlaceOrder

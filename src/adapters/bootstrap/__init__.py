@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tessera.adapters.bootstrap.root import bootstrap, setup
 from tessera.adapters.bootstrap.tessera import ContextMapEntry, DeliveryPending, Tessera
-from tessera.adapters.persistence.settings import Settings, Topology
+from tessera.adapters.settings import Settings, Topology
 
 __all__ = [
     "ContextMapEntry",

@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 
-from tessera.adapters.persistence.settings import Settings, UnusableSettings
+from tessera.adapters.settings import Settings, UnusableSettings
 from tessera.adapters.wiring import BoundedContext, Port
 
 

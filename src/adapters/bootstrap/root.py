@@ -27,16 +27,16 @@ from tessera.adapters.messaging.kept_by_the_contexts import KeptByTheContexts
 from tessera.adapters.messaging.module import ConsumerId, MessagingModule, context_endpoint
 from tessera.adapters.messaging.recorded_trace import RecordedTrace
 from tessera.adapters.messaging.worker import ContextEndpoint, WorkerSettings
+from tessera.adapters.persistence.context_database import ContextDatabase
 from tessera.adapters.persistence.database import NotSetUp
-from tessera.adapters.persistence.settings import (
+from tessera.adapters.persistence.storage import Storage
+from tessera.adapters.settings import (
     BROKER_URL_ENV,
     CONTEXTS_ENV,
     DATABASE_URL_ENV,
-    ContextDatabase,
     Settings,
     UnusableSettings,
 )
-from tessera.adapters.persistence.storage import Storage
 from tessera.adapters.wiring import BoundedContext
 from tessera.application.shared.bus import Handlers, MessageBus
 from tessera.application.shared.queue import MessageQueue, Queue

@@ -11,6 +11,7 @@ import attrs
 
 from tessera.adapters.bootstrap.root import all_contexts, provision
 from tessera.adapters.persistence import postgres
+from tessera.adapters.persistence.context_database import ContextDatabase
 from tessera.adapters.persistence.database import (
     NotSetUp,
     StorageUnavailable,
@@ -18,8 +19,8 @@ from tessera.adapters.persistence.database import (
     create_schema,
 )
 from tessera.adapters.persistence.migrations import Migrations
-from tessera.adapters.persistence.settings import ContextDatabase, Settings, UnusableSettings
 from tessera.adapters.persistence.storage import Storage
+from tessera.adapters.settings import Settings, UnusableSettings
 from tessera.adapters.wiring import BoundedContext
 
 

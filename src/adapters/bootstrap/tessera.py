@@ -15,9 +15,10 @@ from sqlalchemy.exc import DBAPIError
 from tessera.adapters.messaging.kept_by_the_contexts import KeptByTheContexts
 from tessera.adapters.messaging.module import takes_turns, worker_for
 from tessera.adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
+from tessera.adapters.persistence.context_database import ContextDatabase
 from tessera.adapters.persistence.database import StorageUnavailable, first_line
-from tessera.adapters.persistence.settings import CONTEXTS_ENV, ContextDatabase, Settings
 from tessera.adapters.persistence.storage import Storage
+from tessera.adapters.settings import CONTEXTS_ENV, Settings
 from tessera.adapters.wiring import Port
 from tessera.application.shared.bus import Command, MessageBus, Query, ResultT
 from tessera.application.shared.envelope import Cause, caused_by, new_id

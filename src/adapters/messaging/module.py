@@ -15,13 +15,9 @@ from tessera.adapters.messaging.memory_queue import InMemoryQueue
 from tessera.adapters.messaging.relay import OutboxRelay
 from tessera.adapters.messaging.sqlite_queue import SqliteQueue
 from tessera.adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
-from tessera.adapters.persistence.settings import (
-    ContextDatabase,
-    Settings,
-    broker_user,
-    broker_user_and_vhost,
-)
+from tessera.adapters.persistence.context_database import ContextDatabase
 from tessera.adapters.persistence.storage import Storage
+from tessera.adapters.settings import Settings, broker_user, broker_user_and_vhost
 from tessera.application.shared.bus import Reactions
 from tessera.application.shared.inbox import ConsumingUnitOfWork
 from tessera.application.shared.integration import registered_events

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from tessera.adapters.messaging.causal_order import in_causal_order
-from tessera.adapters.persistence.settings import ContextDatabase
+from tessera.adapters.persistence.context_database import ContextDatabase
 from tessera.application.shared.queue import TraceHop
 
 

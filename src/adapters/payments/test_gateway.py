@@ -11,7 +11,7 @@ from tessera.application.payments.gateway import ChargeResult, GatewayUnavailabl
 from tessera.domain.shared.money import Money
 
 if TYPE_CHECKING:
-    from tessera.adapters.persistence.settings import Settings
+    from tessera.adapters.settings import Settings
 
 APPROVES = "tok_visa"
 DECLINES = "tok_chargeDeclined"
