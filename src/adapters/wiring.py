@@ -62,6 +62,8 @@ CLOCK = Port(
 
 UnitOfWork = TypeVar("UnitOfWork", bound=ConsumingUnitOfWork)
 NeededPorts = TypeVar("NeededPorts")
+Ask = Callable[[Any], Any]
+"""Sends a query to the running shop and returns its answer."""
 Translator = Callable[[DomainEvent], Iterable[object]]
 """Turns a context's domain event into the integration events it publishes for it."""
 
@@ -87,6 +89,12 @@ class BoundedContext(Generic[UnitOfWork, NeededPorts]):
     reactions: Callable[[NeededPorts], Reactions[UnitOfWork]]
     ports: tuple[Port, ...] = ()
     """The ports its handlers and reactions are given, each bound by the deployment."""
+    names: Callable[[str, Ask], str | None] | None = None
+    """How people name its aggregates (an order's number, the start of its id): the id a
+    name stands for, or None. The operator's tools (`trace`) take such names through it."""
+    after_discard: Callable[[str, Ask], str | None] | None = None
+    """What an operator should know when a message about this aggregate id was discarded
+    for good (one line, or None): the platform knows no context's meaning of it."""
     migrations: Path | None = None
     """The directory of its Alembic revisions (adapters.persistence.migrations). None: its
     tables are made from `metadata` when a shop is created, and checked column by column."""

@@ -98,6 +98,10 @@ class ContextModule(injector.Module):
     def name(self) -> str:
         return self._context.name
 
+    @property
+    def context(self) -> AnyContext:
+        return self._context
+
     def set_up(self, storage: Storage, settings: Settings) -> NotSetUp | None:
         """Opens its database; says why not where the context is not part of the shop yet
         (installed after the shop was made)."""
@@ -271,4 +275,5 @@ def _wire(
     modules: list[injector.Module] = [CoreModule(settings, storage, ports), MessagingModule(queue)]
     tessera = injector.Injector([*modules, *wired], auto_bind=False).get(Tessera)
     tessera.not_set_up = sorted(missing)
+    tessera.named_by = [module.context for module in wired]
     return tessera

@@ -19,7 +19,7 @@ from tessera.adapters.persistence.context_database import ContextDatabase
 from tessera.adapters.persistence.database import StorageUnavailable, first_line
 from tessera.adapters.persistence.storage import Storage
 from tessera.adapters.settings import CONTEXTS_ENV, Settings
-from tessera.adapters.wiring import Port
+from tessera.adapters.wiring import BoundedContext, Port
 from tessera.application.shared.bus import Command, MessageBus, Query, ResultT
 from tessera.application.shared.envelope import Cause, caused_by, new_id
 from tessera.application.shared.errors import UnknownMessage
@@ -53,6 +53,8 @@ class Tessera:
         stand_ins: Mapping[str, Port] | None = None,
     ) -> None:
         self.settings = settings
+        self.named_by: list[BoundedContext[Any, Any]] = []
+        """The contexts this shop runs, whose hooks name their aggregates for operators."""
         self.not_set_up: list[str] = []
         """Contexts installed after the shop was made, left out until `db upgrade` adds them."""
         self.stand_ins = dict(stand_ins or {})
@@ -165,6 +167,20 @@ class Tessera:
         for database in self._databases:
             if contexts is None or database.name in contexts:
                 database.reach()
+
+    def identify(self, name: str) -> str | None:
+        """The aggregate id a name people use stands for (an order's number, the start of
+        its id), as the context that knows the name says; None if none does."""
+        for context in self.named_by:
+            if context.names is not None and (found := context.names(name, self.handle)):
+                return found
+        return None
+
+    def after_discard(self, subject: str) -> list[str]:
+        """What the contexts say an operator should know once a message about `subject` was
+        discarded for good."""
+        said = [c.after_discard(subject, self.handle) for c in self.named_by if c.after_discard]
+        return [line for line in said if line]
 
     def context_map(self) -> list[ContextMapEntry]:
         """Who publishes which integration event, and who reacts to it: read from the code."""

@@ -18,19 +18,14 @@ import click
 from tessera.adapters.cli import logs
 from tessera.adapters.cli.app import Runtime, fail, pass_runtime
 from tessera.adapters.cli.render import Column, Listing, print_json
-from tessera.application.ordering.handlers import as_order_number
-from tessera.application.ordering.queries import GetOrder, OrderView
 from tessera.application.shared.integration import short_name
 from tessera.application.shared.queue import DeadLetter, TraceHop
 from tessera.domain.shared.bounds import REASON_LENGTH, checked_text, quoted
-from tessera.domain.shared.errors import BusinessRuleViolation, NotFound
 
 if TYPE_CHECKING:
     from tessera.adapters.messaging.worker import Worker
 
 log = logging.getLogger("tessera.adapters.messaging.worker")
-WAITING = ("pending", "awaiting_payment", "paid")
-"""An order in these waits for the saga's next message, holding stock or money meanwhile."""
 
 
 @click.command()
@@ -247,13 +242,9 @@ def discard(runtime: Runtime, message_id: str, reason: str, subscription: str | 
     if count == 0:
         fail(f"no dead letter with message id {quoted(message_id)}")
     click.echo(f"discarded {message_id} in {count} subscription(s): {why}")
-    for order in filter(None, (_order_named(runtime, subject) for subject in sorted(subjects))):
-        if order.status in WAITING:
-            click.echo(
-                f"order {order.number} ({order.id}) waited on it and stays {order.status};"
-                f" 'tessera orders cancel {order.number} --operator' cancels it and gives back"
-                " what it holds"
-            )
+    for subject in sorted(subjects):
+        for line in runtime.tessera.after_discard(subject):
+            click.echo(line)
 
 
 @click.command()
@@ -300,25 +291,13 @@ def trace(runtime: Runtime, identifier: str, as_json: bool, style: str) -> None:
 
 
 def _traced(runtime: Runtime, identifier: str) -> list[TraceHop]:
-    """The trace of an order's number first (people's handle), then of the identifier as it
-    is, then of the order whose id it begins."""
-    number = as_order_number(identifier) is not None
-    order = _order_named(runtime, identifier) if number else None
-    if order is not None:
-        return runtime.tessera.operations.trace(order.id)
-    hops = runtime.tessera.operations.trace(identifier)
-    if hops or number:  # a number no order has was asked for already
+    """The trace of what a context says the name stands for (an order's number, the start of
+    its id: people's handles) first, then of the identifier as it is."""
+    operations = runtime.tessera.operations
+    named = runtime.tessera.identify(identifier)
+    if named is not None and (hops := operations.trace(named)):
         return hops
-    order = _order_named(runtime, identifier)
-    return [] if order is None else runtime.tessera.operations.trace(order.id)
-
-
-def _order_named(runtime: Runtime, name: str) -> OrderView | None:
-    try:
-        found: OrderView = runtime.handle(GetOrder(name))
-    except (NotFound, BusinessRuleViolation):
-        return None
-    return found
+    return operations.trace(identifier)
 
 
 def sequence_diagram(hops: list[TraceHop]) -> str:
