@@ -448,3 +448,46 @@ def test_a_relay_whose_connection_was_lost_mid_transaction_relays_on_a_new_one(
         finally:
             relay.close()
             database.engine.dispose()
+
+
+def test_db_setup_creates_the_database_when_its_user_may(tmp_path: Path) -> None:
+    from tests.servers import ADMIN_URL, drop_database, new_name, require_postgres
+
+    require_postgres()
+    name = new_name()
+    url = make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        env = {"TESSERA_DATABASE_URL": url}
+        assert run(tmp_path, "db", "setup", env=env).exit_code == 0
+        listed = run(tmp_path, "catalog", "add", "MUG-1", "--name", "Mug", "--price", "3", env=env)
+        assert listed.exit_code == 0, listed.output
+        assert [p["sku"] for p in as_json(tmp_path, "catalog", "list", env=env)] == ["MUG-1"]
+    finally:
+        drop_database(name)
+
+
+def test_db_setup_says_what_to_run_when_its_user_may_not_create_the_database(
+    tmp_path: Path,
+) -> None:
+    from tests.servers import ADMIN_URL, _connect, drop_database, new_name, require_postgres
+
+    require_postgres()
+    name = new_name()
+    plain = f"tessera_{name}_plain"  # removed with the database's roles
+    with _connect(ADMIN_URL) as admin:
+        admin.execute(sql.SQL("CREATE ROLE {} LOGIN NOCREATEDB").format(sql.Identifier(plain)))
+    try:
+        url = make_url(ADMIN_URL).set(username=plain, password=None, database=name)
+        env = {"TESSERA_DATABASE_URL": url.render_as_string(hide_password=False)}
+        refused = run(tmp_path, "db", "setup", env=env)
+        assert refused.exit_code == 1
+        assert refused.stderr == (
+            f"error: PostgreSQL database postgresql://{plain}@{url.host}:{url.port}/{name} does"
+            f" not exist and {plain} may not create it: have an administrator run CREATE"
+            f" DATABASE \"{name}\", then 'tessera db setup' again\n"
+        )
+        with _connect(ADMIN_URL) as admin:
+            found = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+            assert found.fetchone() is None
+    finally:
+        drop_database(name)

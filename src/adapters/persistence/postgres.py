@@ -24,7 +24,12 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError
 
-from tessera.adapters.persistence.database import StorageUnavailable, UnusableSettings, first_line
+from tessera.adapters.persistence.database import (
+    StorageUnavailable,
+    UnusableSettings,
+    cannot_open,
+    first_line,
+)
 
 DRIVER = "postgresql+psycopg"
 SCHEMES = ("postgresql", "postgres", DRIVER)
@@ -128,7 +133,9 @@ def _ping_if_idle(driver: Any, record: Any, _proxy: Any) -> None:
 def provision(url: URL, contexts: Iterable[str]) -> None:
     """As the URL's administrator: create each context's role and schema where missing, let
     each role use and change only its own schema, and revoke what PostgreSQL grants to
-    PUBLIC. Running it again changes nothing."""
+    PUBLIC; the database itself first, where it is missing and the URL's user may make it.
+    Running it again changes nothing."""
+    _create_database(url)
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     quote = admin.dialect.identifier_preparer.quote_identifier
     database = quote(url.database or "")
@@ -153,6 +160,41 @@ def provision(url: URL, contexts: Iterable[str]) -> None:
         ) from None
     finally:
         admin.dispose()
+
+
+MAINTENANCE_DATABASE = "postgres"
+"""Where the URL's user connects to make the shop's database, which cannot be made from itself."""
+INSUFFICIENT_PRIVILEGE = "42501"
+DUPLICATE_DATABASE = "42P04"
+
+
+def _create_database(url: URL) -> None:
+    """The URL's database, made by the URL's user where it is missing; one line saying what
+    to run where that user may not make it."""
+    name = url.database or ""
+    server = create_engine(url.set(database=MAINTENANCE_DATABASE), isolation_level="AUTOCOMMIT")
+    quoted = server.dialect.identifier_preparer.quote_identifier(name)
+    try:
+        with server.connect() as connection:
+            exists = text("SELECT 1 FROM pg_database WHERE datname = :name")
+            if connection.execute(exists, {"name": name}).first() is not None:
+                return
+            connection.execute(text(f"CREATE DATABASE {quoted}"))
+    except DBAPIError as error:
+        state = getattr(error.orig, "sqlstate", None)
+        if state == DUPLICATE_DATABASE:
+            return  # another set-up made it meanwhile
+        if state == INSUFFICIENT_PRIVILEGE:
+            raise StorageUnavailable(
+                f"PostgreSQL database {shown(url)} does not exist and {url.username or 'this user'}"
+                f" may not create it: have an administrator run CREATE DATABASE {quoted}, then"
+                " 'tessera db setup' again"
+            ) from None
+        if state is not None:  # it answered: whether the database is there, its own URL says
+            return
+        raise cannot_open(server, error) from None
+    finally:
+        server.dispose()
 
 
 def _create_role(connection: Connection, role: str) -> None:
