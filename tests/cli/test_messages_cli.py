@@ -149,7 +149,7 @@ def test_a_discarded_dead_letter_leaves_the_list_and_stays_in_the_record(
         assert refused.exit_code == 1
 
 
-def test_a_queue_file_of_an_earlier_tessera_is_brought_up_to_date_by_setup(
+def test_a_queue_file_of_an_earlier_tessera_is_brought_up_to_date_by_upgrade(
     data_dir: Path,
 ) -> None:
     with sqlite3.connect(data_dir / "queue.db") as db:
@@ -158,9 +158,16 @@ def test_a_queue_file_of_an_earlier_tessera_is_brought_up_to_date_by_setup(
     refused = run(data_dir, "messages", "status")
     assert refused.exit_code == 1
     assert "lacks deliveries.replays, deliveries.discarded" in refused.stderr
-    assert "tessera db setup" in refused.stderr
-    assert run(data_dir, "db", "setup").exit_code == 0
+    assert "tessera db upgrade" in refused.stderr
+    upgraded = run(data_dir, "db", "upgrade")
+    assert upgraded.exit_code == 0, upgraded.output
+    assert (
+        "queue file: lacking deliveries.replays, deliveries.discarded -> its tables"
+        in upgraded.stdout
+    )
     assert as_json(data_dir, "messages", "status")["dead_letters"] == 0
+    assert "queue file: at its tables already" in run(data_dir, "db", "upgrade").stdout
+    assert run(data_dir, "db", "setup").exit_code == 0  # setup does it too, as it did
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from typing import Any
 import attrs
 
 from tessera.adapters.bootstrap.root import all_contexts, provision
+from tessera.adapters.messaging.sqlite_queue import SqliteQueue
 from tessera.adapters.persistence import postgres
 from tessera.adapters.persistence.context_database import ContextDatabase
 from tessera.adapters.persistence.database import (
@@ -39,6 +40,10 @@ class SchemaStatus:
     head: str | None
     """None for a context that ships no revisions (its tables are checked by column)."""
     up_to_date: bool
+
+
+QUEUE = "queue file"
+"""What `upgrade` names the queue file by, beside the contexts."""
 
 
 @attrs.frozen
@@ -85,6 +90,11 @@ def upgrade(
     chosen = settings or Settings.from_environment()
     done = []
     databases = _databases(chosen, only, contexts, discover, adding=True)
+    queue = None if chosen.on_broker or chosen.data_dir is None else chosen.data_dir / "queue.db"
+    if queue is not None and queue.is_file() and not only:
+        added = SqliteQueue.upgrade(queue)
+        lacking = f"lacking {', '.join(added)}" if added else "its tables"
+        done.append(Upgraded(QUEUE, lacking, "its tables"))
     for context, database in databases:
         assert database is not None
         try:

@@ -77,7 +77,21 @@ CREATE INDEX IF NOT EXISTS deliveries_by_message ON deliveries (message_id);
 _ADDED_SINCE_FIRST_RELEASE = {
     "deliveries": {"replays": "INTEGER NOT NULL DEFAULT 0", "discarded": "TEXT"},
 }
-"""Columns a queue file written by an earlier Tessera lacks; `tessera db setup` adds them."""
+"""Columns a queue file written by an earlier Tessera lacks; `tessera db upgrade` adds them."""
+
+
+def _bring_up(db: sqlite3.Connection) -> list[str]:
+    """Make what is missing of the queue's tables, and of their columns (which it names):
+    every statement is idempotent; executescript commits on its own."""
+    db.executescript(_SCHEMA)
+    added = []
+    for table, columns in _ADDED_SINCE_FIRST_RELEASE.items():
+        present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        for column, kind in columns.items():
+            if column not in present:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+                added.append(f"{table}.{column}")
+    return added
 
 
 def _ids(deliveries: Sequence[Delivery]) -> str:
@@ -147,12 +161,19 @@ class SqliteQueue:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
         if create:
-            # Every statement is idempotent; executescript commits on its own.
-            self._db.executescript(_SCHEMA)
-            for table, column, kind in self._missing_columns():
-                self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+            _bring_up(self._db)
         else:
             self._check_tables()
+
+    @staticmethod
+    def upgrade(path: Path) -> list[str]:
+        """Bring an existing queue file up to this code's tables; the columns it added."""
+        db = sqlite3.connect(str(path), isolation_level=None, timeout=30.0)
+        try:
+            db.execute("PRAGMA busy_timeout=30000")
+            return _bring_up(db)
+        finally:
+            db.close()
 
     def _missing_columns(self) -> list[tuple[str, str, str]]:
         missing = []
@@ -172,7 +193,7 @@ class SqliteQueue:
         if columns := [f"{table}.{column}" for table, column, _ in self._missing_columns()]:
             raise StorageUnavailable(
                 f"queue database {self._path} was written by an earlier Tessera and lacks"
-                f" {', '.join(columns)}; bring it up to date with 'tessera db setup'"
+                f" {', '.join(columns)}; bring it up to date with 'tessera db upgrade'"
             )
 
     def close(self) -> None:
