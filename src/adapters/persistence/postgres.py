@@ -24,12 +24,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError
 
-from tessera.adapters.persistence.database import (
-    StorageUnavailable,
-    UnusableSettings,
-    cannot_open,
-    first_line,
-)
+from tessera.adapters.persistence.database import StorageUnavailable, UnusableSettings, first_line
 
 DRIVER = "postgresql+psycopg"
 SCHEMES = ("postgresql", "postgres", DRIVER)
@@ -192,7 +187,9 @@ def _create_database(url: URL) -> None:
             ) from None
         if state is not None:  # it answered: whether the database is there, its own URL says
             return
-        raise cannot_open(server, error) from None
+        raise StorageUnavailable(
+            f"cannot prepare PostgreSQL database {shown(url)}: {first_line(error.orig)}"
+        ) from None
     finally:
         server.dispose()
 
