@@ -194,7 +194,8 @@ def test_a_data_directory_written_before_migrations_is_refused_then_adopted_with
     assert "run 'tessera db upgrade'" in refused.stderr
     statuses = as_json(shop, "db", "status")
     assert {s["context"]: (s["revision"], s["up_to_date"]) for s in statuses} == {
-        name: (None, False) for name in CONTEXTS
+        "queue file": ("its tables", True),
+        **{name: (None, False) for name in CONTEXTS},
     }
     assert shop_state(shop) == before  # neither the refusal nor the status changed a thing
 
@@ -235,10 +236,11 @@ def test_an_upgrade_names_contexts_that_exist(shop: Path) -> None:
 def test_status_shows_each_context_at_its_head(shop: Path) -> None:
     statuses = as_json(shop, "db", "status")
     assert [(s["context"], s["revision"], s["head"], s["up_to_date"]) for s in statuses] == [
-        (name, HEADS[name], HEADS[name], True) for name in CONTEXTS
+        ("queue file", "its tables", "its tables", True),
+        *((name, HEADS[name], HEADS[name], True) for name in CONTEXTS),
     ]
-    assert statuses[0]["database"] == str(shop / "catalog.db")
-    assert (statuses[0]["schema"], statuses[0]["role"]) == (None, None)
+    assert statuses[1]["database"] == str(shop / "catalog.db")
+    assert (statuses[1]["schema"], statuses[1]["role"]) == (None, None)
 
 
 def test_upgrading_numbers_the_orders_already_there_in_the_order_they_were_placed(

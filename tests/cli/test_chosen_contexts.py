@@ -34,7 +34,7 @@ def test_a_shop_of_catalog_and_inventory_alone(tmp_path: Path) -> None:
         "catalog.db", "inventory.db", "queue.db"
     ]  # fmt: skip
     status = json.loads(tessera(tmp_path, "db", "status", "--json", env=TWO).stdout)
-    assert [row["context"] for row in status] == ["catalog", "inventory"]
+    assert [row["context"] for row in status] == ["queue file", "catalog", "inventory"]
     added = tessera(tmp_path, "catalog", "add", "MUG-1", "--name", "Mug", "--price", "3", env=TWO)
     assert added.exit_code == 0, added.output
     assert tessera(tmp_path, "inventory", "receive", "MUG-1", "4", env=TWO).exit_code == 0
@@ -103,6 +103,7 @@ def test_contexts_installed_after_the_shop_was_made_join_it_with_db_upgrade(
     )
     status = json.loads(tessera(tmp_path, "db", "status", "--json").stdout)
     assert {row["context"]: row["up_to_date"] for row in status} == {
+        "queue file": True,
         "catalog": True, "inventory": True, "ordering": False, "payments": False,
         "shipping": False,
     }  # fmt: skip

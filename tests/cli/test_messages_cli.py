@@ -159,6 +159,12 @@ def test_a_queue_file_of_an_earlier_tessera_is_brought_up_to_date_by_upgrade(
     assert refused.exit_code == 1
     assert "lacks deliveries.replays, deliveries.discarded" in refused.stderr
     assert "tessera db upgrade" in refused.stderr
+    [queue_file, *_] = as_json(data_dir, "db", "status")
+    assert queue_file == {
+        "context": "queue file", "database": str(data_dir / "queue.db"), "schema": None,
+        "role": None, "revision": "lacking deliveries.replays, deliveries.discarded",
+        "head": "its tables", "up_to_date": False,
+    }  # fmt: skip
     upgraded = run(data_dir, "db", "upgrade")
     assert upgraded.exit_code == 0, upgraded.output
     assert (
@@ -166,6 +172,7 @@ def test_a_queue_file_of_an_earlier_tessera_is_brought_up_to_date_by_upgrade(
         in upgraded.stdout
     )
     assert as_json(data_dir, "messages", "status")["dead_letters"] == 0
+    assert as_json(data_dir, "db", "status")[0]["up_to_date"] is True
     assert "queue file: at its tables already" in run(data_dir, "db", "upgrade").stdout
     assert run(data_dir, "db", "setup").exit_code == 0  # setup does it too, as it did
 

@@ -60,9 +60,15 @@ def status(
     contexts: Sequence[BoundedContext[Any, Any]] = (),
     discover: bool = True,
 ) -> list[SchemaStatus]:
-    """Every context's schema against its code. Reads only: nothing is made or moved."""
+    """Every context's schema against its code, and the queue file's. Reads only: nothing is
+    made or moved."""
     chosen = settings or Settings.from_environment()
     found = []
+    queue = None if chosen.on_broker or chosen.data_dir is None else chosen.data_dir / "queue.db"
+    if queue is not None and queue.is_file() and not only:
+        lacking = SqliteQueue.lacks(queue)
+        said = f"lacking {', '.join(lacking)}" if lacking else "its tables"
+        found.append(SchemaStatus(QUEUE, str(queue), None, None, said, "its tables", not lacking))
     for context, database in _databases(chosen, only, contexts, discover):
         try:
             if database is None:

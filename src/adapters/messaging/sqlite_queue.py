@@ -74,6 +74,8 @@ CREATE INDEX IF NOT EXISTS deliveries_ready ON deliveries (subscription, state, 
 CREATE INDEX IF NOT EXISTS deliveries_by_message ON deliveries (message_id);
 """
 
+_TABLES = ("messages", "bindings", "ignored_types", "deliveries")
+
 _ADDED_SINCE_FIRST_RELEASE = {
     "deliveries": {"replays": "INTEGER NOT NULL DEFAULT 0", "discarded": "TEXT"},
 }
@@ -166,6 +168,20 @@ class SqliteQueue:
             self._check_tables()
 
     @staticmethod
+    def lacks(path: Path) -> list[str]:
+        """What an existing queue file lacks of this code's tables and columns; reads only."""
+        db = sqlite3.connect(read_only_uri(path), uri=True)
+        try:
+            found = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+            missing = sorted(set(_TABLES) - found)
+            for table, columns in _ADDED_SINCE_FIRST_RELEASE.items():
+                present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+                missing += [f"{table}.{column}" for column in columns if column not in present]
+            return missing
+        finally:
+            db.close()
+
+    @staticmethod
     def upgrade(path: Path) -> list[str]:
         """Bring an existing queue file up to this code's tables; the columns it added."""
         db = sqlite3.connect(str(path), isolation_level=None, timeout=30.0)
@@ -184,7 +200,7 @@ class SqliteQueue:
 
     def _check_tables(self) -> None:
         found = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master")}
-        missing = {"messages", "bindings", "ignored_types", "deliveries"} - found
+        missing = set(_TABLES) - found
         if missing:
             raise StorageUnavailable(
                 f"queue database {self._path} lacks {', '.join(sorted(missing))};"
