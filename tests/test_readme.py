@@ -13,11 +13,22 @@ from tests import children
 ROOT = Path(__file__).resolve().parents[1]
 
 
+PRINTS = "MUG-BLUE 13.00 EUR\nshipped 39.00 37 3\n"
+"""What the README says its Python example prints."""
+
+
+def python_example() -> str:
+    """The README's one Python example, as written."""
+    found: list[str] = re.findall(
+        r"```python\n(.*?)```", (ROOT / "README.md").read_text(), re.DOTALL
+    )
+    [example] = found
+    return example
+
+
 @pytest.mark.process
 def test_the_readme_python_example_runs(tmp_path: Path) -> None:
-    readme = (ROOT / "README.md").read_text()
-    [example] = re.findall(r"```python\n(.*?)```", readme, flags=re.DOTALL)
-    result = children.run([sys.executable, "-c", example], cwd=tmp_path)
+    result = children.run([sys.executable, "-c", python_example()], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "MUG-BLUE 13.00 EUR\nshipped 39.00 37 3\n"
+    assert result.stdout == PRINTS
     assert (tmp_path / "var" / "example" / "catalog.db").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -53,3 +54,12 @@ def test_the_demo_runs_on_test_adapters_without_a_word(tmp_path: Path) -> None:
     code, said = tessera(tmp_path / "demo", "demo", "--orders", "3")
     assert code == 0
     assert "test adapters" not in said
+
+
+def test_a_worker_on_test_adapters_says_so_once_in_its_log(tmp_path: Path) -> None:
+    set_up(tmp_path)
+    code, said = tessera(tmp_path, "worker", "--until-idle", "--log-format", "json")
+    assert code == 0
+    warnings = [json.loads(line) for line in said.splitlines() if "test adapters" in line]
+    assert [entry["level"] for entry in warnings] == ["warning"]
+    assert warnings[0]["message"].startswith("carrier, payment_gateway run on test adapters")

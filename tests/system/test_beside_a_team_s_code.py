@@ -5,17 +5,16 @@ the demo's worker processes, and checks its boundaries and Tessera's with one li
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
 import pytest
 
 from tests import children
+from tests.test_readme import PRINTS, python_example
 
 pytestmark = pytest.mark.process
 
-ROOT = Path(__file__).resolve().parents[2]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 TEAM = {
@@ -62,11 +61,9 @@ def project(tmp_path: Path) -> Path:
 
 
 def test_the_readme_example_runs_unchanged_inside_a_team_s_project(project: Path) -> None:
-    readme = (ROOT / "README.md").read_text()
-    [example] = re.findall(r"```python\n(.*?)```", readme, flags=re.DOTALL)
-    result = children.run([sys.executable, "-c", example], cwd=project)
+    result = children.run([sys.executable, "-c", python_example()], cwd=project)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "MUG-BLUE 13.00 EUR\nshipped 39.00 37 3\n"
+    assert result.stdout == PRINTS
 
 
 def test_the_team_s_packages_and_tessera_s_import_side_by_side(project: Path) -> None:

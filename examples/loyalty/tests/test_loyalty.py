@@ -97,17 +97,27 @@ def tessera(data_dir: Path, *args: str) -> str:
     return result.stdout
 
 
-def test_an_installed_loyalty_is_found_through_its_entry_points(tmp_path: Path) -> None:
-    data = tmp_path / "shop"
-    assert "loyalty.db" in tessera(data, "db", "setup")
+def stock_mugs(data: Path) -> None:
+    """MUG-1 listed at 9.99, five of them in stock."""
     tessera(data, "catalog", "add", "MUG-1", "--name", "Mug", "--price", "9.99")
     tessera(data, "inventory", "receive", "MUG-1", "5")
+
+
+def two_mugs_delivered_to_c_1(data: Path) -> None:
+    """An order of 19.98 placed, shipped and delivered: completed."""
     tessera(
         data, "orders", "place", "--customer", "c-1", "--line", "MUG-1:2", "--card", "tok_visa",
         "--address", "1 Main St",
     )  # fmt: skip
     [shipment] = json.loads(tessera(data, "shipping", "list", "--json"))
     tessera(data, "shipping", "deliver", shipment["id"])
+
+
+def test_an_installed_loyalty_is_found_through_its_entry_points(tmp_path: Path) -> None:
+    data = tmp_path / "shop"
+    assert "loyalty.db" in tessera(data, "db", "setup")
+    stock_mugs(data)
+    two_mugs_delivered_to_c_1(data)
     balance = json.loads(tessera(data, "loyalty", "show", "c-1", "--json"))
     assert balance == {"customer_id": "c-1", "points": 19, "orders": 1}
     assert tessera(data, "loyalty", "show", "c-1") == "c-1: 19 points from 1 order(s)\n"
@@ -143,18 +153,12 @@ def test_installed_into_an_existing_shop_loyalty_joins_with_db_upgrade(tmp_path:
     data = tmp_path / "shop"
     before = ["--contexts", "catalog,inventory,ordering,payments,shipping"]
     assert "loyalty.db" not in tessera(data, *before, "db", "setup")
-    tessera(data, "catalog", "add", "MUG-1", "--name", "Mug", "--price", "9.99")
-    tessera(data, "inventory", "receive", "MUG-1", "5")
+    stock_mugs(data)
     refused = CliRunner().invoke(cli, ["--data-dir", str(data), "loyalty", "show", "c-1"])
     assert refused.exit_code == 1
     assert "loyalty installed and not yet part of it: run 'tessera db upgrade'" in refused.stderr
     assert "loyalty: " in tessera(data, "db", "upgrade")
-    tessera(
-        data, "orders", "place", "--customer", "c-1", "--line", "MUG-1:2", "--card", "tok_visa",
-        "--address", "1 Main St",
-    )  # fmt: skip
-    [shipment] = json.loads(tessera(data, "shipping", "list", "--json"))
-    tessera(data, "shipping", "deliver", shipment["id"])
+    two_mugs_delivered_to_c_1(data)
     balance = json.loads(tessera(data, "loyalty", "show", "c-1", "--json"))
     assert balance == {"customer_id": "c-1", "points": 19, "orders": 1}
 
@@ -188,12 +192,6 @@ def test_loyalty_s_own_port_is_bound_from_the_environment(
     monkeypatch.setenv("TESSERA_LOYALTY_NOTIFIER", "house_mail:notifier")
     data = tmp_path / "shop"
     tessera(data, "db", "setup")
-    tessera(data, "catalog", "add", "MUG-1", "--name", "Mug", "--price", "9.99")
-    tessera(data, "inventory", "receive", "MUG-1", "5")
-    tessera(
-        data, "orders", "place", "--customer", "c-1", "--line", "MUG-1:2", "--card", "tok_visa",
-        "--address", "1 Main St",
-    )  # fmt: skip
-    [shipment] = json.loads(tessera(data, "shipping", "list", "--json"))
-    tessera(data, "shipping", "deliver", shipment["id"])
+    stock_mugs(data)
+    two_mugs_delivered_to_c_1(data)
     assert (data / "notices.txt").read_text() == "c-1 19 19\n"

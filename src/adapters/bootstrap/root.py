@@ -48,10 +48,19 @@ AnyContext = BoundedContext[Any, Any]
 class CoreModule(injector.Module):
     """Settings, storage, the deployment's ports, and the message bus every handler joins."""
 
-    def __init__(self, settings: Settings, storage: Storage, ports: Binding) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        storage: Storage,
+        ports: Binding,
+        running: Sequence[AnyContext] = (),
+        not_set_up: Sequence[str] = (),
+    ) -> None:
         self._settings = settings
         self._storage = storage
         self._ports = ports
+        self._running = running
+        self._not_set_up = not_set_up
 
     @injector.provider
     def settings(self) -> Settings:
@@ -83,7 +92,7 @@ class CoreModule(injector.Module):
             queue.trace_from = RecordedTrace(databases, queue.bindings, queue.ignored)
         return Tessera(
             self._settings, self._storage, bus, databases, endpoints, queue, worker_settings,
-            stand_ins=self._ports.stand_ins,
+            stand_ins=self._ports.stand_ins, running=self._running, not_set_up=self._not_set_up,
         )  # fmt: skip
 
 
@@ -242,8 +251,10 @@ def provision(settings: Settings, contexts: Sequence[BoundedContext[Any, Any]]) 
         url = settings.database_for(context.name)
         if url is not None:
             by_server.setdefault(url, []).append(context.name)
-    if by_server:
-        from tessera.adapters.persistence import postgres
+    if not by_server:
+        return
+    from tessera.adapters.persistence import postgres  # only a deployment on servers loads it
+
     for url, names in by_server.items():
         postgres.provision(url, names)
 
@@ -272,8 +283,6 @@ def _wire(
             missing[module.name] = why
     if missing and not wired:
         raise next(iter(missing.values()))  # no context is there: this is no shop
-    modules: list[injector.Module] = [CoreModule(settings, storage, ports), MessagingModule(queue)]
-    tessera = injector.Injector([*modules, *wired], auto_bind=False).get(Tessera)
-    tessera.not_set_up = sorted(missing)
-    tessera.named_by = [module.context for module in wired]
-    return tessera
+    core = CoreModule(settings, storage, ports, [m.context for m in wired], sorted(missing))
+    modules: list[injector.Module] = [core, MessagingModule(queue), *wired]
+    return injector.Injector(modules, auto_bind=False).get(Tessera)

@@ -5,6 +5,7 @@ every other command refuses, is what they are for."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -64,21 +65,21 @@ def status(
     made or moved."""
     chosen = settings or Settings.from_environment()
     found = []
-    queue = None if chosen.on_broker or chosen.data_dir is None else chosen.data_dir / "queue.db"
-    if queue is not None and queue.is_file() and not only:
+    queue = _queue_file(chosen)
+    if queue is not None and not only:
         lacking = SqliteQueue.lacks(queue)
         said = f"lacking {', '.join(lacking)}" if lacking else "its tables"
         found.append(SchemaStatus(QUEUE, str(queue), None, None, said, "its tables", not lacking))
     for context, database in _databases(chosen, only, contexts, discover):
+        if database is None:  # a file not made yet: installed after the shop was made
+            found.append(_missing(chosen, context))
+            continue
         try:
-            if database is None:
-                raise NotSetUp(context.name)
             found.append(_status(chosen, context, database))
-        except NotSetUp:  # installed after the shop was made: `upgrade` adds it
+        except NotSetUp:  # on a server: its role or schema not made yet
             found.append(_missing(chosen, context))
         finally:
-            if database is not None:
-                database.engine.dispose()
+            database.engine.dispose()
     return found
 
 
@@ -96,8 +97,8 @@ def upgrade(
     chosen = settings or Settings.from_environment()
     done = []
     databases = _databases(chosen, only, contexts, discover, adding=True)
-    queue = None if chosen.on_broker or chosen.data_dir is None else chosen.data_dir / "queue.db"
-    if queue is not None and queue.is_file() and not only:
+    queue = _queue_file(chosen)
+    if queue is not None and not only:
         added = SqliteQueue.upgrade(queue)
         lacking = f"lacking {', '.join(added)}" if added else "its tables"
         done.append(Upgraded(QUEUE, lacking, "its tables"))
@@ -153,6 +154,14 @@ def _databases(
             context.name, context.metadata, storage, url, context.migrations
         )))  # fmt: skip
     return found
+
+
+def _queue_file(settings: Settings) -> Path | None:
+    """The shop's queue file, where one carries its messages and it is there."""
+    if settings.on_broker or settings.data_dir is None:
+        return None
+    path = Storage(settings.data_dir).path("queue")
+    return path if path is not None and path.is_file() else None
 
 
 def _exists(storage: Storage, name: str) -> bool:

@@ -51,11 +51,13 @@ class Tessera:
         queue: Queue,
         worker_settings: WorkerSettings,
         stand_ins: Mapping[str, Port] | None = None,
+        running: Sequence[BoundedContext[Any, Any]] = (),
+        not_set_up: Sequence[str] = (),
     ) -> None:
         self.settings = settings
-        self.named_by: list[BoundedContext[Any, Any]] = []
+        self._running = list(running)
         """The contexts this shop runs, whose hooks name their aggregates for operators."""
-        self.not_set_up: list[str] = []
+        self.not_set_up = list(not_set_up)
         """Contexts installed after the shop was made, left out until `db upgrade` adds them."""
         self.stand_ins = dict(stand_ins or {})
         """Each port bound to its stand-in default (a test adapter): what the deployment has
@@ -171,7 +173,7 @@ class Tessera:
     def identify(self, name: str) -> str | None:
         """The aggregate id a name people use stands for (an order's number, the start of
         its id), as the context that knows the name says; None if none does."""
-        for context in self.named_by:
+        for context in self._running:
             if context.names is not None and (found := context.names(name, self.handle)):
                 return found
         return None
@@ -179,7 +181,7 @@ class Tessera:
     def after_discard(self, subject: str) -> list[str]:
         """What the contexts say an operator should know once a message about `subject` was
         discarded for good."""
-        said = [c.after_discard(subject, self.handle) for c in self.named_by if c.after_discard]
+        said = [c.after_discard(subject, self.handle) for c in self._running if c.after_discard]
         return [line for line in said if line]
 
     def context_map(self) -> list[ContextMapEntry]:

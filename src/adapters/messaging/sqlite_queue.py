@@ -82,18 +82,28 @@ _ADDED_SINCE_FIRST_RELEASE = {
 """Columns a queue file written by an earlier Tessera lacks; `tessera db upgrade` adds them."""
 
 
+def _missing_tables(db: sqlite3.Connection) -> list[str]:
+    found = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    return sorted(set(_TABLES) - found)
+
+
+def _missing_columns(db: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    """Columns of later releases a queue file lacks: table, column, and its declaration."""
+    missing = []
+    for table, columns in _ADDED_SINCE_FIRST_RELEASE.items():
+        present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        missing += [(table, c, kind) for c, kind in columns.items() if c not in present]
+    return missing
+
+
 def _bring_up(db: sqlite3.Connection) -> list[str]:
     """Make what is missing of the queue's tables, and of their columns (which it names):
     every statement is idempotent; executescript commits on its own."""
     db.executescript(_SCHEMA)
-    added = []
-    for table, columns in _ADDED_SINCE_FIRST_RELEASE.items():
-        present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
-        for column, kind in columns.items():
-            if column not in present:
-                db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
-                added.append(f"{table}.{column}")
-    return added
+    added = _missing_columns(db)
+    for table, column, kind in added:
+        db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+    return [f"{table}.{column}" for table, column, _ in added]
 
 
 def _ids(deliveries: Sequence[Delivery]) -> str:
@@ -172,12 +182,8 @@ class SqliteQueue:
         """What an existing queue file lacks of this code's tables and columns; reads only."""
         db = sqlite3.connect(read_only_uri(path), uri=True)
         try:
-            found = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
-            missing = sorted(set(_TABLES) - found)
-            for table, columns in _ADDED_SINCE_FIRST_RELEASE.items():
-                present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
-                missing += [f"{table}.{column}" for column in columns if column not in present]
-            return missing
+            columns = [f"{table}.{column}" for table, column, _ in _missing_columns(db)]
+            return _missing_tables(db) + columns
         finally:
             db.close()
 
@@ -191,22 +197,13 @@ class SqliteQueue:
         finally:
             db.close()
 
-    def _missing_columns(self) -> list[tuple[str, str, str]]:
-        missing = []
-        for table, columns in _ADDED_SINCE_FIRST_RELEASE.items():
-            present = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
-            missing += [(table, c, kind) for c, kind in columns.items() if c not in present]
-        return missing
-
     def _check_tables(self) -> None:
-        found = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master")}
-        missing = set(_TABLES) - found
-        if missing:
+        if missing := _missing_tables(self._db):
             raise StorageUnavailable(
-                f"queue database {self._path} lacks {', '.join(sorted(missing))};"
+                f"queue database {self._path} lacks {', '.join(missing)};"
                 " prepare the data directory with 'tessera db setup'"
             )
-        if columns := [f"{table}.{column}" for table, column, _ in self._missing_columns()]:
+        if columns := [f"{table}.{column}" for table, column, _ in _missing_columns(self._db)]:
             raise StorageUnavailable(
                 f"queue database {self._path} was written by an earlier Tessera and lacks"
                 f" {', '.join(columns)}; bring it up to date with 'tessera db upgrade'"
