@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-import os
-import select
+import selectors
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -51,73 +51,66 @@ class WorkerReport:
 
 class Alarm:
     """How a worker waits between rounds, in its own thread: on what its listeners watch
-    (their connections' sockets) and on a pipe of its own, which `ring` writes, from any
-    thread, if the worker is waiting; if it is not, the worker sees it rang before it waits.
-    Ringing a worker that is busy costs no system call. The pipe is open while the worker
-    runs (`opened`)."""
+    (their connections' sockets) and on a socket pair of its own, which `ring` writes from
+    any thread, once per round: a ring before the wait makes it return at once. The pair is
+    open while the worker runs (`opened`)."""
 
     def __init__(self) -> None:
-        self._pipe: tuple[int, int] | None = None
+        self._pair: tuple[socket.socket, socket.socket] | None = None
         self._lock = threading.Lock()
-        """Held to write the pipe and to close it: a ring never writes a closed descriptor."""
+        """Held to ring, to reset and to close: a ring never writes a closed socket."""
         self._rung = False
-        self._waiting = False
-        self._written = False
 
     @contextmanager
     def opened(self) -> Iterator[None]:
-        read, write = os.pipe()
-        os.set_blocking(read, False)
-        os.set_blocking(write, False)
-        self._pipe = (read, write)
+        pair = socket.socketpair()
+        for end in pair:
+            end.setblocking(False)
+        self._pair = pair
         try:
             yield
         finally:
             with self._lock:
-                self._pipe = None
-                os.close(read)
-                os.close(write)
+                self._pair = None
+                for end in pair:
+                    end.close()
 
     def ring(self) -> None:
-        self._rung = True  # before looking whether the worker waits, which it sets first
-        if self._waiting and not self._written:
-            with self._lock:
-                if self._pipe is not None and not self._written:
-                    self._written = True
-                    with suppress(BlockingIOError):  # full: rung already
-                        os.write(self._pipe[1], b"!")
+        with self._lock:
+            if not self._rung and self._pair is not None:
+                with suppress(BlockingIOError):  # full: rung already
+                    self._pair[1].send(b"!")
+            self._rung = True
 
     def reset(self) -> None:
         """At the start of a round: what rang before it is seen to by the round."""
-        self._rung = False
-        if self._written and self._pipe is not None:
-            self._written = False
-            with suppress(BlockingIOError):
-                while os.read(self._pipe[0], 512):
-                    pass
+        with self._lock:
+            if self._rung and self._pair is not None:
+                with suppress(BlockingIOError):
+                    while self._pair[0].recv(512):
+                        pass
+            self._rung = False
 
     def wait(self, listeners: Sequence[Listener], seconds: float) -> None:
-        """Until rung, or until a listener's descriptor is readable (what it watches is then
+        """Until rung, or until a listener's socket is readable (what it watches is then
         taken in), or for `seconds` at most."""
-        watched: dict[int, Listener] = {}
+        watched: dict[int, list[Listener]] = {}
         for listener in listeners:
             descriptor = listener.fileno()
             if descriptor is not None and descriptor >= 0:
-                watched[descriptor] = listener
-        waited = [*watched] if self._pipe is None else [*watched, self._pipe[0]]
-        self._waiting = True
-        try:
-            if self._rung:
-                return
+                watched.setdefault(descriptor, []).append(listener)
+        with selectors.DefaultSelector() as selector:
+            for descriptor, sharing in watched.items():
+                selector.register(descriptor, selectors.EVENT_READ, sharing)
+            if self._pair is not None:
+                selector.register(self._pair[0], selectors.EVENT_READ, [])
             try:
-                readable, _, _ = select.select(waited, [], [], seconds)
-            except (OSError, ValueError):  # a descriptor closed meanwhile: a round will tell
+                ready = selector.select(seconds)
+            except (OSError, ValueError):  # a socket closed meanwhile: a round will tell
                 return
-        finally:
-            self._waiting = False
-        for descriptor in readable:
-            if descriptor in watched:
-                watched[descriptor].take_in()
+        for key, _ in ready:
+            for listener in key.data:
+                listener.take_in()
 
 
 class Worker:
