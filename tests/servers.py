@@ -208,10 +208,14 @@ def rabbitmq_vhost() -> Iterator[str]:
 @contextmanager
 def context_users(broker_url: str, contexts: Sequence[str]) -> Iterator[dict[str, str]]:
     """A broker user of its own for each context in the URL's virtual host, with the
-    permissions Tessera states (`broker_permissions`), as the environment that gives each
-    context its URL (`TESSERA_BROKER_URL_<CONTEXT>`); removed afterwards."""
-    from tessera.adapters.messaging.rabbitmq_queue import broker_permissions
+    permissions and topic permissions Tessera states (`Tessera.broker_grants`, what
+    `tessera contexts broker-grants` prints), as the environment that gives each context its
+    URL (`TESSERA_BROKER_URL_<CONTEXT>`); removed afterwards."""
+    from tessera.adapters.bootstrap import Settings, bootstrap
     from tessera.adapters.settings import broker_user
+
+    with bootstrap(Settings.in_memory()) as app:
+        granted = app.broker_grants()
 
     where = urlsplit(broker_url)
     vhost = where.path[1:]
@@ -222,7 +226,11 @@ def context_users(broker_url: str, contexts: Sequence[str]) -> Iterator[dict[str
             user, password = broker_user(vhost, context), secrets.token_hex(16)
             rabbitmqctl("add_user", user, stdin=password)
             made.append(user)
-            rabbitmqctl("set_permissions", "-p", vhost, user, *broker_permissions(context))
+            may = granted[context]
+            rabbitmqctl("set_permissions", "-p", vhost, user, may.configure, may.write, may.read)
+            rabbitmqctl(
+                "set_topic_permissions", "-p", vhost, user, "tessera", may.publish, may.bind
+            )
             url = f"amqp://{user}:{password}@{where.hostname}:{where.port or 5672}/{vhost}"
             environment[f"TESSERA_BROKER_URL_{context.upper()}"] = url
         yield environment
@@ -254,7 +262,9 @@ def leftovers() -> dict[str, list[str]]:
         found["vhosts"] = [name for name in vhosts if name.startswith(f"tt_{RUN}_")]
         users = rabbitmqctl("list_users", "--no-table-headers").split("\n")
         found["users"] = [
-            line.split()[0] for line in users if line.startswith(f"tessera_tt_{RUN}_")
+            line.split()[0]
+            for line in users
+            if line.startswith((f"tessera_tt_{RUN}_", f"tt_{RUN}_"))
         ]
     return found
 

@@ -147,6 +147,56 @@ def asyncapi_validator() -> Draft7Validator:
     return Draft7Validator(json.loads(ASYNCAPI_SCHEMA.read_text()))
 
 
+def unread_lines(result: Any) -> list[str]:
+    return [line for line in result.stderr.splitlines() if line.startswith("unread: ")]
+
+
+def test_a_field_no_subscriber_reads_fails_the_check_until_it_is_recorded(
+    recorded: Path,
+) -> None:
+    listing = recorded / "unread.json"
+    unread = json.loads(listing.read_text())
+    assert unread["tessera.catalog.ProductListed.v1"] == ["name"]  # ordering reads the price
+    assert "tessera.ordering.PaymentRequested.v1" not in unread  # payments reads every field
+    assert "tessera.ordering.ShipmentRequested.v1" in unread  # shipping reads no lines
+    del unread["tessera.catalog.ProductListed.v1"]  # as if `name` were new
+    listing.write_text(json.dumps(unread))
+    checked = contracts("check", "--dir", str(recorded))
+    assert checked.exit_code == 1
+    assert unread_lines(checked) == [
+        "unread: tessera.catalog.ProductListed.v1: data.name is read by no subscriber"
+    ]
+    assert "record it as unread with 'tessera contracts snapshot'" in checked.stderr
+
+
+def test_a_consumer_outside_the_shop_is_recorded_with_what_it_reads(recorded: Path) -> None:
+    readers = {"labels": {"tessera.catalog.ProductListed.v1": ["sku", "name"]}}
+    (recorded / "readers.json").write_text(json.dumps(readers))
+    checked = contracts("check", "--dir", str(recorded))
+    assert checked.exit_code == 1  # the record says nobody reads it: no longer true
+    assert unread_lines(checked) == [
+        "unread: tessera.catalog.ProductListed.v1: data.name is listed in unread.json and is"
+        " read now (or gone)"
+    ]
+    assert contracts("snapshot", "--dir", str(recorded)).exit_code == 0
+    assert "tessera.catalog.ProductListed.v1" not in json.loads(
+        (recorded / "unread.json").read_text()
+    )
+    document = json.loads((recorded / "asyncapi.yaml").read_text())
+    assert document["operations"]["labels_receives_catalog"]["x-reads"] == {
+        "tessera.catalog.ProductListed.v1": ["name", "sku"]
+    }
+    assert contracts("check", "--dir", str(recorded)).exit_code == 0
+
+    readers["labels"]["tessera.catalog.ProductListed.v1"].append("colour")
+    (recorded / "readers.json").write_text(json.dumps(readers))
+    checked = contracts("check", "--dir", str(recorded))
+    assert checked.exit_code == 1
+    assert unread_lines(checked) == [
+        "unread: tessera.catalog.ProductListed.v1: colour is read, and it has no such field"
+    ]
+
+
 def test_the_asyncapi_document_is_valid_by_the_asyncapi_project_s_own_schema() -> None:
     printed = contracts("asyncapi")
     assert printed.exit_code == 0, printed.output
@@ -162,6 +212,28 @@ def test_the_asyncapi_document_is_valid_by_the_asyncapi_project_s_own_schema() -
     ]  # fmt: skip
     receives = document["operations"]["inventory_receives_ordering"]["messages"]
     assert {"$ref": "#/channels/ordering/messages/ordering_OrderPlaced_v1"} in receives
+    # Who receives what, and what each reads of it: the card token payments alone, the
+    # address shipping alone.
+    reads = {
+        name: operation["x-reads"]
+        for name, operation in document["operations"].items()
+        if operation["action"] == "receive"
+    }
+    assert reads["payments_receives_ordering"]["tessera.ordering.PaymentRequested.v1"] == [
+        "amount", "card_token", "currency", "order_id",
+    ]  # fmt: skip
+    assert reads["shipping_receives_ordering"] == {
+        "tessera.ordering.ShipmentRequested.v1": ["address", "order_id"]
+    }
+    assert reads["inventory_receives_ordering"]["tessera.ordering.OrderPlaced.v1"] == [
+        "lines[].quantity", "lines[].sku", "order_id",
+    ]  # fmt: skip
+    secrets = ("tessera.ordering.PaymentRequested.v1", "tessera.ordering.ShipmentRequested.v1")
+    receiving = {t: {name for name, r in reads.items() if t in r} for t in secrets}
+    assert receiving == {
+        "tessera.ordering.PaymentRequested.v1": {"payments_receives_ordering"},
+        "tessera.ordering.ShipmentRequested.v1": {"shipping_receives_ordering"},
+    }
 
     document["operations"]["ordering_publishes"]["action"] = "publish"  # AsyncAPI 2's word
     assert any("publish" in error.message for error in validator.iter_errors(document))

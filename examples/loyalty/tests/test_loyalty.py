@@ -91,6 +91,17 @@ def test_loyalty_gets_what_every_context_gets(shop: Tessera) -> None:
     assert "loyalty" in subscribers["tessera.ordering.OrderPlaced.v1"]
 
 
+def test_what_loyalty_reads_is_what_tessera_s_record_of_outside_readers_says(
+    shop: Tessera,
+) -> None:
+    """docs/contracts/readers.json tells Tessera's `contracts check` which fields loyalty, a
+    consumer outside its shop, reads; it must be what loyalty's readings say."""
+    record = Path(__file__).parents[3] / "docs" / "contracts" / "readers.json"
+    recorded = json.loads(record.read_text())["loyalty"]
+    reads = shop.readings()["loyalty"]
+    assert {t: sorted(fields) for t, fields in reads.items()} == recorded
+
+
 def tessera(data_dir: Path, *args: str) -> str:
     result = CliRunner().invoke(cli, ["--data-dir", str(data_dir), *args])
     assert result.exit_code == 0, result.output

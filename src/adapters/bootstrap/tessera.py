@@ -7,7 +7,7 @@ import time
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from types import TracebackType
-from typing import Any, Self, overload
+from typing import TYPE_CHECKING, Any, Self, overload
 
 import attrs
 from sqlalchemy.exc import DBAPIError
@@ -25,6 +25,9 @@ from tessera.application.shared.envelope import Cause, caused_by, new_id
 from tessera.application.shared.errors import UnknownMessage
 from tessera.application.shared.integration import registered_events
 from tessera.application.shared.queue import Queue, QueueOperations
+
+if TYPE_CHECKING:
+    from tessera.adapters.messaging.rabbitmq_queue import BrokerGrants
 
 
 class DeliveryPending(Exception):
@@ -193,6 +196,20 @@ class Tessera:
             )
             entries.append(ContextMapEntry(cls.source, event_type, subscribers))
         return entries
+
+    def readings(self) -> dict[str, dict[str, set[str]]]:
+        """What each context reads of each event type it reacts to, field by field."""
+        return {endpoint.name: endpoint.consumer.reads() for endpoint in self._endpoints}
+
+    def broker_grants(self) -> dict[str, BrokerGrants]:
+        """What each context's broker user may do: bind only the types it reacts to."""
+        from tessera.adapters.messaging.rabbitmq_queue import broker_grants  # kombu: on demand
+
+        reads: dict[str, dict[str, str]] = {e.name: {} for e in self._endpoints}
+        for entry in self.context_map():
+            for subscriber in entry.subscribers:
+                reads[subscriber][entry.event_type] = entry.publisher
+        return {context: broker_grants(context, types) for context, types in reads.items()}
 
     def prepare_queue(self) -> None:
         """Reach the queue and make every subscription bound so far (a broker's queues and

@@ -311,6 +311,27 @@ def context_map(style: str) -> None:
     click.echo(render_map(entries, style))
 
 
+@contexts.command("broker-grants")
+@click.argument("vhost")
+def grants(vhost: str) -> None:
+    """The rabbitmqctl commands that give each context's broker user what it may do in VHOST:
+    its own queues, publishing under its own name, binding only the types it reacts to."""
+    import shlex
+
+    from tessera.adapters.bootstrap import Settings, bootstrap
+    from tessera.adapters.settings import broker_user
+
+    with bootstrap(Settings.in_memory()) as app:
+        granted = app.broker_grants()
+    for context, may in sorted(granted.items()):
+        user = shlex.quote(broker_user(vhost, context))
+        where = f"-p {shlex.quote(vhost)} {user}"
+        regexes = " ".join(shlex.quote(r) for r in (may.configure, may.write, may.read))
+        click.echo(f"rabbitmqctl set_permissions {where} {regexes}")
+        topics = " ".join(shlex.quote(r) for r in (may.publish, may.bind))
+        click.echo(f"rabbitmqctl set_topic_permissions {where} tessera {topics}")
+
+
 def render_map(entries: list[ContextMapEntry], style: str) -> str:
     if style == "mermaid":
         lines = ["flowchart LR"]

@@ -5,7 +5,7 @@ publisher and per subscription, and their AMQP bindings."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from tessera.adapters.messaging.rabbitmq_queue import ATTEMPTS, EXCHANGE, PUBLISHER, main_queue
@@ -60,10 +60,11 @@ def document(
     version: str,
     schemas: Mapping[str, dict[str, Any]],
     sources: Mapping[str, str],
-    subscribers: Mapping[str, Sequence[str]],
+    readers: Mapping[str, Mapping[str, Collection[str]]],
 ) -> dict[str, Any]:
     """The AsyncAPI 3.0 document of the shop: `schemas` by event type, the context that
-    publishes each type (`sources`), and the contexts that react to it (`subscribers`)."""
+    publishes each type (`sources`), and who receives it (`readers`: each subscriber, its
+    types, and the fields of each it reads, as the operation's `x-reads`)."""
     channels: dict[str, Any] = {}
     messages: dict[str, Any] = {}
     operations: dict[str, Any] = {}
@@ -96,14 +97,19 @@ def document(
             "action": "send", "channel": {"$ref": f"#/channels/{source}"}, "messages": [],
         })  # fmt: skip
         sent["messages"].append({"$ref": f"#/channels/{source}/messages/{key}"})
-        for subscriber in subscribers.get(event_type, ()):
+        for subscriber, reads in sorted(readers.items()):
+            if event_type not in reads:
+                continue
             received = operations.setdefault(f"{subscriber}_receives_{source}", {
                 "action": "receive", "channel": {"$ref": f"#/channels/{source}"},
                 "messages": [],
                 "bindings": {"amqp": {"ack": True, "bindingVersion": AMQP_BINDING}},
-                "description": f"{subscriber}'s subscription, queue {main_queue(subscriber)}.",
+                "description": f"{subscriber}'s subscription, queue {main_queue(subscriber)},"
+                " bound by the key of each type it receives and nothing else.",
+                "x-reads": {},
             })  # fmt: skip
             received["messages"].append({"$ref": f"#/channels/{source}/messages/{key}"})
+            received["x-reads"][event_type] = sorted(reads[event_type])
     return {
         "asyncapi": "3.0.0",
         "info": {

@@ -22,6 +22,7 @@ from tessera.application.shared.envelope import Envelope, MalformedMessage, caus
 from tessera.application.shared.inbox import ConsumingUnitOfWork
 from tessera.application.shared.integration import UnknownEventType, event_class, registered_events
 from tessera.application.shared.queue import Delivery, MessageQueue
+from tessera.application.shared.reads import read_by
 from tessera.application.shared.retry import RetryPolicy
 from tessera.domain.shared.errors import BusinessRuleViolation
 
@@ -79,6 +80,10 @@ class Consumer:
     def reacts_to(self) -> set[type]:
         """The integration events this consumer's context reacts to."""
         return set(self._reactions)
+
+    def reads(self) -> dict[str, set[str]]:
+        """What its reactions read of each event type they react to, field by field."""
+        return {cls.event_type: read_by(reaction, cls) for cls, reaction in self._reactions.items()}  # type: ignore[attr-defined]
 
     @property
     def ignores(self) -> set[str]:

@@ -58,12 +58,16 @@ class ContextBrokers(KeptByTheContexts):
     # -- delivery ---------------------------------------------------------------------------
 
     def bind(
-        self, subscription: str, sources: Collection[str], ignoring: Collection[str] = ()
+        self,
+        subscription: str,
+        sources: Collection[str],
+        ignoring: Collection[str] = (),
+        reacting: Collection[str] = (),
     ) -> None:
         """On the context's connection; a context this process cannot connect as (it runs
         another) is not bound here, and using it says which URL is missing."""
         if subscription in self._own or self._shared is not None:
-            self._of(subscription).bind(subscription, sources, ignoring)
+            self._of(subscription).bind(subscription, sources, ignoring, reacting)
 
     def declare(self) -> None:
         for queue in self._queues:

@@ -114,7 +114,11 @@ class InMemoryQueue:
         return slot if slot is not None and slot.state == "ready" else None
 
     def bind(
-        self, subscription: str, sources: Collection[str], ignoring: Collection[str] = ()
+        self,
+        subscription: str,
+        sources: Collection[str],
+        ignoring: Collection[str] = (),
+        reacting: Collection[str] = (),
     ) -> None:
         with self._lock:
             if subscription in self._bindings:

@@ -102,7 +102,12 @@ def context_endpoint(
     consumer = Consumer(
         database.name, queue, uow, reactions, settings.retry, settings.lease_seconds, consumer_id
     )
-    queue.bind(consumer.subscription, consumer.sources, consumer.ignores)
+    queue.bind(
+        consumer.subscription,
+        consumer.sources,
+        consumer.ignores,
+        [cls.event_type for cls in consumer.reacts_to],  # type: ignore[attr-defined]
+    )
     relay = OutboxRelay(database, queue, settings.batch_size)
     return ContextEndpoint(database.name, relay, consumer)
 
@@ -122,6 +127,6 @@ def takes_turns(settings: Settings, queue: Queue) -> bool:
     """Whether the process's threads should take turns at their work: when every database and
     the queue are embedded (SQLite, or memory), whose every step releases Python's global
     interpreter lock, so that two threads working at once hand it to each other at each step
-    (the convoy costs a fifth of the CPU an order; decision 28). Not on servers, where a step
+    (decision 28). Not on servers, where a step
     waits on the network and another thread should run meanwhile."""
     return not settings.on_servers and isinstance(queue, SqliteQueue | InMemoryQueue)

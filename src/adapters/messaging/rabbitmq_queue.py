@@ -2,11 +2,10 @@
 
 Topology, all durable, in the URL's virtual host:
 - `tessera`, a topic exchange; a message is published with routing key `<source>.<type>`.
-- `tessera.<subscription>.in`, a direct exchange bound to `tessera` by `<source>.#` for
-  every context the subscription listens to. It routes each type the subscription reacts to
-  to its queue, each type it ignores to `tessera.ignored` (a queue that keeps nothing), and
-  every other type, one this process does not know, through its alternate exchange
-  `tessera.<subscription>.unknown` to its queue too: there the consumer dead-letters it.
+  Each subscription's queue is bound to it by the key of every type its context reacts to,
+  and by nothing else: a message reaches only the contexts that react to its type.
+- `tessera.ignored`, a queue that keeps nothing, bound by the administrator with `#`: a
+  message no subscription binds is routed there and dropped, rather than returned.
 - `tessera.<subscription>`, a quorum queue with an explicit delivery limit: a message the
   broker handed out that often (consumers that died holding it) goes to the subscription's
   dead-letter queue.
@@ -16,8 +15,8 @@ Topology, all durable, in the URL's virtual host:
   `tessera.<subscription>.discarded`, those an operator closed for good, with who, when, why.
 
 Publishing is persistent, mandatory and confirmed: `publish` returns only once the broker
-has every message, and a message no queue was bound for is an error (the relay keeps it
-unsent). A consumer holds what it received until it acknowledges, after its commit; the
+has every message, and one that reaches no queue, not even the sink, is an error (the relay
+keeps it unsent). A consumer holds what it received until it acknowledges, after its commit; the
 broker gives back what a lost connection held. A lost connection is opened again by the next
 call, and every subscription this process bound is declared again.
 
@@ -50,7 +49,6 @@ from kombu.entity import Exchange
 from tessera.adapters.messaging.kept_by_the_contexts import KeptByTheContexts
 from tessera.adapters.persistence.database import StorageUnavailable, Unreachable
 from tessera.application.shared.envelope import MAX_MESSAGE_BYTES, STRUCTURED
-from tessera.application.shared.integration import registered_events
 from tessera.application.shared.queue import (
     DeadLetter,
     Delivery,
@@ -64,7 +62,7 @@ log = logging.getLogger(__name__)
 
 EXCHANGE = "tessera"
 IGNORED = "tessera.ignored"
-"""The queue that keeps nothing: where each subscription's ignored types are routed."""
+"""The queue that keeps nothing: where a message no subscription binds is routed."""
 DELIVERY_LIMIT = 20
 """How often the broker hands out one message before it dead-letters it: a consumer that
 dies on a message over and over must not stop its subscription for good. Stated here, never
@@ -109,32 +107,52 @@ class Refused(StorageUnavailable):
 
 
 class Unroutable(StorageUnavailable):
-    """The broker could route a message to no queue: no subscription listens to its source."""
+    """The broker could route a message to no queue, not even the sink: the shop is not set up."""
 
 
-def broker_permissions(context: str) -> tuple[str, str, str]:
-    """What a context's broker user may configure, write and read (RabbitMQ's regular
-    expressions): its own subscription's queues and exchanges; publishing to the shop's
-    exchange; copies sent on to its own queues (the default exchange); binding its ignored
-    types to the sink; nothing of another context's."""
+@attrs.frozen
+class BrokerGrants:
+    """What a context's broker user may do, as RabbitMQ's regular expressions: configure,
+    write and read its resources (`rabbitmqctl set_permissions`), and, on the exchange
+    `tessera`, the routing keys it may publish and bind (`set_topic_permissions`)."""
+
+    configure: str
+    write: str
+    read: str
+    publish: str
+    bind: str
+
+
+def broker_grants(context: str, reads: Mapping[str, str]) -> BrokerGrants:
+    """Its own subscription's queues; publishing to the shop's exchange under its own name
+    only; copies sent on to its own queues (the default exchange); binding only the types
+    it reacts to (`reads`: each event type and the context that publishes it; any version
+    of each), so that no other message can reach it. Nothing of another context's."""
     own = rf"tessera\.{re.escape(context)}(\..+)?"
-    return (
-        f"^{own}$",
-        rf"^({EXCHANGE}|tessera\.ignored|amq\.default|{own})$",
-        rf"^({EXCHANGE}|{own})$",
+    families = {routing_key(source, t.rsplit(".", 1)[0]) for t, source in reads.items()}
+    keys = [rf"{re.escape(family)}\.v[0-9]+" for family in sorted(families)]
+    return BrokerGrants(
+        configure=f"^{own}$",
+        write=rf"^({EXCHANGE}|amq\.default|{own})$",
+        read=rf"^({EXCHANGE}|{own})$",
+        publish=rf"^{re.escape(context)}\.",
+        bind=f"^({'|'.join(keys)})$" if keys else "(?!)",
     )
+
+
+def routing_key(source: str, event_type: str) -> str:
+    """The key a message of `event_type` is published with, and its subscriptions bound by."""
+    return f"{source}.{event_type}"
 
 
 def main_queue(subscription: str) -> str:
     return f"tessera.{subscription}"
 
 
-def ingress_exchange(subscription: str) -> str:
-    return f"tessera.{subscription}.in"
-
-
-def unknown_exchange(subscription: str) -> str:
-    return f"tessera.{subscription}.unknown"
+def _retired_exchanges(subscription: str) -> tuple[str, str]:
+    """How an earlier release routed a subscription: an exchange bound by every type of its
+    sources, and one for the types it did not know."""
+    return f"tessera.{subscription}.in", f"tessera.{subscription}.unknown"
 
 
 def dead_queue(subscription: str) -> str:
@@ -294,6 +312,7 @@ class RabbitQueue(KeptByTheContexts):
         """The connection (generation) the topology was last declared on."""
         self._bound: dict[str, set[str]] = {}
         self._ignoring: dict[str, set[str]] = {}
+        self._reacting: dict[str, set[str]] = {}
         self._channels: dict[str, Any] = {}
         self._held: dict[int, _Held] = {}
         self._ids = itertools.count(1)
@@ -338,17 +357,23 @@ class RabbitQueue(KeptByTheContexts):
                 raise StorageUnavailable(f"lost the broker {self!r}: {error}") from None
 
     def _declare_all(self, connection: Connection) -> None:
-        """What this process binds; and what every context shares (the exchange, the sink),
-        which a context's own user only looks for: the administrator made them."""
+        """What this process binds; and what every context shares (the exchange, the sink
+        that takes what no subscription binds), which a context's own user only looks for:
+        the administrator made them."""
         channel = connection.default_channel
-        shared = bool(self._publishers) and self._user in self._speaks_for
+        shared = self._speaks_for_a_context
         Exchange(EXCHANGE, "topic", durable=True)(channel).declare(passive=shared)
-        # A queue that keeps nothing: what a subscription ignores is routed here and dropped.
         channel.queue_declare(IGNORED, durable=True, auto_delete=False, passive=shared,
                               arguments={"x-max-length": 0})  # fmt: skip
+        if not shared:
+            channel.queue_bind(IGNORED, EXCHANGE, routing_key="#")
         for subscription, sources in self._bound.items():
             self._declare(channel, subscription, sources)
         self._declared = self._generation
+
+    @property
+    def _speaks_for_a_context(self) -> bool:
+        return bool(self._publishers) and self._user in self._speaks_for
 
     def _connected(self) -> Connection:
         if self._connection is not None:
@@ -432,42 +457,36 @@ class RabbitQueue(KeptByTheContexts):
         self._declare_routes(channel, subscription, sources)
 
     def _declare_routes(self, channel: Any, subscription: str, sources: Collection[str]) -> None:
-        """What the sources publish reaches the subscription's own exchange, which routes each
-        type the subscription reacts to to its queue, each it ignores to the sink (so that the
-        broker neither stores nor hands it out), and, as its alternate exchange, every type
-        this process does not know to its queue, where the consumer dead-letters it."""
-        main, ingress, unknown = (
-            main_queue(subscription), ingress_exchange(subscription), unknown_exchange(subscription)
-        )  # fmt: skip
-        channel.exchange_declare(unknown, "fanout", durable=True, auto_delete=False)
-        channel.exchange_declare(ingress, "direct", durable=True, auto_delete=False,
-                                 arguments={"alternate-exchange": unknown})  # fmt: skip
-        channel.queue_bind(main, unknown, routing_key="")
-        ignoring = self._ignoring.get(subscription, set())
-        for source in sorted(sources):
-            for event_type in sorted(ignoring):
-                channel.queue_bind(IGNORED, ingress, routing_key=f"{source}.{event_type}")
-        # Bound by name too, so that where another process of the subscription ignores a type
-        # that this one reacts to, both bindings route it and the subscription gets it.
-        for event_type, cls in sorted(registered_events().items()):
-            if cls.source in sources and event_type not in ignoring:
-                channel.queue_bind(main, ingress, routing_key=f"{cls.source}.{event_type}")
-        for source in sources:
-            channel.exchange_bind(ingress, EXCHANGE, routing_key=f"{source}.#")
-            # How an earlier release bound the queue: every type of the source, ignored or not.
-            channel.queue_unbind(main, EXCHANGE, routing_key=f"{source}.#")
+        """The subscription's queue bound by the key of each type of its sources that its
+        consumer reacts to (every version this process knows), so that the broker hands it
+        nothing else. Bindings of other processes of the subscription stay: during a rollout
+        the queue receives what either version reacts to, and each ignores the other's."""
+        main = main_queue(subscription)
+        for event_type in sorted(self._reacting.get(subscription, ())):
+            source = event_type.split(".")[1]  # tessera.<source>.<Name>.v<n>
+            channel.queue_bind(main, EXCHANGE, routing_key=routing_key(source, event_type))
+        for retired in _retired_exchanges(subscription):
+            channel.exchange_delete(retired)
+        if not self._speaks_for_a_context:  # a context's user may bind (and unbind) no more
+            for source in sources:  # how a release before those exchanges bound the queue
+                channel.queue_unbind(main, EXCHANGE, routing_key=f"{source}.#")
 
     # -- the port ---------------------------------------------------------------------------
 
     def bind(
-        self, subscription: str, sources: Collection[str], ignoring: Collection[str] = ()
+        self,
+        subscription: str,
+        sources: Collection[str],
+        ignoring: Collection[str] = (),
+        reacting: Collection[str] = (),
     ) -> None:
-        """Declared now if the broker is there, else when it is next reached. The types the
-        subscription ignores are acknowledged as they arrive and never handed out: a topic
-        exchange cannot leave them out, and a type unknown to the consumer must arrive."""
+        """Declared now if the broker is there, else when it is next reached: the queue is
+        bound by the `reacting` types alone. A type it ignores that arrives anyway (another
+        process's binding, during a rollout) is acknowledged at once."""
         with self._lock:
             self._bound.setdefault(subscription, set()).update(sources)
             self._ignoring[subscription] = set(ignoring)
+            self._reacting.setdefault(subscription, set()).update(reacting)
             if self._connection is not None and self._declared == self._generation:
                 with self._broker() as connection:
                     self._declare(connection.default_channel, subscription, sources)
@@ -479,6 +498,10 @@ class RabbitQueue(KeptByTheContexts):
     def ignored(self) -> dict[str, set[str]]:
         return {subscription: set(types) for subscription, types in self._ignoring.items()}
 
+    def reacting(self) -> dict[str, set[str]]:
+        """Each subscription this process bound, and the types it binds its queue by."""
+        return {subscription: set(types) for subscription, types in self._reacting.items()}
+
     def declare(self) -> None:
         """Reach the broker and declare everything bound so far (`tessera db setup`)."""
         with self._broker():
@@ -489,7 +512,7 @@ class RabbitQueue(KeptByTheContexts):
             return
         with self._broker():
             self._send([
-                (EXCHANGE, f"{message.source}.{message.type}", message.body, {
+                (EXCHANGE, routing_key(message.source, message.type), message.body, {
                     "message_id": message.id,
                     "correlation_id": message.correlation_id,
                     "headers": {
@@ -533,9 +556,8 @@ class RabbitQueue(KeptByTheContexts):
                 continue
         if self._returned:
             raise Unroutable(
-                f"the broker routed {self._returned[0]} to no queue; no subscription"
-                " listens to it (is every context's subscription bound? 'tessera db setup'"
-                " binds them)"
+                f"the broker routed {self._returned[0]} to no queue: the shop's sink is"
+                " not bound ('tessera db setup' with the administrator's broker URL binds it)"
             )
         if self._refused:
             raise StorageUnavailable(f"{self._refused[0]}; it will be sent again")
@@ -560,7 +582,7 @@ class RabbitQueue(KeptByTheContexts):
             if subscription in self._sent:
                 return self._take_sent(connection, channel, subscription, limit)
             _, ready, _ = channel.queue_declare(main_queue(subscription), passive=True)
-            if not ready:  # asking costs the broker a fifth of what an empty get does
+            if not ready:  # asking costs the broker less than an empty get does
                 return []
             wanted = min(limit, int(ready))
             if wanted <= GET_AT_MOST:  # a get a message costs fewer round trips than a consumer

@@ -252,7 +252,11 @@ class SqliteQueue:
     # -- MessageQueue ---------------------------------------------------------------------
 
     def bind(
-        self, subscription: str, sources: Collection[str], ignoring: Collection[str] = ()
+        self,
+        subscription: str,
+        sources: Collection[str],
+        ignoring: Collection[str] = (),
+        reacting: Collection[str] = (),
     ) -> None:
         with self._read() as db:  # each process binds as it starts: most find it done
             sources_bound = {

@@ -6,24 +6,44 @@ inbox and commits; reactions tolerate redelivery and messages arriving out of or
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Protocol
+
 from tessera.application.contracts.catalog import ProductDiscontinued, ProductListed
 from tessera.application.contracts.ordering import OrderCancelled, OrderPlaced
 from tessera.application.contracts.shipping import ShipmentDispatched
 from tessera.application.inventory.unit_of_work import InventoryUnitOfWork
 from tessera.application.shared.bus import Reactions
+from tessera.application.shared.reads import AboutAnOrder, AboutAProduct
 from tessera.domain.inventory.allocation import Allocation
 from tessera.domain.inventory.catalogue import CataloguedProduct
 from tessera.domain.inventory.stock_item import StockItem
 from tessera.domain.shared.identifiers import OrderId, Sku
 
 
-def on_product_listed(event: ProductListed, uow: InventoryUnitOfWork) -> None:
+class WantedLine(Protocol):
+    @property
+    def sku(self) -> str: ...
+    @property
+    def quantity(self) -> int: ...
+
+
+class OrderToAllocate(Protocol):
+    """What inventory reads of OrderPlaced: which order, and the lines to set aside."""
+
+    @property
+    def order_id(self) -> str: ...
+    @property
+    def lines(self) -> Sequence[WantedLine]: ...
+
+
+def on_product_listed(event: AboutAProduct, uow: InventoryUnitOfWork) -> None:
     sku = Sku(event.sku)
     if uow.catalogue.get(sku) is None:
         uow.catalogue.add(CataloguedProduct(sku))
 
 
-def on_product_discontinued(event: ProductDiscontinued, uow: InventoryUnitOfWork) -> None:
+def on_product_discontinued(event: AboutAProduct, uow: InventoryUnitOfWork) -> None:
     sku = Sku(event.sku)
     known = uow.catalogue.get(sku)
     if known is None:  # the discontinuation overtook the listing
@@ -32,7 +52,7 @@ def on_product_discontinued(event: ProductDiscontinued, uow: InventoryUnitOfWork
         known.discontinued = True
 
 
-def on_order_placed(event: OrderPlaced, uow: InventoryUnitOfWork) -> None:
+def on_order_placed(event: OrderToAllocate, uow: InventoryUnitOfWork) -> None:
     order_id = OrderId(event.order_id)
     if uow.allocations.get(order_id) is not None:
         return  # already reserved or rejected, or cancelled before it arrived
@@ -43,7 +63,7 @@ def on_order_placed(event: OrderPlaced, uow: InventoryUnitOfWork) -> None:
     uow.allocations.add(Allocation.allocate(order_id, wanted, stock, catalogue))
 
 
-def on_order_cancelled(event: OrderCancelled, uow: InventoryUnitOfWork) -> None:
+def on_order_cancelled(event: AboutAnOrder, uow: InventoryUnitOfWork) -> None:
     order_id = OrderId(event.order_id)
     held = uow.allocations.get(order_id)
     if held is None:
@@ -52,7 +72,7 @@ def on_order_cancelled(event: OrderCancelled, uow: InventoryUnitOfWork) -> None:
     held.release(_stock_of(held, uow))
 
 
-def on_shipment_dispatched(event: ShipmentDispatched, uow: InventoryUnitOfWork) -> None:
+def on_shipment_dispatched(event: AboutAnOrder, uow: InventoryUnitOfWork) -> None:
     held = uow.allocations.get(OrderId(event.order_id))
     if held is None:
         raise LookupError(f"order {event.order_id} shipped, but inventory holds nothing for it")

@@ -8,6 +8,10 @@ reactions to OrderCancelled.
 
 from __future__ import annotations
 
+import functools
+from decimal import Decimal
+from typing import Protocol
+
 from tessera.application.contracts.catalog import (
     ProductDiscontinued,
     ProductListed,
@@ -19,6 +23,7 @@ from tessera.application.contracts.shipping import ShipmentDelivered, ShipmentDi
 from tessera.application.ordering.unit_of_work import OrderingUnitOfWork
 from tessera.application.shared.bus import Reactions
 from tessera.application.shared.clock import Clock, utc_now
+from tessera.application.shared.reads import AboutAnOrder, AboutAProduct
 from tessera.domain.ordering.fulfilment import Fulfilment
 from tessera.domain.ordering.order import CancelReason, Order
 from tessera.domain.ordering.price_list import ListedPrice
@@ -26,21 +31,46 @@ from tessera.domain.shared.identifiers import OrderId, Sku
 from tessera.domain.shared.money import Money
 
 
-def on_product_listed(event: ProductListed, uow: OrderingUnitOfWork) -> None:
+class PriceNews(Protocol):
+    """What ordering reads of a product's listing or new price: the price list's entry."""
+
+    @property
+    def sku(self) -> str: ...
+    @property
+    def price(self) -> Decimal: ...
+    @property
+    def currency(self) -> str: ...
+
+
+class Rejection(Protocol):
+    @property
+    def order_id(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+
+
+class Dispatch(Protocol):
+    @property
+    def order_id(self) -> str: ...
+    @property
+    def tracking_number(self) -> str: ...
+
+
+def on_product_listed(event: PriceNews, uow: OrderingUnitOfWork) -> None:
     price = Money(event.price, event.currency)
     known = uow.prices.get(Sku(event.sku))
     if known is None:
         uow.prices.add(ListedPrice(Sku(event.sku), price))
 
 
-def on_product_price_changed(event: ProductPriceChanged, uow: OrderingUnitOfWork) -> None:
+def on_product_price_changed(event: PriceNews, uow: OrderingUnitOfWork) -> None:
     known = uow.prices.get(Sku(event.sku))
     if known is None:
         raise LookupError(f"{event.sku} was repriced before ordering heard it was listed")
     known.price = Money(event.price, event.currency)
 
 
-def on_product_discontinued(event: ProductDiscontinued, uow: OrderingUnitOfWork) -> None:
+def on_product_discontinued(event: AboutAProduct, uow: OrderingUnitOfWork) -> None:
     known = uow.prices.get(Sku(event.sku))
     if known is None:
         raise LookupError(f"{event.sku} was discontinued before ordering heard it was listed")
@@ -55,36 +85,34 @@ def _saga(uow: OrderingUnitOfWork, order_id: str) -> tuple[Order, Fulfilment]:
     return order, fulfilment
 
 
-def on_stock_reserved(event: StockReserved, uow: OrderingUnitOfWork) -> None:
+def on_stock_reserved(event: AboutAnOrder, uow: OrderingUnitOfWork) -> None:
     order, fulfilment = _saga(uow, event.order_id)
     fulfilment.stock_reserved(order)
 
 
-def on_stock_rejected(
-    event: StockReservationRejected, uow: OrderingUnitOfWork, clock: Clock = utc_now
-) -> None:
+def on_stock_rejected(event: Rejection, uow: OrderingUnitOfWork, clock: Clock = utc_now) -> None:
     order, fulfilment = _saga(uow, event.order_id)
     fulfilment.stock_rejected(order, CancelReason(event.reason), clock())
 
 
-def on_payment_captured(event: PaymentCaptured, uow: OrderingUnitOfWork) -> None:
+def on_payment_captured(event: AboutAnOrder, uow: OrderingUnitOfWork) -> None:
     order, fulfilment = _saga(uow, event.order_id)
     fulfilment.payment_captured(order)
 
 
 def on_payment_declined(
-    event: PaymentDeclined, uow: OrderingUnitOfWork, clock: Clock = utc_now
+    event: AboutAnOrder, uow: OrderingUnitOfWork, clock: Clock = utc_now
 ) -> None:
     order, fulfilment = _saga(uow, event.order_id)
     fulfilment.payment_declined(order, clock())
 
 
-def on_shipment_dispatched(event: ShipmentDispatched, uow: OrderingUnitOfWork) -> None:
+def on_shipment_dispatched(event: Dispatch, uow: OrderingUnitOfWork) -> None:
     order, _ = _saga(uow, event.order_id)
     order.shipped(event.tracking_number)
 
 
-def on_shipment_delivered(event: ShipmentDelivered, uow: OrderingUnitOfWork) -> None:
+def on_shipment_delivered(event: AboutAnOrder, uow: OrderingUnitOfWork) -> None:
     order, _ = _saga(uow, event.order_id)
     order.delivered()
 
@@ -95,9 +123,9 @@ def ordering_reactions(clock: Clock = utc_now) -> Reactions[OrderingUnitOfWork]:
         ProductPriceChanged: on_product_price_changed,
         ProductDiscontinued: on_product_discontinued,
         StockReserved: on_stock_reserved,
-        StockReservationRejected: lambda event, uow: on_stock_rejected(event, uow, clock),
+        StockReservationRejected: functools.partial(on_stock_rejected, clock=clock),
         PaymentCaptured: on_payment_captured,
-        PaymentDeclined: lambda event, uow: on_payment_declined(event, uow, clock),
+        PaymentDeclined: functools.partial(on_payment_declined, clock=clock),
         ShipmentDispatched: on_shipment_dispatched,
         ShipmentDelivered: on_shipment_delivered,
     }

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+
 from tessera.application.contracts.ordering import OrderCancelled, PaymentRequested
 from tessera.application.payments.gateway import PaymentGateway
 from tessera.application.payments.unit_of_work import PaymentsUnitOfWork
 from tessera.application.shared.bus import Reactions
+from tessera.application.shared.reads import AboutAnOrder
 from tessera.domain.payments.payment import Payment, PaymentStatus
 from tessera.domain.shared.identifiers import OrderId
 from tessera.domain.shared.money import Money
@@ -28,7 +31,7 @@ def on_payment_requested(
 
 
 def on_order_cancelled(
-    event: OrderCancelled, uow: PaymentsUnitOfWork, gateway: PaymentGateway
+    event: AboutAnOrder, uow: PaymentsUnitOfWork, gateway: PaymentGateway
 ) -> None:
     """Give back what was captured; an order cancelled before its payment takes none."""
     order_id = OrderId(event.order_id)
@@ -43,6 +46,6 @@ def on_order_cancelled(
 
 def payments_reactions(gateway: PaymentGateway) -> Reactions[PaymentsUnitOfWork]:
     return {
-        PaymentRequested: lambda event, uow: on_payment_requested(event, uow, gateway),
-        OrderCancelled: lambda event, uow: on_order_cancelled(event, uow, gateway),
+        PaymentRequested: functools.partial(on_payment_requested, gateway=gateway),
+        OrderCancelled: functools.partial(on_order_cancelled, gateway=gateway),
     }

@@ -146,14 +146,21 @@ class Listener(Protocol):
 
 class MessageQueue(Protocol):
     def bind(
-        self, subscription: str, sources: Collection[str], ignoring: Collection[str] = ()
+        self,
+        subscription: str,
+        sources: Collection[str],
+        ignoring: Collection[str] = (),
+        reacting: Collection[str] = (),
     ) -> None:
         """Deliver to `subscription` every message published by the `sources` contexts, except
         those of the `ignoring` event types: types its consumer knows and does not react to.
 
-        A type unknown to the consumer (a new event, a new version) is still delivered, so that
-        the consumer can dead-letter it where an operator sees it. When several consumers bind
-        one subscription, a type is left out only if every one of them ignores it.
+        A queue whose contexts are apart (a broker) binds only the `reacting` types, the ones
+        the consumer reacts to, so that no other context's data reaches it. An embedded queue,
+        one file for the whole shop, still delivers a type unknown to the consumer (a new
+        event, a new version), for the consumer to dead-letter where an operator sees it. When
+        several consumers bind one subscription, a type is left out only if every one of them
+        ignores it (or, on a broker, none reacts to it).
         """
 
     def publish(self, messages: Sequence[OutgoingMessage]) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
+from typing import Protocol
 
 from tessera.application.contracts.ordering import ShipmentRequested
 from tessera.application.shared.bus import Reactions
@@ -12,9 +14,16 @@ from tessera.domain.shared.identifiers import OrderId
 from tessera.domain.shipping.shipment import Shipment
 
 
-def on_shipment_requested(
-    event: ShipmentRequested, uow: ShippingUnitOfWork, carrier: Carrier
-) -> None:
+class ParcelRequest(Protocol):
+    """What shipping reads of ShipmentRequested: which order, and where it goes."""
+
+    @property
+    def order_id(self) -> str: ...
+    @property
+    def address(self) -> str: ...
+
+
+def on_shipment_requested(event: ParcelRequest, uow: ShippingUnitOfWork, carrier: Carrier) -> None:
     """One parcel per order, handed to the carrier at once."""
     order_id = OrderId(event.order_id)
     if uow.shipments.for_order(order_id) is not None:
@@ -26,5 +35,5 @@ def on_shipment_requested(
 
 def shipping_reactions(carrier: Carrier) -> Reactions[ShippingUnitOfWork]:
     return {
-        ShipmentRequested: lambda event, uow: on_shipment_requested(event, uow, carrier),
+        ShipmentRequested: functools.partial(on_shipment_requested, carrier=carrier),
     }

@@ -5,9 +5,12 @@ Each message is handled once (the inbox), and an order is rewarded once whatever
 from __future__ import annotations
 
 import functools
+from decimal import Decimal
+from typing import Protocol
 
 from tessera.application.contracts.ordering import OrderCancelled, OrderCompleted, OrderPlaced
 from tessera.application.shared.bus import Reactions
+from tessera.application.shared.reads import AboutAnOrder
 from tessera.domain.shared.identifiers import OrderId
 from tessera.domain.shared.money import Money
 from tessera_loyalty.application.notifier import Notifier
@@ -15,14 +18,27 @@ from tessera_loyalty.application.unit_of_work import LoyaltyUnitOfWork
 from tessera_loyalty.domain.account import Account, KnownOrder
 
 
-def on_order_placed(event: OrderPlaced, uow: LoyaltyUnitOfWork) -> None:
+class PlacedBy(Protocol):
+    """What loyalty reads of OrderPlaced: who ordered, and for how much."""
+
+    @property
+    def order_id(self) -> str: ...
+    @property
+    def customer_id(self) -> str: ...
+    @property
+    def total(self) -> Decimal: ...
+    @property
+    def currency(self) -> str: ...
+
+
+def on_order_placed(event: PlacedBy, uow: LoyaltyUnitOfWork) -> None:
     order_id = OrderId(event.order_id)
     if uow.orders.get(order_id) is None:
         total = Money(event.total, event.currency)
         uow.orders.add(KnownOrder.placed(order_id, event.customer_id, total))
 
 
-def on_order_completed(event: OrderCompleted, uow: LoyaltyUnitOfWork, notifier: Notifier) -> None:
+def on_order_completed(event: AboutAnOrder, uow: LoyaltyUnitOfWork, notifier: Notifier) -> None:
     order = uow.orders.get(OrderId(event.order_id))
     if order is None:
         raise LookupError(f"order {event.order_id} completed before loyalty heard it was placed")
@@ -35,7 +51,7 @@ def on_order_completed(event: OrderCompleted, uow: LoyaltyUnitOfWork, notifier: 
         notifier.points_awarded(account.customer_id, account.points - earned, account.points)
 
 
-def on_order_cancelled(event: OrderCancelled, uow: LoyaltyUnitOfWork) -> None:
+def on_order_cancelled(event: AboutAnOrder, uow: LoyaltyUnitOfWork) -> None:
     order = uow.orders.get(OrderId(event.order_id))
     if order is not None:  # an order cancelled before loyalty heard of it earns nothing anyway
         order.cancel()
