@@ -123,6 +123,7 @@ QUERIES = st.one_of(
     command(words("messages", "dead-letters"), flag("--json")),
     command(words("trace"), positional(TEXT), flag("--json")),
     command(words("contexts", "map"), option("--format", mostly(st.just("mermaid"), ANY_TEXT))),
+    command(words("contexts", "broker-grants"), positional(TEXT)),
 )
 
 

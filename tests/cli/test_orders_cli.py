@@ -309,6 +309,20 @@ def test_the_context_map_says_who_publishes_and_who_reacts(tmp_path: Path) -> No
     )
 
 
+def test_broker_grants_let_each_context_bind_only_what_it_reacts_to(tmp_path: Path) -> None:
+    lines = ok(tmp_path, "contexts", "broker-grants", "shop").stdout.splitlines()
+    assert len(lines) == 10  # two commands for each of the five contexts
+    topics = {line.split()[4]: line for line in lines if "set_topic_permissions" in line}
+    assert "PaymentRequested" in topics["tessera_shop_payments"]
+    assert all("PaymentRequested" not in topics[user] for user in topics if "payments" not in user)
+    assert "ShipmentRequested" in topics["tessera_shop_shipping"]
+    assert "tessera shipping" not in topics["tessera_shop_shipping"]
+    assert " tessera '^shipping\\.' " in topics["tessera_shop_shipping"]
+    refused = run(tmp_path, "contexts", "broker-grants", "a\nb")
+    assert refused.exit_code == 2
+    assert "a virtual host is 1 to 255 printable characters" in refused.stderr
+
+
 def test_orders_are_listed_newest_first_and_narrowed_by_customer_time_and_count(
     kept_shop: Path,
 ) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import attrs
 import pytest
+from amqp import exceptions as amqp_errors
 from jsonschema import Draft202012Validator
 from kombu.connection import Connection
 
@@ -485,3 +486,33 @@ def test_every_message_of_a_saga_is_a_structured_cloudevent_that_fits_its_publis
         assert event.get_extension("correlationid")
         published = json.loads((contracts / f"{event.get_type()}.json").read_text())
         Draft202012Validator(published).validate(event.get_data())  # what was published
+
+
+def test_the_routes_of_an_earlier_release_are_taken_down_when_a_subscription_is_declared(
+    broker_url: str,
+) -> None:
+    """An earlier release bound each subscription's queue by `<source>.#`, and then through
+    an exchange of its own bound so; declared again, neither is left to route it anything."""
+    with Connection(broker_url) as connection:
+        channel = connection.channel()
+        channel.exchange_declare(EXCHANGE, "topic", durable=True, auto_delete=False)
+        channel.queue_declare("tessera.inventory", durable=True, auto_delete=False, arguments={
+            "x-queue-type": "quorum", "x-delivery-limit": 20, "x-dead-letter-exchange": "",
+            "x-dead-letter-routing-key": "tessera.inventory.dead",
+            "x-dead-letter-strategy": "at-least-once", "x-overflow": "reject-publish",
+        })  # fmt: skip
+        channel.queue_bind("tessera.inventory", EXCHANGE, routing_key="catalog.#")
+        channel.exchange_declare("tessera.inventory.in", "direct", durable=True)
+        channel.exchange_bind("tessera.inventory.in", EXCHANGE, routing_key="catalog.#")
+        channel.queue_bind("tessera.inventory", "tessera.inventory.in", "catalog.x")
+    upgraded = RabbitQueue(broker_url, DELAYS)
+    upgraded.bind("inventory", ["catalog"], [], [HAPPENED])
+    upgraded.declare()
+    upgraded.publish([message(1, name="Other"), message(2)])
+    assert ids(take(upgraded, wait=1.0, want=2)) == ["m-2"]
+    with (
+        Connection(broker_url) as connection,
+        pytest.raises(amqp_errors.NotFound),
+    ):
+        connection.channel().exchange_declare("tessera.inventory.in", "direct", passive=True)
+    upgraded.close()

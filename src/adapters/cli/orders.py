@@ -311,6 +311,10 @@ def context_map(style: str) -> None:
     click.echo(render_map(entries, style))
 
 
+VHOST_LENGTH = 255
+"""The longest virtual host name this command writes commands for."""
+
+
 @contexts.command("broker-grants")
 @click.argument("vhost")
 def grants(vhost: str) -> None:
@@ -321,6 +325,10 @@ def grants(vhost: str) -> None:
     from tessera.adapters.bootstrap import Settings, bootstrap
     from tessera.adapters.settings import broker_user
 
+    if not 0 < len(vhost) <= VHOST_LENGTH or not vhost.isprintable():
+        raise click.BadParameter(
+            f"a virtual host is 1 to {VHOST_LENGTH} printable characters", param_hint="VHOST"
+        )
     with bootstrap(Settings.in_memory()) as app:
         granted = app.broker_grants()
     for context, may in sorted(granted.items()):
