@@ -2,8 +2,9 @@
 
 A context ships its revisions in a directory of its package (`adapters/<context>/migrations`):
 contexts evolve independently, as services do, so each has its own history and its own
-`alembic_version` table, in its own database (SQLite) or schema (PostgreSQL). No `env.py`:
-Tessera runs Alembic's environment itself, on the context's own engine.
+`alembic_version` table, in its own database (SQLite) or schema (PostgreSQL). No `env.py` of
+its own: Alembic's commands run them in Tessera's (`alembic_environment`), on the context's
+own connection.
 
 A database is either at the code's head revision, or it is refused, changing nothing, with one
 line that names `tessera db upgrade`. Only that command (and the preparation of a fresh shop)
@@ -16,10 +17,10 @@ from __future__ import annotations
 import ast
 import threading
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 from sqlalchemy import (
@@ -49,8 +50,11 @@ BASELINE = "0001"
 """The first revision of every context: the tables as Tessera made them before it had
 migrations, which a database without a version table is adopted at."""
 
+ENVIRONMENT = Path(__file__).parent / "alembic_environment"
+"""Where Alembic finds the environment (`env.py`) every context's revisions run in."""
+
 if TYPE_CHECKING:  # Alembic is loaded to change a schema, never to check one
-    from alembic.runtime.environment import EnvironmentContext
+    from alembic.config import Config
     from alembic.script import ScriptDirectory
 
 _scripts: dict[Path, ScriptDirectory] = {}
@@ -188,40 +192,31 @@ class Migrations:
         finally:
             scratch.dispose()
 
-    def _environment(self, connection: Connection, fn: Any) -> EnvironmentContext:
+    def _config(self, connection: Connection) -> Config:
+        """Alembic's configuration for this context's revisions on the connection, run by
+        Tessera's own environment (no file of the context's but its revisions)."""
         from alembic.config import Config
-        from alembic.runtime.environment import EnvironmentContext
 
         config = Config()
-        config.set_main_option("script_location", str(self.location))
-        environment = EnvironmentContext(config, self._script(), fn=fn)
-        environment.configure(
-            connection=connection,
-            target_metadata=self.metadata,
-            version_table=VERSION_TABLE,
-            render_as_batch=connection.dialect.name == "sqlite",
+        config.set_main_option("script_location", str(ENVIRONMENT))
+        config.set_main_option("path_separator", "os")
+        config.set_main_option("version_locations", str(self.location))
+        config.attributes.update(
+            connection=connection, metadata=self.metadata, version_table=VERSION_TABLE
         )
-        return environment
+        return config
 
     def _run(self, connection: Connection, destination: str) -> None:
         """Run the revisions from where the database stands to `destination`."""
-        script = self._script()
-        self._apply(connection, lambda current: script._upgrade_revs(destination, current))
+        from alembic import command
+
+        command.upgrade(self._config(connection), destination)
 
     def _stamp(self, connection: Connection, revision: str) -> None:
         """Record `revision` as where the database stands, running nothing."""
-        script = self._script()
-        self._apply(connection, lambda current: script._stamp_revs(revision, current))
+        from alembic import command
 
-    def _apply(self, connection: Connection, steps: Callable[[Any], Any]) -> None:
-        """Alembic's environment on the connection, doing the `steps` it is given for the
-        revision the database stands at."""
-
-        def work(current: Any, _: Any) -> Any:
-            return steps(current)
-
-        with self._environment(connection, work) as environment:
-            environment.run_migrations()
+        command.stamp(self._config(connection), revision)
 
 
 def _current(connection: Connection) -> str | None:

@@ -2,8 +2,9 @@
 
 SQLAlchemy sets up each execution of even a cached statement anew, and a unit of work runs
 a handful per message (decision 23 gives the cost). A `Prepared` statement is compiled once
-per dialect, and runs with the same conversions the column types define
-(typed identifiers, exact decimals, enums, times), in the connection's transaction,
+per dialect, and runs with the same conversions the column types define (typed identifiers,
+exact decimals, enums, times: each type's public `bind_processor` and `result_processor`, as
+the dialect implements it), in the connection's transaction,
 raising SQLAlchemy's own errors; a connection the error says is lost is invalidated, as
 SQLAlchemy would, so that the pool does not hand it out again.
 
@@ -18,16 +19,18 @@ they were queued.
 
 from __future__ import annotations
 
-import copy
 import itertools
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 import attrs
 from sqlalchemy import Column, Connection, Dialect, Table, bindparam, exc, insert
+from sqlalchemy.engine.default import DefaultDialect
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy.types import TypeEngine
 
 Processor = Callable[[Any], Any] | None
 
@@ -43,12 +46,21 @@ def on_libpq(dialect: Dialect) -> bool:
 
 
 def _numbered_dialect(dialect: Dialect) -> Dialect:
-    """The dialect as it is, but writing parameters as libpq numbers them ($1, $2, ...): made
-    for each statement compiled, once per statement (`Prepared.of` keeps them)."""
-    numbered = copy.copy(dialect)
-    numbered.paramstyle = "numeric_dollar"
-    numbered.positional = True
-    return numbered
+    """A dialect of the same kind that writes parameters as libpq numbers them ($1, $2,
+    ...), made as `create_engine(paramstyle=...)` makes one, once per dialect."""
+    found = _numbered.get(dialect)
+    if found is None:
+        kind = cast("type[DefaultDialect]", type(dialect))
+        found = _numbered[dialect] = kind(paramstyle="numeric_dollar")
+    return found
+
+
+_numbered: weakref.WeakKeyDictionary[Dialect, Dialect] = weakref.WeakKeyDictionary()
+
+
+def _bind_processor(kind: TypeEngine[Any], dialect: Dialect) -> Processor:
+    """What the type, as the dialect implements it, makes of a value on its way in."""
+    return kind.dialect_impl(dialect).bind_processor(dialect)
 
 
 class StaleData(Exception):
@@ -78,7 +90,7 @@ class Prepared:
         self.name = f"tessera_{next(_names)}".encode()
         """The statement's name where the server prepares it (libpq)."""
         selected = getattr(statement, "selected_columns", None)
-        if selected is None and isinstance(statement, UpdateBase) and statement._returning:
+        if selected is None and isinstance(statement, UpdateBase) and compiled.returning:
             selected = statement.exported_columns  # UPDATE ... RETURNING
         self.columns = [column.key for column in selected] if selected is not None else []
         self._plan: list[tuple[str, Processor]] = []
@@ -95,9 +107,7 @@ class Prepared:
         names = list(compiled.positiontup or ()) if self.positional else list(compiled.binds)
         escaped: dict[str, str] = compiled.escaped_bind_names or {}
         self._driver_names = [escaped.get(name, name) for name in names]
-        binds: list[Processor] = [
-            compiled.binds[name].type._cached_bind_processor(dialect) for name in names
-        ]
+        binds = [_bind_processor(compiled.binds[name].type, dialect) for name in names]
         self._plan = list(zip(names, binds, strict=True))
         self._fixed = {  # values the statement carries itself, as a literal LIMIT's
             name: compiled.binds[name].effective_value
@@ -111,7 +121,7 @@ class Prepared:
         some drivers' conversions depend on the type the database says a column has."""
         if self._result_plan is None:
             results: list[Processor] = [
-                kind._cached_result_processor(self._dialect, code)
+                kind.dialect_impl(self._dialect).result_processor(self._dialect, code)
                 for kind, code in zip(self._result_types, type_codes, strict=True)
             ]
             self._result_plan = list(zip(self.columns, results, strict=True))
