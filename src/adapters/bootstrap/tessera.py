@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Mapping, Sequence
-from contextlib import AbstractContextManager, nullcontext
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, overload
 
@@ -13,7 +11,7 @@ import attrs
 from sqlalchemy.exc import DBAPIError
 
 from tessera.adapters.messaging.kept_by_the_contexts import KeptByTheContexts
-from tessera.adapters.messaging.module import takes_turns, worker_for
+from tessera.adapters.messaging.module import worker_for
 from tessera.adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
 from tessera.adapters.persistence.context_database import ContextDatabase
 from tessera.adapters.persistence.database import StorageUnavailable, first_line
@@ -71,12 +69,7 @@ class Tessera:
         self._endpoints = endpoints
         self._queue = queue
         self._worker_settings = worker_settings
-        self._turn: AbstractContextManager[Any] = (
-            threading.RLock() if takes_turns(settings, queue) else nullcontext()
-        )
-        """Held by a command while it runs and by a worker of this process for each round of
-        its work, where the process's threads should take turns (embedded databases)."""
-        self._inline = worker_for(endpoints, queue, worker_settings, turn=self._turn)
+        self._inline = worker_for(endpoints, queue, worker_settings)
 
     @property
     def contexts(self) -> list[str]:
@@ -115,14 +108,13 @@ class Tessera:
             )
         if isinstance(message, Query):
             return self._bus.handle(message)  # a read shows the state as it is, backlog and all
-        with self._turn:  # the whole of it: even os.urandom hands the interpreter over
-            self.storage.require_writable()
-            conversation = new_id()
-            with caused_by(Cause(correlation_id=conversation)):
-                result = self._bus.handle(message)
+        self.storage.require_writable()
+        conversation = new_id()
+        with caused_by(Cause(correlation_id=conversation)):
+            result = self._bus.handle(message)
         if self.settings.delivers_inline:
             try:
-                self._settle(conversation)  # each round a turn; not its waits for other processes
+                self._settle(conversation)
             except (StorageUnavailable, DBAPIError) as failure:
                 said = first_line(failure.orig) if isinstance(failure, DBAPIError) else failure
                 raise DeliveryPending(result, str(said)) from None
@@ -164,7 +156,7 @@ class Tessera:
         if unknown:
             raise ValueError(f"no such context: {', '.join(sorted(unknown))}")
         chosen = list(contexts) if contexts else None
-        return worker_for(self._endpoints, self._queue, self._worker_settings, chosen, self._turn)
+        return worker_for(self._endpoints, self._queue, self._worker_settings, chosen)
 
     def reach(self, contexts: Sequence[str] | None = None) -> None:
         """Open the named contexts' databases now (all by default), checking each: a worker

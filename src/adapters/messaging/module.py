@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from contextlib import AbstractContextManager
-from typing import Any
 
 import injector
 
@@ -117,16 +115,6 @@ def worker_for(
     queue: Queue,
     settings: WorkerSettings,
     contexts: list[str] | None = None,
-    turn: AbstractContextManager[Any] | None = None,
 ) -> Worker:
     chosen = [e for e in endpoints if contexts is None or e.name in contexts]
-    return Worker(chosen, queue, queue, settings, turn=turn)
-
-
-def takes_turns(settings: Settings, queue: Queue) -> bool:
-    """Whether the process's threads should take turns at their work: when every database and
-    the queue are embedded (SQLite, or memory), whose every step releases Python's global
-    interpreter lock, so that two threads working at once hand it to each other at each step
-    (decision 28). Not on servers, where a step
-    waits on the network and another thread should run meanwhile."""
-    return not settings.on_servers and isinstance(queue, SqliteQueue | InMemoryQueue)
+    return Worker(chosen, queue, queue, settings)

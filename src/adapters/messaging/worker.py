@@ -8,8 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
-from typing import Any
+from contextlib import contextmanager, suppress
 
 import attrs
 
@@ -121,13 +120,8 @@ class Worker:
         operations: QueueOperations,
         settings: WorkerSettings,
         clock: Callable[[], float] = time.time,
-        turn: AbstractContextManager[Any] | None = None,
     ) -> None:
-        """`turn` is held for each round of work: threads of one process that work on
-        embedded databases take turns (`takes_turns`), rather than hand the interpreter to
-        each other at every SQLite step."""
         self.endpoints = list(endpoints)
-        self._turn = turn or nullcontext()
         self._queue = queue
         self._operations = operations
         self._settings = settings
@@ -148,12 +142,7 @@ class Worker:
 
     def run_once(self) -> int:
         """One round: relay every outbox, then let every consumer take one batch and relay at
-        once what that batch caused, so that the next context can take it in the same round.
-        The round is one turn: a command of this process waits for its end, if it must."""
-        with self._turn:
-            return self._round()
-
-    def _round(self) -> int:
+        once what that batch caused, so that the next context can take it in the same round."""
         work = sum(self._relay(endpoint) for endpoint in self.endpoints)
         for endpoint in self.endpoints:
             if self._stop.is_set():
