@@ -4,6 +4,7 @@ moves it on, and a data directory written before migrations is adopted with ever
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ from tessera.adapters.bootstrap.root import installed_contexts
 from tessera.adapters.ordering.orm import order_numbers, orders
 from tessera.adapters.persistence.context_database import ContextDatabase
 from tessera.adapters.persistence.database import StorageUnavailable
-from tessera.adapters.persistence.migrations import Migrations
+from tessera.adapters.persistence.migrations import MESSAGING, Migrations
 from tessera.adapters.persistence.storage import Storage
 from tessera.adapters.settings import Settings
 from tessera.adapters.wiring import BoundedContext
@@ -30,7 +31,7 @@ from tests.servers import postgres_database
 from tests.snapshot import shop_state
 
 CONTEXTS = {context.name: context for context in installed_contexts()}
-HEADS = {name: "0004" if name == "ordering" else "0003" for name in CONTEXTS}
+HEADS = {name: ("0004" if name == "ordering" else "0001") + "+m0003" for name in CONTEXTS}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -88,7 +89,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "9999"
-down_revision = "{head}"
+down_revision = "0001"
 branch_labels = None
 depends_on = None
 
@@ -130,11 +131,12 @@ def test_a_new_revision_is_applied_to_a_database_holding_data_without_losing_any
 
     evolved = tmp_path / "migrations"
     shutil.copytree(catalog.migrations, evolved)
-    (evolved / "v9999_origin.py").write_text(NEXT_REVISION.replace("{head}", head))
+    (evolved / "v9999_origin.py").write_text(NEXT_REVISION)
     second = Migrations("catalog", evolved, catalog.metadata)
-    with pytest.raises(StorageUnavailable, match=f"is at revision {head} and the code needs 9999"):
+    needs = f"is at revision {re.escape(head)} and the code needs 9999\\+m0003"
+    with pytest.raises(StorageUnavailable, match=needs):
         second.check(database.engine)
-    assert second.upgrade(database.engine) == (head, "9999")
+    assert second.upgrade(database.engine) == (head, "9999+m0003")
 
     with database.engine.connect() as connection:
         rows = connection.execute(text("SELECT sku, name, origin FROM products ORDER BY sku"))
@@ -248,13 +250,13 @@ def test_upgrading_numbers_the_orders_already_there_in_the_order_they_were_place
 ) -> None:
     ordering = CONTEXTS["ordering"]
     assert ordering.migrations is not None
-    earlier = tmp_path / "ordering-to-0003"  # the revisions as a release before numbers had them
+    earlier = tmp_path / "ordering-to-0001"  # the revisions as a release before numbers had them
     shutil.copytree(ordering.migrations, earlier, ignore=shutil.ignore_patterns("v0004*"))
     database = connected(settings, ordering)
     assert database.migrations is not None
     try:
         before = Migrations("ordering", earlier, ordering.metadata).upgrade(database.engine)
-        assert before == (None, "0003")
+        assert before == (None, "0001+m0003")
         placed = {
             "o-late": datetime(2026, 3, 1, tzinfo=UTC),
             "o-early": datetime(2026, 1, 1, tzinfo=UTC),
@@ -269,7 +271,7 @@ def test_upgrading_numbers_the_orders_already_there_in_the_order_they_were_place
                         status="pending", version=1, placed_at=at,
                     )
                 )  # fmt: skip
-        assert database.migrations.upgrade(database.engine) == ("0003", "0004")
+        assert database.migrations.upgrade(database.engine) == ("0001+m0003", "0004+m0003")
         with database.engine.connect() as connection:
             numbers = dict(connection.execute(select(orders.c.id, orders.c.number)).all())
             last = connection.execute(select(order_numbers.c.last)).scalar_one()
@@ -288,7 +290,42 @@ def test_the_head_read_from_the_revision_files_is_alembic_s() -> None:
 
     for name, context in CONTEXTS.items():
         assert context.migrations is not None, name
-        where = str(context.migrations)
-        alembic_s = ScriptDirectory(where, version_locations=[where]).get_current_head()
-        assert alembic_s is not None, name
+        where = [str(context.migrations), str(MESSAGING)]
+        alembic_s = "+".join(sorted(ScriptDirectory(where[0], version_locations=where).get_heads()))
         assert Migrations(name, context.migrations, context.metadata).head == alembic_s, name
+
+
+@pytest.mark.parametrize(("earlier", "own"), [("0001", "0001"), ("0003", "0001"), ("0004", "0004")])
+def test_a_database_a_release_before_the_messaging_branch_left_is_brought_to_both_heads(
+    settings: Settings, earlier: str, own: str
+) -> None:
+    """That release ran every context's revisions in one line, its 0002 and 0003 what are
+    now the branch's m0002 and m0003: its database is restamped, and nothing runs twice."""
+    name = "ordering" if earlier == "0004" else "catalog"
+    context = CONTEXTS[name]
+    database = connected(settings, context)
+    assert database.migrations is not None
+    try:
+        database.migrations.upgrade(database.engine)
+        with database.engine.begin() as connection:
+            outbox = context.metadata.tables["outbox"]
+            connection.execute(outbox.insert().values(
+                message_id="m-1", type="t", source=name, subject="s", correlation_id="c",
+                body="{}", written_at=1.0,
+            ))  # fmt: skip
+            connection.execute(text("DELETE FROM alembic_version"))
+            connection.execute(text(f"INSERT INTO alembic_version VALUES ('{earlier}')"))
+            if earlier == "0001":  # what that release's 0002 and 0003 added, not yet there
+                connection.execute(text("DROP INDEX ix_outbox_correlation_id"))
+                connection.execute(text("DROP INDEX ix_outbox_subject"))
+                if settings.database_url is not None:
+                    connection.execute(text("DROP TRIGGER outbox_written ON outbox"))
+                    connection.execute(text("DROP FUNCTION notify_outbox_written()"))
+        with pytest.raises(StorageUnavailable, match=f"is at revision {earlier} and the code"):
+            database.migrations.check(database.engine)
+        assert database.migrations.upgrade(database.engine) == (earlier, f"{own}+m0003")
+        assert differences(database.engine, context.metadata) == []
+        with database.engine.connect() as connection:
+            assert connection.execute(select(outbox.c.message_id)).scalars().all() == ["m-1"]
+    finally:
+        database.engine.dispose()

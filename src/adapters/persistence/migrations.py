@@ -6,7 +6,11 @@ contexts evolve independently, as services do, so each has its own history and i
 its own: Alembic's commands run them in Tessera's (`alembic_environment`), on the context's
 own connection.
 
-A database is either at the code's head revision, or it is refused, changing nothing, with one
+Every context's history has two branches: the context's own revisions, and `messaging`
+(`messaging_revisions`: the outbox and inbox every context holds, written once for all).
+Where a database stands is both heads, written `<own>+<messaging>` (`0004+m0003`).
+
+A database is either at the code's head revisions, or it is refused, changing nothing, with one
 line that names `tessera db upgrade`. Only that command (and the preparation of a fresh shop)
 changes a schema. A database written before Tessera had migrations holds the tables of the
 first revision and no version table: upgrading adopts it, keeping every row.
@@ -15,9 +19,10 @@ first revision and no version table: upgrading adopts it, keeping every row.
 from __future__ import annotations
 
 import ast
+import os
 import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,9 +51,19 @@ from tessera.adapters.persistence.database import (
 )
 
 VERSION_TABLE = "alembic_version"
-BASELINE = "0001"
-"""The first revision of every context: the tables as Tessera made them before it had
-migrations, which a database without a version table is adopted at."""
+BASELINE = ("0001", "m0001")
+"""The first revision of every context and of the messaging branch: the tables as Tessera
+made them before it had migrations, which a database without a version table is adopted at."""
+MESSAGING = Path(__file__).parent / "messaging_revisions"
+"""The messaging branch's revisions, run in every context's history beside its own."""
+EARLIER_LINE = {
+    "0001": ("0001", "m0001"),
+    "0002": ("0001", "m0002"),
+    "0003": ("0001", "m0003"),
+    "0004": ("0004", "m0003"),
+}
+"""Where a database stands that a release before the messaging branch left at one revision
+of its context's single line, whose 0002 and 0003 were the branch's m0002 and m0003."""
 
 ENVIRONMENT = Path(__file__).parent / "alembic_environment"
 """Where Alembic finds the environment (`env.py`) every context's revisions run in."""
@@ -91,19 +106,23 @@ class Migrations:
             found = _scripts.get(self.location)
             if found is None:
                 found = _scripts[self.location] = ScriptDirectory(
-                    str(self.location), version_locations=[str(self.location)]
+                    str(self.location), version_locations=[str(self.location), str(MESSAGING)]
                 )
             return found
 
     @property
     def head(self) -> str:
-        """The code's head revision: read from the revision files' `revision` and
-        `down_revision` where they form one line, as Alembic would; else Alembic's answer."""
+        """The code's head revisions, its own and the messaging branch's: read from the
+        revision files' `revision` and `down_revision` where each forms one line, as Alembic
+        would; else Alembic's answer."""
         with _scripts_lock:
             found = _heads.get(self.location)
         if found is None:
-            found = _single_head(self.location) or self._script().get_current_head()
-            assert found is not None, f"{self.location} holds no revision"
+            own, messaging = _single_head(self.location), _single_head(MESSAGING)
+            if own is not None and messaging is not None:
+                found = _joined([own, messaging])
+            else:
+                found = _joined(self._script().get_heads())
             with _scripts_lock:
                 _heads[self.location] = found
         return found
@@ -170,7 +189,9 @@ class Migrations:
                     return before, head
                 if before is None and _has_tables_on(connection):
                     self._stamp(connection, BASELINE)
-                self._run(connection, head)
+                elif before in EARLIER_LINE:
+                    self._stamp(connection, EARLIER_LINE[before])
+                self._run(connection, "heads")
                 connection.commit()
                 return before, head
         except DBAPIError as error:
@@ -183,7 +204,8 @@ class Migrations:
         scratch = create_engine("sqlite://")
         try:
             with scratch.connect() as connection:
-                self._run(connection, BASELINE)
+                for revision in BASELINE:
+                    self._run(connection, revision)
                 connection.commit()
             tables = MetaData()
             tables.reflect(scratch)
@@ -200,7 +222,7 @@ class Migrations:
         config = Config()
         config.set_main_option("script_location", str(ENVIRONMENT))
         config.set_main_option("path_separator", "os")
-        config.set_main_option("version_locations", str(self.location))
+        config.set_main_option("version_locations", os.pathsep.join(map(str, self._locations)))
         config.attributes.update(
             connection=connection, metadata=self.metadata, version_table=VERSION_TABLE
         )
@@ -212,22 +234,29 @@ class Migrations:
 
         command.upgrade(self._config(connection), destination)
 
-    def _stamp(self, connection: Connection, revision: str) -> None:
-        """Record `revision` as where the database stands, running nothing."""
+    def _stamp(self, connection: Connection, revisions: Sequence[str]) -> None:
+        """Record `revisions` as where the database stands, and nothing else, running
+        nothing."""
         from alembic import command
 
-        command.stamp(self._config(connection), revision)
+        command.stamp(self._config(connection), list(revisions), purge=True)
+
+    @property
+    def _locations(self) -> tuple[Path, Path]:
+        return self.location, MESSAGING
 
 
 def _current(connection: Connection) -> str | None:
-    """The revision the database stands at; None without a version table."""
+    """Where the database stands, its heads joined; None without a version table."""
     if not inspect(connection).has_table(VERSION_TABLE):
         return None
     versions = connection.execute(select(table(VERSION_TABLE, column("version_num")))).scalars()
-    found = list(versions)
-    if len(found) > 1:
-        raise StorageUnavailable(f"{where(connection.engine)} stands at several revisions: {found}")
-    return found[0] if found else None
+    return _joined(versions) or None
+
+
+def _joined(heads: Iterable[str]) -> str:
+    """Heads as one text, in one order: `0004+m0003`."""
+    return "+".join(sorted(heads))
 
 
 def _single_head(location: Path) -> str | None:

@@ -11,9 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0003"
-branch_labels = None
-depends_on = None
+down_revision = "0001"  # 0002 and 0003 moved to the messaging branch
 
 CHUNK = 1000
 

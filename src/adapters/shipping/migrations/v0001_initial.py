@@ -1,5 +1,6 @@
-"""Shipping's first revision: its tables, outbox and inbox, as Tessera made them
-before it had migrations (the baseline a database written then is adopted at).
+"""Shipping's first revision: its tables as Tessera made them before it had
+migrations (the baseline a database written then is adopted at); its outbox and inbox are
+the messaging branch's (`adapters.persistence.messaging_revisions`).
 
 Revision ID: 0001
 """
@@ -9,16 +10,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from tessera.adapters.persistence.revision_steps import create_outbox_and_inbox_v1
-
 revision = "0001"
 down_revision = None
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
-    create_outbox_and_inbox_v1()
     op.create_table(
         "shipments",
         sa.Column("id", sa.String(length=40), nullable=False),
