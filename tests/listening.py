@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
+from tessera.adapters.messaging.queue import Listener
 from tessera.adapters.messaging.worker import Alarm
-from tessera.application.shared.queue import Listener
 
 
 def wait_as_a_worker(

@@ -26,9 +26,8 @@ from tessera.adapters.settings import Settings
 from tessera.application.contracts.catalog import ProductListed
 from tessera.application.inventory.unit_of_work import InventoryUnitOfWork
 from tessera.application.shared.bus import Reactions
-from tessera.application.shared.envelope import Envelope
+from tessera.application.shared.envelope import Envelope, OutgoingMessage
 from tessera.application.shared.errors import ConcurrencyConflict
-from tessera.application.shared.queue import OutgoingMessage
 from tessera.application.shared.retry import RetryPolicy
 from tessera.domain.catalog.product import Product, ProductStatus
 from tessera.domain.inventory.stock_item import StockItem

@@ -26,7 +26,7 @@ from tessera.adapters.persistence.context_database import ContextDatabase
 from tessera.adapters.persistence.database import StorageUnavailable
 from tessera.adapters.persistence.prepared import Prepared
 from tessera.application.catalog.commands import ListProduct
-from tessera.application.shared.queue import OutgoingMessage
+from tessera.application.shared.envelope import OutgoingMessage
 from tests.cli.invoke import as_json, run, set_up
 from tests.cli.test_reads_and_the_data_directory import READS, place_in_split
 from tests.databases import open_catalog, statements_run

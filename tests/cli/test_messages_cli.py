@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from tessera.adapters.cli.main import cli
 from tessera.adapters.messaging.sqlite_queue import SqliteQueue
+from tessera.application.shared.envelope import OutgoingMessage
 from tessera.application.shared.integration import short_name
-from tessera.application.shared.queue import OutgoingMessage
 from tests.cli.invoke import as_json, run, set_up
 
 

@@ -37,7 +37,7 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
         assert placed.exit_code == 0, placed.output
     # A dead letter: a message of an event type no version of Tessera knows.
     from tessera.adapters.messaging.sqlite_queue import SqliteQueue
-    from tessera.application.shared.queue import OutgoingMessage
+    from tessera.application.shared.envelope import OutgoingMessage
 
     queue = SqliteQueue(data / "queue.db")
     unheard = OutgoingMessage(

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from tessera.adapters.messaging.consumer import Consumer
 from tessera.adapters.messaging.memory_queue import InMemoryQueue
+from tessera.adapters.messaging.queue import Delivery
 from tessera.adapters.messaging.relay import OutboxRelay
 from tessera.adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
 from tessera.adapters.persistence.context_database import ContextDatabase
@@ -22,8 +23,7 @@ from tessera.application.contracts.catalog import ProductListed
 from tessera.application.inventory.subscriptions import inventory_reactions
 from tessera.application.inventory.unit_of_work import InventoryUnitOfWork
 from tessera.application.shared.bus import Reactions
-from tessera.application.shared.envelope import Envelope
-from tessera.application.shared.queue import Delivery, OutgoingMessage
+from tessera.application.shared.envelope import Envelope, OutgoingMessage
 from tessera.application.shared.retry import RetryPolicy
 from tessera.domain.catalog.product import Product
 from tessera.domain.inventory.stock_item import StockItem

@@ -10,7 +10,7 @@ import pytest
 
 from tessera.adapters.messaging.memory_queue import InMemoryQueue
 from tessera.adapters.messaging.sqlite_queue import SqliteQueue
-from tessera.application.shared.queue import OutgoingMessage
+from tessera.application.shared.envelope import OutgoingMessage
 from tests.messaging.clock import FakeClock
 
 Queue = InMemoryQueue | SqliteQueue

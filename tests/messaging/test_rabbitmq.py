@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator
 from kombu.connection import Connection
 
 from tessera.adapters.bootstrap import Settings, bootstrap, setup
+from tessera.adapters.messaging.queue import Delivery
 from tessera.adapters.messaging.rabbitmq_queue import (
     EXCHANGE,
     IGNORED,
@@ -30,8 +31,8 @@ from tessera.application.catalog.commands import ListProduct
 from tessera.application.contracts.catalog import ProductListed
 from tessera.application.inventory.commands import ReceiveStock
 from tessera.application.ordering.commands import OrderLineRequest, PlaceOrder
+from tessera.application.shared.envelope import OutgoingMessage
 from tessera.application.shared.integration import event_class
-from tessera.application.shared.queue import Delivery, OutgoingMessage
 from tessera.application.shipping.commands import DeliverShipment
 from tessera.application.shipping.queries import ListShipments
 from tests.listening import wait_as_a_worker

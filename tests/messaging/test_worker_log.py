@@ -17,8 +17,8 @@ from tessera.adapters.bootstrap import Settings, bootstrap
 from tessera.adapters.cli.logs import LOGGER
 from tessera.adapters.cli.main import cli
 from tessera.adapters.messaging.memory_queue import InMemoryQueue
+from tessera.adapters.messaging.queue import Delivery
 from tessera.application.catalog.commands import ListProduct
-from tessera.application.shared.queue import Delivery
 from tests.cli.invoke import run, set_up
 
 ISO_TIME = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00"

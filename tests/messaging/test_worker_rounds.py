@@ -15,12 +15,12 @@ import pytest
 
 from tessera.adapters.bootstrap import Settings, bootstrap
 from tessera.adapters.messaging.memory_queue import InMemoryQueue
+from tessera.adapters.messaging.queue import Listener
 from tessera.adapters.messaging.worker import Alarm, Worker, WorkerSettings
 from tessera.application.catalog.commands import ListProduct
 from tessera.application.inventory.commands import ReceiveStock
 from tessera.application.ordering.commands import OrderLineRequest, PlaceOrder
 from tessera.application.payments.gateway import ChargeResult
-from tessera.application.shared.queue import Listener
 from tessera.application.shared.retry import RetryPolicy
 from tessera.domain.shared.money import Money
 

@@ -20,6 +20,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
 
 from tessera.adapters.bootstrap import Settings, Tessera, bootstrap
 from tessera.adapters.messaging.memory_queue import InMemoryQueue
+from tessera.adapters.messaging.queue import Delivery
 from tessera.application.catalog.commands import DiscontinueProduct, ListProduct, RepriceProduct
 from tessera.application.inventory.commands import ReceiveStock
 from tessera.application.inventory.queries import ListAllocations, ListStockItems
@@ -27,7 +28,6 @@ from tessera.application.ordering.commands import CancelOrder, OrderLineRequest,
 from tessera.application.ordering.queries import ListOrders
 from tessera.application.payments.queries import ListPayments
 from tessera.application.shared.errors import ApplicationError
-from tessera.application.shared.queue import Delivery
 from tessera.application.shared.retry import RetryPolicy
 from tessera.application.shipping.commands import DeliverShipment
 from tessera.application.shipping.queries import ListShipments

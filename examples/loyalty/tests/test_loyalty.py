@@ -15,10 +15,10 @@ from tessera_loyalty.application.queries import BalanceView, GetBalance
 from tessera.adapters.bootstrap import Settings, Tessera, bootstrap
 from tessera.adapters.cli.main import cli
 from tessera.adapters.messaging.memory_queue import InMemoryQueue
+from tessera.adapters.messaging.queue import Delivery
 from tessera.application.catalog.commands import ListProduct
 from tessera.application.inventory.commands import ReceiveStock
 from tessera.application.ordering.commands import CancelOrder, OrderLineRequest, PlaceOrder
-from tessera.application.shared.queue import Delivery
 from tessera.application.shipping.commands import DeliverShipment
 from tessera.application.shipping.queries import ListShipments
 

@@ -25,6 +25,7 @@ from tessera.adapters.bootstrap.ports import Binding, BoundPorts, bind_ports
 from tessera.adapters.bootstrap.tessera import Tessera
 from tessera.adapters.messaging.kept_by_the_contexts import KeptByTheContexts
 from tessera.adapters.messaging.module import ConsumerId, MessagingModule, context_endpoint
+from tessera.adapters.messaging.queue import MessageQueue, Queue
 from tessera.adapters.messaging.recorded_trace import RecordedTrace
 from tessera.adapters.messaging.worker import ContextEndpoint, WorkerSettings
 from tessera.adapters.persistence.context_database import ContextDatabase
@@ -39,7 +40,6 @@ from tessera.adapters.settings import (
 )
 from tessera.adapters.wiring import BoundedContext
 from tessera.application.shared.bus import Handlers, MessageBus
-from tessera.application.shared.queue import MessageQueue, Queue
 
 ENTRY_POINTS = "tessera.contexts"
 AnyContext = BoundedContext[Any, Any]

@@ -12,6 +12,8 @@ from sqlalchemy.exc import DBAPIError
 
 from tessera.adapters.messaging.kept_by_the_contexts import KeptByTheContexts
 from tessera.adapters.messaging.module import worker_for
+from tessera.adapters.messaging.operations import QueueOperations
+from tessera.adapters.messaging.queue import Queue
 from tessera.adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
 from tessera.adapters.persistence.context_database import ContextDatabase
 from tessera.adapters.persistence.database import StorageUnavailable, first_line
@@ -22,7 +24,6 @@ from tessera.application.shared.bus import Command, MessageBus, Query, ResultT
 from tessera.application.shared.envelope import Cause, caused_by, new_id
 from tessera.application.shared.errors import UnknownMessage
 from tessera.application.shared.integration import registered_events
-from tessera.application.shared.queue import Queue, QueueOperations
 
 if TYPE_CHECKING:
     from tessera.adapters.messaging.rabbitmq_queue import BrokerGrants

@@ -18,8 +18,8 @@ import click
 from tessera.adapters.cli import logs
 from tessera.adapters.cli.app import Runtime, fail, pass_runtime
 from tessera.adapters.cli.render import Column, Listing, print_json
+from tessera.adapters.messaging.operations import DeadLetter, TraceHop
 from tessera.application.shared.integration import short_name
-from tessera.application.shared.queue import DeadLetter, TraceHop
 from tessera.domain.shared.bounds import REASON_LENGTH, checked_text, quoted
 
 if TYPE_CHECKING:

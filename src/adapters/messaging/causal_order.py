@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tessera.application.shared.queue import TraceHop
+from tessera.adapters.messaging.operations import TraceHop
 
 
 def in_causal_order(hops: Sequence[TraceHop]) -> list[TraceHop]:

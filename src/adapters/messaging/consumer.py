@@ -17,11 +17,11 @@ from typing import Any
 import attrs
 from sqlalchemy.exc import DataError
 
+from tessera.adapters.messaging.queue import Delivery, MessageQueue
 from tessera.application.shared.bus import Reaction, Reactions
 from tessera.application.shared.envelope import Envelope, MalformedMessage, caused_by
 from tessera.application.shared.inbox import ConsumingUnitOfWork
 from tessera.application.shared.integration import UnknownEventType, event_class, registered_events
-from tessera.application.shared.queue import Delivery, MessageQueue
 from tessera.application.shared.reads import read_by
 from tessera.application.shared.retry import RetryPolicy
 from tessera.domain.shared.errors import BusinessRuleViolation

@@ -13,15 +13,11 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from itertools import groupby
 
 from tessera.adapters.messaging.kept_by_the_contexts import KeptByTheContexts
+from tessera.adapters.messaging.operations import DeadLetter, SubscriptionStatus
+from tessera.adapters.messaging.queue import Delivery, Listener
 from tessera.adapters.messaging.rabbitmq_queue import RabbitQueue
 from tessera.adapters.persistence.database import StorageUnavailable
-from tessera.application.shared.queue import (
-    DeadLetter,
-    Delivery,
-    Listener,
-    OutgoingMessage,
-    SubscriptionStatus,
-)
+from tessera.application.shared.envelope import OutgoingMessage
 
 
 class ContextBrokers(KeptByTheContexts):

@@ -8,7 +8,7 @@ from collections.abc import Callable, Collection
 
 import attrs
 
-from tessera.application.shared.queue import DeadLetter, TraceHop
+from tessera.adapters.messaging.operations import DeadLetter, TraceHop
 
 
 class KeptByTheContexts(ABC):

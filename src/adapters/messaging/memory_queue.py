@@ -10,15 +10,14 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 import attrs
 
 from tessera.adapters.messaging.causal_order import in_causal_order
-from tessera.application.shared.queue import (
+from tessera.adapters.messaging.operations import (
     DeadLetter,
-    Delivery,
-    Listener,
-    OutgoingMessage,
     SubscriptionStatus,
     TraceHop,
     discard_record,
 )
+from tessera.adapters.messaging.queue import Delivery, Listener
+from tessera.application.shared.envelope import OutgoingMessage
 
 
 @attrs.define

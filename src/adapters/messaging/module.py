@@ -10,6 +10,8 @@ import injector
 
 from tessera.adapters.messaging.consumer import Consumer
 from tessera.adapters.messaging.memory_queue import InMemoryQueue
+from tessera.adapters.messaging.operations import QueueOperations
+from tessera.adapters.messaging.queue import MessageQueue, Queue
 from tessera.adapters.messaging.relay import OutboxRelay
 from tessera.adapters.messaging.sqlite_queue import SqliteQueue
 from tessera.adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
@@ -19,7 +21,6 @@ from tessera.adapters.settings import Settings, broker_user, broker_user_and_vho
 from tessera.application.shared.bus import Reactions
 from tessera.application.shared.inbox import ConsumingUnitOfWork
 from tessera.application.shared.integration import registered_events
-from tessera.application.shared.queue import MessageQueue, Queue, QueueOperations
 
 
 class MessagingModule(injector.Module):

@@ -47,16 +47,10 @@ from kombu.connection import Connection
 from kombu.entity import Exchange
 
 from tessera.adapters.messaging.kept_by_the_contexts import KeptByTheContexts
+from tessera.adapters.messaging.operations import DeadLetter, SubscriptionStatus, discard_record
+from tessera.adapters.messaging.queue import Delivery, Listener
 from tessera.adapters.persistence.database import StorageUnavailable, Unreachable
-from tessera.application.shared.envelope import MAX_MESSAGE_BYTES, STRUCTURED
-from tessera.application.shared.queue import (
-    DeadLetter,
-    Delivery,
-    Listener,
-    OutgoingMessage,
-    SubscriptionStatus,
-    discard_record,
-)
+from tessera.application.shared.envelope import MAX_MESSAGE_BYTES, STRUCTURED, OutgoingMessage
 
 log = logging.getLogger(__name__)
 

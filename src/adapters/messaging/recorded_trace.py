@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from tessera.adapters.messaging.causal_order import in_causal_order
+from tessera.adapters.messaging.operations import TraceHop
 from tessera.adapters.persistence.context_database import ContextDatabase
-from tessera.application.shared.queue import TraceHop
 
 
 class RecordedTrace:

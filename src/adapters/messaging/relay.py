@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Select, Table, Update, bindparam, delete, func, select, update
 
+from tessera.adapters.messaging.queue import Listener, MessageQueue
 from tessera.adapters.persistence.context_database import ContextDatabase
 from tessera.adapters.persistence.database import ChangeWatch
 from tessera.adapters.persistence.messaging_tables import outgoing_message
 from tessera.adapters.persistence.prepared import Pipeline, Prepared, bucket, key_list, padded
-from tessera.application.shared.queue import Listener, MessageQueue
 
 if TYPE_CHECKING:
     from tessera.adapters.persistence.postgres import OutboxListener

@@ -18,16 +18,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tessera.adapters.messaging.causal_order import in_causal_order
-from tessera.adapters.persistence.database import StorageUnavailable, read_only_uri
-from tessera.application.shared.queue import (
+from tessera.adapters.messaging.operations import (
     DeadLetter,
-    Delivery,
-    Listener,
-    OutgoingMessage,
     SubscriptionStatus,
     TraceHop,
     discard_record,
 )
+from tessera.adapters.messaging.queue import Delivery, Listener
+from tessera.adapters.persistence.database import StorageUnavailable, read_only_uri
+from tessera.application.shared.envelope import OutgoingMessage
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (

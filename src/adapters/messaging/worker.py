@@ -13,8 +13,9 @@ from contextlib import contextmanager, suppress
 import attrs
 
 from tessera.adapters.messaging.consumer import Consumer, ConsumeReport, logged
+from tessera.adapters.messaging.operations import QueueOperations
+from tessera.adapters.messaging.queue import Listener, MessageQueue
 from tessera.adapters.messaging.relay import OutboxRelay
-from tessera.application.shared.queue import Listener, MessageQueue, QueueOperations
 from tessera.application.shared.retry import RetryPolicy
 
 log = logging.getLogger(__name__)

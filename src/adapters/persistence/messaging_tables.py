@@ -12,8 +12,8 @@ from tessera.application.shared.envelope import (
     SOURCE_LENGTH,
     SUBJECT_LENGTH,
     TYPE_LENGTH,
+    OutgoingMessage,
 )
-from tessera.application.shared.queue import OutgoingMessage
 
 
 @attrs.frozen

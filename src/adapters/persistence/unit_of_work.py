@@ -22,10 +22,9 @@ from tessera.adapters.persistence.mapping import Store
 from tessera.adapters.persistence.messaging_tables import MessagingTables, outbox_row
 from tessera.adapters.persistence.prepared import Pipeline, StaleData, key_list, query_keys
 from tessera.adapters.persistence.repository import SqlAlchemyRepository
-from tessera.application.shared.envelope import Envelope
+from tessera.application.shared.envelope import Envelope, OutgoingMessage
 from tessera.application.shared.errors import ConcurrencyConflict
 from tessera.application.shared.integration import published_forms
-from tessera.application.shared.queue import OutgoingMessage
 from tessera.domain.shared.aggregate import AggregateRoot
 from tessera.domain.shared.events import DomainEvent
 

@@ -237,3 +237,30 @@ def _object(document: dict[str, Any], key: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise MalformedMessage(f"attribute {key!r} is missing or not an object")
     return value
+
+
+@attrs.frozen
+class OutgoingMessage:
+    """A message as the queue stores it: the envelope's JSON and the attributes it routes on."""
+
+    id: str
+    type: str
+    source: str
+    subject: str
+    correlation_id: str
+    causation_id: str | None
+    body: str
+    written_at: float
+
+    @classmethod
+    def of(cls, envelope: Envelope) -> OutgoingMessage:
+        return cls(
+            id=envelope.id,
+            type=envelope.type,
+            source=envelope.source,
+            subject=envelope.subject,
+            correlation_id=envelope.correlationid,
+            causation_id=envelope.causationid,
+            body=envelope.to_json(),
+            written_at=envelope.time.timestamp(),
+        )

@@ -1,46 +1,18 @@
-"""The message-queue port: durable, at-least-once, one subscription per consuming context.
-
-Broker-neutral: a subscription is bound to the contexts whose events it wants (a topic per
-publishing context), so an event of a type or version the consumer does not know still
-reaches it and can be dead-lettered with a reason instead of vanishing.
-"""
+"""The message-queue port, as a worker uses it: durable, at-least-once, one subscription per
+consuming context. Its adapters: the queue file (`sqlite_queue`), memory (`memory_queue`) and
+RabbitMQ (`rabbitmq_queue`); what an operator asks of them is `operations`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from datetime import UTC, datetime
 from typing import Protocol
 
 import attrs
 
-from tessera.application.shared.envelope import Envelope
+from tessera.adapters.messaging.operations import QueueOperations
+from tessera.application.shared.envelope import OutgoingMessage
 
-
-@attrs.frozen
-class OutgoingMessage:
-    """A message as the queue stores it: the envelope's JSON and the attributes it routes on."""
-
-    id: str
-    type: str
-    source: str
-    subject: str
-    correlation_id: str
-    causation_id: str | None
-    body: str
-    written_at: float
-
-    @classmethod
-    def of(cls, envelope: Envelope) -> OutgoingMessage:
-        return cls(
-            id=envelope.id,
-            type=envelope.type,
-            source=envelope.source,
-            subject=envelope.subject,
-            correlation_id=envelope.correlationid,
-            causation_id=envelope.causationid,
-            body=envelope.to_json(),
-            written_at=envelope.time.timestamp(),
-        )
+__all__ = ["Delivery", "Listener", "MessageQueue", "OutgoingMessage", "Queue"]
 
 
 @attrs.frozen
@@ -62,71 +34,6 @@ class Delivery:
     publisher: str | None = None
     """The context the transport vouches published it (a broker's validated user); None
     where it cannot tell (the queue file, memory, a broker user shared by every context)."""
-
-
-@attrs.frozen
-class DeadLetter:
-    subscription: str
-    message_id: str
-    type: str
-    error: str
-    attempts: int
-    dead_at: float
-    subject: str = ""
-    """What the message is about: the order, the SKU."""
-
-    def matches(self, subscription: str | None, event_type: str | None) -> bool:
-        return subscription in (None, self.subscription) and event_type in (None, self.type)
-
-
-@attrs.frozen
-class SubscriptionStatus:
-    subscription: str
-    ready: int
-    waiting_to_retry: int
-    in_flight: int | None
-    """Handed out and not yet acknowledged; None where the broker does not tell (AMQP)."""
-    dead: int
-    oldest_age_seconds: float | None
-
-
-@attrs.frozen
-class TraceHop:
-    """One message of a conversation and what became of it in one subscription."""
-
-    message_id: str
-    type: str
-    source: str
-    subject: str
-    correlation_id: str
-    causation_id: str | None
-    written_at: float
-    subscription: str | None
-    state: str | None
-    delivered_at: float | None
-    handled_at: float | None
-    replays: int = 0
-    """How often an operator replayed it after it was dead-lettered in this subscription."""
-    discarded: str | None = None
-    """Who closed the dead letter for good, when and why: it stays dead, and is kept."""
-    attempts: int = 0
-    """How often the subscription was handed it; more than one means it was retried."""
-
-    @property
-    def outcome(self) -> str:
-        """What became of it, with its history: `done after 1 replay`, `discarded (...)`."""
-        if self.discarded is not None:
-            return f"discarded ({self.discarded})"
-        state = self.state or "-"
-        if self.replays:
-            return f"{state} after {self.replays} replay{'s' if self.replays > 1 else ''}"
-        return state
-
-
-def discard_record(by: str, at: float, reason: str) -> str:
-    """Who closed a dead letter, when and why, as the record keeps it."""
-    when = datetime.fromtimestamp(at, UTC).isoformat(timespec="seconds")
-    return f"by {by} at {when}: {reason}"
 
 
 class Listener(Protocol):
@@ -205,31 +112,6 @@ class MessageQueue(Protocol):
         """Deliveries of one conversation's messages not yet handled or dead, in any
         subscription (or in those named), ready now or later, leased or not: whoever is
         working on them."""
-
-
-class QueueOperations(Protocol):
-    """What an operator asks of the queue."""
-
-    def status(self) -> list[SubscriptionStatus]: ...
-
-    def dead_letters(self) -> list[DeadLetter]:
-        """Messages given up on and not discarded, oldest first."""
-
-    def replay(self, message_id: str, subscription: str | None = None) -> int:
-        """Make a dead-lettered message ready again in each subscription it died in (or in
-        the one named); the number of subscriptions."""
-
-    def discard(
-        self, message_id: str, reason: str, by: str, subscription: str | None = None
-    ) -> int:
-        """Close a dead letter for good, keeping who closed it, when and why; the number of
-        subscriptions it was closed in."""
-
-    def trace(self, identifier: str) -> list[TraceHop]:
-        """Every message of the conversations a correlation id or an aggregate id took part in."""
-
-    def purge(self, handled_before: float) -> int:
-        """Forget messages every subscription handled before the given time."""
 
 
 class Queue(MessageQueue, QueueOperations, Protocol):
