@@ -98,14 +98,6 @@ def ids(deliveries: list[Delivery]) -> list[str]:
     return [delivery.message_id for delivery in deliveries]
 
 
-def test_a_subscription_gets_the_messages_of_the_contexts_it_is_bound_to_in_order(
-    queue: RabbitQueue,
-) -> None:
-    queue.publish([message(1), message(2, "inventory"), message(3)])
-    assert ids(take(queue, "inventory", 2)) == ["m-1", "m-3"]
-    assert ids(take(queue, "ordering", 3)) == ["m-1", "m-2", "m-3"]
-
-
 def test_a_subscription_is_handed_only_the_types_it_reacts_to(queue: RabbitQueue) -> None:
     queue.publish([message(1, name="Ignored"), message(2), message(3, name="Brandnew")])
     assert ids(take(queue, "inventory", 2, wait=1.0)) == ["m-2"]
@@ -284,27 +276,6 @@ def test_what_a_lost_connection_held_is_handed_out_again_without_counting_a_try(
     other.close()
 
 
-def test_a_released_message_comes_back_without_counting_an_attempt(queue: RabbitQueue) -> None:
-    queue.publish([message(1)])
-    queue.release(take(queue))
-    [again] = take(queue)
-    assert (again.message_id, again.attempts) == ("m-1", 1)
-
-
-def test_a_retry_waits_for_its_delay_in_a_delay_queue(queue: RabbitQueue) -> None:
-    queue.publish([message(1)])
-    [first] = take(queue)
-    began = time.monotonic()
-    queue.retry_later(first, 0.4, "boom")
-    assert queue.status()[0].waiting_to_retry == 1
-    [again] = take(queue)
-    assert time.monotonic() - began >= 0.35
-    assert (again.message_id, again.attempts) == ("m-1", 2)
-    assert queue.pending(["inventory"]) == 1  # held, until acknowledged
-    queue.ack([again])
-    assert queue.pending(["inventory"]) == 0
-
-
 def test_a_retry_of_a_delay_the_policy_did_not_name_still_waits(queue: RabbitQueue) -> None:
     queue.publish([message(1)])
     queue.retry_later(take(queue)[0], 0.3, "boom")
@@ -312,29 +283,13 @@ def test_a_retry_of_a_delay_the_policy_did_not_name_still_waits(queue: RabbitQue
     assert again.attempts == 2
 
 
-def test_a_dead_letter_keeps_its_reason_until_replayed_or_discarded(
+def test_a_discarded_dead_letter_is_kept_in_its_subscription_s_discarded_queue(
     queue: RabbitQueue, broker_url: str
 ) -> None:
-    queue.publish([message(1), message(2)])
-    one, two = take(queue, want=2)
-    queue.dead_letter(one, "ValueError: no such SKU")
+    queue.publish([message(2)])
+    [two] = take(queue)
     queue.dead_letter(two, "unreadable: not JSON")
-    letters = queue.dead_letters()
-    assert [(d.message_id, d.error, d.attempts, d.subject) for d in letters] == [
-        ("m-1", "ValueError: no such SKU", 1, "subject-1"),
-        ("m-2", "unreadable: not JSON", 1, "subject-2"),
-    ]
-    assert queue.dead_letters() == letters  # reading them changes nothing
-    assert queue.status()[0].dead == 2
-
-    assert queue.replay("m-1") == 1
-    [replayed] = take(queue)
-    assert (replayed.message_id, replayed.attempts) == ("m-1", 1)
-    queue.ack([replayed])
-
     assert queue.discard("m-2", "the SKU never existed", "ops@example") == 1
-    assert queue.dead_letters() == []
-    assert queue.replay("m-2") == 0  # closed for good, and kept
     kept = RabbitQueue(broker_url)
     with kept._broker() as connection:
         found = connection.default_channel.basic_get(discarded_queue("inventory"), no_ack=True)
@@ -363,18 +318,6 @@ def test_a_message_handed_out_too_often_is_dead_lettered_by_the_broker(broker_ur
     )  # fmt: skip
     assert publisher.pending(["shipping"]) == 0
     publisher.close()
-
-
-def test_status_counts_ready_waiting_and_dead_and_says_what_it_cannot_know(
-    queue: RabbitQueue,
-) -> None:
-    queue.publish([message(1), message(2), message(3)])
-    deliveries = take(queue, want=3)
-    queue.retry_later(deliveries[0], 0.4, "boom")
-    queue.dead_letter(deliveries[1], "bad")
-    queue.close()  # the third goes back to ready
-    inventory = next(s for s in queue.status() if s.subscription == "inventory")
-    assert attrs.astuple(inventory) == ("inventory", 1, 1, None, 1, None)
 
 
 def test_a_broker_that_drops_every_connection_loses_nothing(

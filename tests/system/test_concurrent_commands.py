@@ -30,6 +30,7 @@ def test_concurrent_orders_each_print_where_they_ended_up(tmp_path: Path) -> Non
         for _ in range(8)
     ]  # fmt: skip
     printed = {}
+    left_waiting = set()
     numbers = []
     for process in placing:
         try:
@@ -40,7 +41,15 @@ def test_concurrent_orders_each_print_where_they_ended_up(tmp_path: Path) -> Non
         placed = json.loads(out)
         printed[placed["id"]] = placed["status"]
         numbers.append(placed["number"])
+        if placed["waiting"]:  # a reaction collided with another process's and waits for
+            left_waiting.add(placed["id"])  # its retry: the command said so, and returned
+    if left_waiting:  # what waited for its retry, delivered
+        env = {"TESSERA_RETRY_FIRST_DELAY": "0.01"}
+        assert run(data, "worker", "--until-idle", env=env).exit_code == 0
     stored = {order["id"]: order["status"] for order in as_json(data, "orders", "list")}
-    assert printed == stored
-    assert sorted(printed.values()) == ["cancelled"] * 5 + ["shipped"] * 3
+    assert {k: v for k, v in printed.items() if k not in left_waiting} == {
+        k: v for k, v in stored.items() if k not in left_waiting
+    }
+    assert len(left_waiting) < len(printed)
+    assert sorted(stored.values()) == ["cancelled"] * 5 + ["shipped"] * 3
     assert sorted(numbers) == list(range(1, 9))  # eight processes, eight numbers, none twice

@@ -478,8 +478,11 @@ class RabbitQueue(KeptByTheContexts):
         bound by the `reacting` types alone. A type it ignores that arrives anyway (another
         process's binding, during a rollout) is acknowledged at once."""
         with self._lock:
+            if subscription in self._bound:  # ignored only if every consumer here ignores it
+                self._ignoring[subscription] &= set(ignoring)
+            else:
+                self._ignoring[subscription] = set(ignoring)
             self._bound.setdefault(subscription, set()).update(sources)
-            self._ignoring[subscription] = set(ignoring)
             self._reacting.setdefault(subscription, set()).update(reacting)
             if self._connection is not None and self._declared == self._generation:
                 with self._broker() as connection:
@@ -804,10 +807,11 @@ class RabbitQueue(KeptByTheContexts):
     def retry_later(self, delivery: Delivery, delay_seconds: float, error: str) -> None:
         with self._broker() as connection:
             delay = round(delay_seconds, 3)
-            if delay not in self._delays:  # a delay the policy given at start did not have
-                self._delays = sorted({*self._delays, delay})
-                channel = connection.default_channel
-                self._declare(channel, delivery.subscription, self._bound[delivery.subscription])
+            if delay not in self._delays:  # a delay the policy given at start did not have:
+                self._delays = sorted({*self._delays, delay})  # every subscription gets it,
+                channel = connection.default_channel  # as a reconnect would declare it
+                for subscription, sources in self._bound.items():
+                    self._declare(channel, subscription, sources)
             queue = retry_queue(delivery.subscription, delay)
             self._resend(delivery, queue, delivery.attempts, {"error": error[:1000]})
 
