@@ -48,7 +48,7 @@ from tessera.adapters.messaging.relay import OutboxRelay
 from tessera.adapters.messaging.sqlite_queue import SqliteQueue
 from tessera.adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
 from tessera.adapters.persistence.context_database import ContextDatabase
-from tessera.adapters.persistence.storage import Storage
+from tessera.adapters.persistence.data_directory import DataDirectory
 from tessera.application.catalog.commands import ListProduct
 from tessera.application.catalog.publishing import integration_events as catalog_events
 from tessera.application.contracts.catalog import ProductListed
@@ -98,7 +98,7 @@ def throughput(data_dir: Path, messages: int, reactions: Reactions[Any], title: 
     settings = Settings(data_dir=data_dir, topology=Topology.SPLIT)
     map_catalog()
     map_inventory()
-    storage = Storage.create(data_dir)
+    storage = DataDirectory.create(data_dir)
     catalog = ContextDatabase.open("catalog", catalog_metadata, storage)
     with SqlAlchemyCatalogUnitOfWork(catalog.engine, catalog.tables, catalog_events) as uow:
         for n in range(messages):

@@ -21,7 +21,7 @@ from tessera.adapters.inventory.orm import metadata as inventory_metadata
 from tessera.adapters.inventory.orm import start_mappers as map_inventory
 from tessera.adapters.inventory.unit_of_work import SqlAlchemyInventoryUnitOfWork
 from tessera.adapters.persistence.context_database import ContextDatabase
-from tessera.adapters.persistence.storage import Storage
+from tessera.adapters.persistence.data_directory import DataDirectory
 from tessera.adapters.settings import Settings
 from tessera.application.catalog.publishing import integration_events as catalog_events
 from tessera.application.inventory.publishing import integration_events as inventory_events
@@ -39,10 +39,10 @@ def open_inventory(settings: Settings) -> ContextDatabase:
     return ContextDatabase.open("inventory", inventory_metadata, storage(settings), where)
 
 
-def storage(settings: Settings) -> Storage:
+def storage(settings: Settings) -> DataDirectory:
     """The settings' data directory, made if missing, as `tessera db setup` makes it."""
     assert settings.data_dir is not None
-    return Storage.create(settings.data_dir)
+    return DataDirectory.create(settings.data_dir)
 
 
 def catalog_uow(database: ContextDatabase) -> SqlAlchemyCatalogUnitOfWork:

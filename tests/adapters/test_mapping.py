@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.pool import StaticPool
 
 from tessera.adapters.ordering.orm import metadata, order_lines, orders, start_mappers
-from tessera.adapters.persistence.mapping import MappingError, Mappings, Store
+from tessera.adapters.persistence.mapping import IdentityMap, MappingError, Mappings
 from tessera.adapters.persistence.prepared import StaleData
 from tessera.domain.ordering.order import CancelReason, Order
 from tessera.domain.ordering.price_list import ListedPrice
@@ -61,7 +61,7 @@ def placed(order_id: str, *skus: str) -> Order:
 
 
 def stored(connection: Connection, order: Order) -> None:
-    store = Store(connection)
+    store = IdentityMap(connection)
     store.add(order)
     store.flush()
     connection.commit()
@@ -69,7 +69,7 @@ def stored(connection: Connection, order: Order) -> None:
 
 def test_an_aggregate_comes_back_as_it_was_stored_lines_in_order(connection: Connection) -> None:
     stored(connection, placed("o-1", "TEE-1", "MUG-1"))
-    loaded = Store(connection).get(Order, OrderId("o-1"))
+    loaded = IdentityMap(connection).get(Order, OrderId("o-1"))
     assert [(str(line.sku), line.quantity) for line in loaded.lines] == [("MUG-1", 2), ("TEE-1", 1)]
     assert loaded.lines[0].unit_price == Money.of("2.50", "EUR")
     assert (loaded.placed_at, loaded.version, loaded.pull_events()) == (AT, 1, [])
@@ -77,7 +77,7 @@ def test_an_aggregate_comes_back_as_it_was_stored_lines_in_order(connection: Con
 
 def test_a_row_is_one_object_per_transaction(connection: Connection) -> None:
     stored(connection, placed("o-1", "MUG-1"))
-    store = Store(connection)
+    store = IdentityMap(connection)
     first = store.get(Order, OrderId("o-1"))
     assert store.load_by(Order, "id", [OrderId("o-1"), OrderId("o-2")]) == [first]
     assert store.load(Order, orders.c.customer_id == "c-1") == [first]
@@ -88,7 +88,7 @@ def test_only_what_changed_is_written_where_the_version_is_still_the_one_loaded(
 ) -> None:
     stored(connection, placed("o-1", "MUG-1"))
     stored(connection, placed("o-2", "MUG-1"))
-    store = Store(connection)
+    store = IdentityMap(connection)
     order = store.get(Order, OrderId("o-1"))
     store.get(Order, OrderId("o-2"))  # loaded, unchanged: not written
     order.stock_reserved()
@@ -108,7 +108,7 @@ def test_a_row_changed_since_it_was_loaded_is_stale_and_nothing_is_written(
     connection: Connection,
 ) -> None:
     stored(connection, placed("o-1", "MUG-1"))
-    mine, theirs = Store(connection), Store(connection)
+    mine, theirs = IdentityMap(connection), IdentityMap(connection)
     late = mine.get(Order, OrderId("o-1"))
     early = theirs.get(Order, OrderId("o-1"))
     early.stock_reserved()
@@ -120,7 +120,7 @@ def test_a_row_changed_since_it_was_loaded_is_stale_and_nothing_is_written(
 
 def test_changed_lines_are_rewritten(connection: Connection) -> None:
     stored(connection, placed("o-1", "MUG-1", "TEE-1"))
-    store = Store(connection)
+    store = IdentityMap(connection)
     order = store.get(Order, OrderId("o-1"))
     order.lines.pop()
     order.version += 1

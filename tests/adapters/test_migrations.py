@@ -20,9 +20,9 @@ from sqlalchemy import Engine, MetaData, insert, select, text
 from tessera.adapters.bootstrap.root import installed_contexts
 from tessera.adapters.ordering.orm import order_numbers, orders
 from tessera.adapters.persistence.context_database import ContextDatabase
+from tessera.adapters.persistence.data_directory import DataDirectory
 from tessera.adapters.persistence.database import StorageUnavailable
 from tessera.adapters.persistence.migrations import MESSAGING, Migrations
-from tessera.adapters.persistence.storage import Storage
 from tessera.adapters.settings import Settings
 from tessera.adapters.wiring import BoundedContext
 from tessera.domain.shared.identifiers import OrderId
@@ -55,7 +55,7 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Setting
 def connected(settings: Settings, context: BoundedContext[Any, Any]) -> ContextDatabase:
     assert settings.data_dir is not None
     context.map_classes()
-    storage = Storage(settings.data_dir, creates=True)
+    storage = DataDirectory(settings.data_dir, creates=True)
     url = settings.database_for(context.name)
     return ContextDatabase.connect(context.name, context.metadata, storage, url, context.migrations)
 

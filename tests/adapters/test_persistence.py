@@ -21,7 +21,7 @@ from tessera.adapters.messaging.consumer import Consumer
 from tessera.adapters.messaging.memory_queue import InMemoryQueue
 from tessera.adapters.persistence import libpq, postgres
 from tessera.adapters.persistence.context_database import ContextDatabase
-from tessera.adapters.persistence.storage import Storage
+from tessera.adapters.persistence.data_directory import DataDirectory
 from tessera.adapters.settings import Settings
 from tessera.application.contracts.catalog import ProductListed
 from tessera.application.inventory.unit_of_work import InventoryUnitOfWork
@@ -250,8 +250,8 @@ def test_processes_starting_together_can_all_prepare_the_data_directory(tmp_path
 
     data_dir = tmp_path / "shared"
     with ProcessPoolExecutor(max_workers=4) as pool:
-        prepared = list(pool.map(Storage.create, [data_dir] * 200))
-    assert prepared == [Storage(data_dir, writable=True, creates=True)] * 200
+        prepared = list(pool.map(DataDirectory.create, [data_dir] * 200))
+    assert prepared == [DataDirectory(data_dir, writable=True, creates=True)] * 200
     assert list(data_dir.iterdir()) == []
 
 

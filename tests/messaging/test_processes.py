@@ -17,7 +17,7 @@ from tessera.adapters.catalog.orm import metadata as catalog_metadata
 from tessera.adapters.catalog.orm import start_mappers as map_catalog
 from tessera.adapters.catalog.unit_of_work import SqlAlchemyCatalogUnitOfWork
 from tessera.adapters.persistence.context_database import ContextDatabase
-from tessera.adapters.persistence.storage import Storage
+from tessera.adapters.persistence.data_directory import DataDirectory
 from tessera.adapters.settings import Settings
 from tessera.application.catalog.publishing import integration_events
 from tessera.domain.catalog.product import Product
@@ -67,7 +67,7 @@ def listed(tmp_path: Path) -> Path:
     """A data directory whose catalog has listed MESSAGES products, relayed to the queue."""
     setup(Settings(data_dir=tmp_path))
     map_catalog()
-    database = ContextDatabase.open("catalog", catalog_metadata, Storage.open(tmp_path))
+    database = ContextDatabase.open("catalog", catalog_metadata, DataDirectory.open(tmp_path))
     with SqlAlchemyCatalogUnitOfWork(database.engine, database.tables, integration_events) as uow:
         for n in range(MESSAGES):
             uow.products.add(Product.list(Sku(f"SKU-{n:05}"), f"Item {n}", Money.of("1", "EUR")))

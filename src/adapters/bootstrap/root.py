@@ -29,8 +29,8 @@ from tessera.adapters.messaging.queue import MessageQueue, Queue
 from tessera.adapters.messaging.recorded_trace import RecordedTrace
 from tessera.adapters.messaging.worker import ContextEndpoint, WorkerSettings
 from tessera.adapters.persistence.context_database import ContextDatabase
+from tessera.adapters.persistence.data_directory import DataDirectory
 from tessera.adapters.persistence.database import NotSetUp
-from tessera.adapters.persistence.storage import Storage
 from tessera.adapters.settings import (
     BROKER_URL_ENV,
     CONTEXTS_ENV,
@@ -51,7 +51,7 @@ class CoreModule(injector.Module):
     def __init__(
         self,
         settings: Settings,
-        storage: Storage,
+        storage: DataDirectory,
         ports: Binding,
         running: Sequence[AnyContext] = (),
         not_set_up: Sequence[str] = (),
@@ -67,7 +67,7 @@ class CoreModule(injector.Module):
         return self._settings
 
     @injector.provider
-    def storage(self) -> Storage:
+    def storage(self) -> DataDirectory:
         return self._storage
 
     @injector.provider
@@ -111,7 +111,7 @@ class ContextModule(injector.Module):
     def context(self) -> AnyContext:
         return self._context
 
-    def set_up(self, storage: Storage, settings: Settings) -> NotSetUp | None:
+    def set_up(self, storage: DataDirectory, settings: Settings) -> NotSetUp | None:
         """Opens its database; says why not where the context is not part of the shop yet
         (installed after the shop was made)."""
         try:
@@ -120,7 +120,7 @@ class ContextModule(injector.Module):
             return missing
         return None
 
-    def _open(self, storage: Storage, settings: Settings) -> ContextDatabase:
+    def _open(self, storage: DataDirectory, settings: Settings) -> ContextDatabase:
         if self._database is None:
             self._context.map_classes()
             name = self._context.name
@@ -129,14 +129,14 @@ class ContextModule(injector.Module):
             self._database = ContextDatabase.open(name, metadata, storage, url, migrations)
         return self._database
 
-    def _unit_of_work(self, storage: Storage, settings: Settings) -> Any:
+    def _unit_of_work(self, storage: DataDirectory, settings: Settings) -> Any:
         """A unit of work of its own for each user: the bus's handlers and the worker's
         consumer may run in different threads."""
         database = self._open(storage, settings)
         return self._context.unit_of_work(database.engine, database.tables, self._context.publishes)
 
     @injector.multiprovider
-    def handlers(self, storage: Storage, ports: Binding, settings: Settings) -> Handlers:
+    def handlers(self, storage: DataDirectory, ports: Binding, settings: Settings) -> Handlers:
         return self._context.handlers(self._unit_of_work(storage, settings), self._own(ports))
 
     def _own(self, ports: Binding) -> BoundPorts:
@@ -145,7 +145,7 @@ class ContextModule(injector.Module):
     @injector.multiprovider
     def endpoints(
         self,
-        storage: Storage,
+        storage: DataDirectory,
         ports: Binding,
         queue: MessageQueue,
         settings: Settings,
@@ -157,7 +157,7 @@ class ContextModule(injector.Module):
         return [context_endpoint(database, uow, reactions, queue, settings, consumer_id)]
 
     @injector.multiprovider
-    def databases(self, storage: Storage, settings: Settings) -> list[ContextDatabase]:
+    def databases(self, storage: DataDirectory, settings: Settings) -> list[ContextDatabase]:
         return [self._open(storage, settings)]
 
 
@@ -213,7 +213,7 @@ def bootstrap(
     commands are refused with StorageUnavailable."""
     chosen = settings or Settings.from_environment()
     where = chosen.data_dir
-    storage = Storage.in_memory() if where is None else Storage.open(where)
+    storage = DataDirectory.in_memory() if where is None else DataDirectory.open(where)
     every = all_contexts(contexts, discover, chosen.contexts)
     if unknown := sorted(set(only) - {context.name for context in every}):
         known = ", ".join(context.name for context in every)
@@ -235,7 +235,7 @@ def setup(
     nothing, and one behind its code is refused: `upgrade` moves it on."""
     chosen = settings or Settings.from_environment()
     if chosen.data_dir is not None:
-        storage = Storage.create(chosen.data_dir)
+        storage = DataDirectory.create(chosen.data_dir)
         every = all_contexts(contexts, discover, chosen.contexts)
         provision(chosen, every)
         with _wire(chosen, storage, bind_ports(every, chosen, {}), None, every) as prepared:
@@ -261,7 +261,7 @@ def provision(settings: Settings, contexts: Sequence[BoundedContext[Any, Any]]) 
 
 def _wire(
     settings: Settings,
-    storage: Storage,
+    storage: DataDirectory,
     ports: Binding,
     queue: Queue | None,
     contexts: Sequence[BoundedContext[Any, Any]],

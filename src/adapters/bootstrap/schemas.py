@@ -14,6 +14,7 @@ from tessera.adapters.bootstrap.root import all_contexts, provision
 from tessera.adapters.messaging.sqlite_queue import SqliteQueue
 from tessera.adapters.persistence import postgres
 from tessera.adapters.persistence.context_database import ContextDatabase
+from tessera.adapters.persistence.data_directory import DataDirectory
 from tessera.adapters.persistence.database import (
     NotSetUp,
     StorageUnavailable,
@@ -21,7 +22,6 @@ from tessera.adapters.persistence.database import (
     create_schema,
 )
 from tessera.adapters.persistence.migrations import Migrations
-from tessera.adapters.persistence.storage import Storage
 from tessera.adapters.settings import Settings, UnusableSettings
 from tessera.adapters.wiring import BoundedContext
 
@@ -134,14 +134,14 @@ def _databases(
     if unknown:
         raise UnusableSettings(f"no such context: {', '.join(unknown)}")
     chosen = [context for context in every if not only or context.name in only]
-    storage = Storage.open(settings.data_dir)
+    storage = DataDirectory.open(settings.data_dir)
     if adding:
         on_files = [c for c in every if settings.database_for(c.name) is None]
         if on_files and not any(_exists(storage, c.name) for c in on_files):
             storage.require(on_files[0].name)  # no context's file: this is no shop
         if on_files:
             storage.require_writable()
-            storage = Storage.create(settings.data_dir)
+            storage = DataDirectory.create(settings.data_dir)
         provision(settings, [c for c in chosen if settings.database_for(c.name) is not None])
     found: list[tuple[BoundedContext[Any, Any], ContextDatabase | None]] = []
     for context in chosen:
@@ -160,11 +160,11 @@ def _queue_file(settings: Settings) -> Path | None:
     """The shop's queue file, where one carries its messages and it is there."""
     if settings.on_broker or settings.data_dir is None:
         return None
-    path = Storage(settings.data_dir).path("queue")
+    path = DataDirectory(settings.data_dir).path("queue")
     return path if path is not None and path.is_file() else None
 
 
-def _exists(storage: Storage, name: str) -> bool:
+def _exists(storage: DataDirectory, name: str) -> bool:
     path = storage.path(name)
     return path is not None and path.is_file()
 

@@ -16,8 +16,8 @@ from tessera.adapters.messaging.operations import QueueOperations
 from tessera.adapters.messaging.queue import Queue
 from tessera.adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
 from tessera.adapters.persistence.context_database import ContextDatabase
+from tessera.adapters.persistence.data_directory import DataDirectory
 from tessera.adapters.persistence.database import StorageUnavailable, first_line
-from tessera.adapters.persistence.storage import Storage
 from tessera.adapters.settings import CONTEXTS_ENV, Settings
 from tessera.adapters.wiring import BoundedContext, Port
 from tessera.application.shared.bus import Command, MessageBus, Query, ResultT
@@ -46,7 +46,7 @@ class Tessera:
     def __init__(
         self,
         settings: Settings,
-        storage: Storage,
+        storage: DataDirectory,
         bus: MessageBus,
         databases: list[ContextDatabase],
         endpoints: list[ContextEndpoint],

@@ -16,7 +16,7 @@ from tessera.adapters.messaging.relay import OutboxRelay
 from tessera.adapters.messaging.sqlite_queue import SqliteQueue
 from tessera.adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
 from tessera.adapters.persistence.context_database import ContextDatabase
-from tessera.adapters.persistence.storage import Storage
+from tessera.adapters.persistence.data_directory import DataDirectory
 from tessera.adapters.settings import Settings, broker_user, broker_user_and_vhost
 from tessera.application.shared.bus import Reactions
 from tessera.application.shared.inbox import ConsumingUnitOfWork
@@ -31,7 +31,7 @@ class MessagingModule(injector.Module):
 
     @injector.singleton
     @injector.provider
-    def queue(self, storage: Storage, settings: Settings) -> Queue:
+    def queue(self, storage: DataDirectory, settings: Settings) -> Queue:
         if self._queue is not None:
             return self._queue
         if settings.on_broker:

@@ -163,7 +163,7 @@ def retry_queue(subscription: str, delay_seconds: float) -> str:
 
 @attrs.define
 class _Held:
-    """A message this process took and has not settled, on the channel it came on."""
+    """A message this process took and has not acknowledged or given back, on its channel."""
 
     generation: int
     channel: Any

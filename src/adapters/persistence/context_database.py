@@ -9,6 +9,7 @@ import attrs
 from sqlalchemy import Engine, MetaData
 from sqlalchemy.engine import URL
 
+from tessera.adapters.persistence.data_directory import DataDirectory
 from tessera.adapters.persistence.database import (
     check_schema,
     checked_on_first_use,
@@ -18,7 +19,6 @@ from tessera.adapters.persistence.database import (
 )
 from tessera.adapters.persistence.messaging_tables import MessagingTables, messaging_tables
 from tessera.adapters.persistence.migrations import Migrations
-from tessera.adapters.persistence.storage import Storage
 
 
 @attrs.define
@@ -37,7 +37,7 @@ class ContextDatabase:
         cls,
         name: str,
         metadata: MetaData,
-        storage: Storage,
+        storage: DataDirectory,
         url: URL | None = None,
         migrations: Path | None = None,
     ) -> Self:
@@ -64,7 +64,7 @@ class ContextDatabase:
         cls,
         name: str,
         metadata: MetaData,
-        storage: Storage,
+        storage: DataDirectory,
         url: URL | None = None,
         migrations: Path | None = None,
     ) -> Self:

@@ -7,7 +7,7 @@ records; Money over two columns (`MoneyComposite`). Every attribute of a mapped 
 column of the same name, a composite, children, or state that is not stored (it starts at
 its default when loaded, as pending events do).
 
-A `Store` is one transaction's view of the database: it loads rows into objects (one object
+A `IdentityMap` is one transaction's view of the database: it loads rows into objects (one object
 per row and transaction), remembers each as loaded, and when flushed writes what was added
 and what changed, in statements grouped by table. An aggregate's row is updated only where
 its version is still the one loaded; a row that moved on meanwhile is a `StaleData` error.
@@ -232,7 +232,7 @@ class _Loaded:
     children: dict[str, list[dict[str, Any]]]
 
 
-class Store:
+class IdentityMap:
     """One transaction's objects, on one connection.
 
     Its statements go through one `Pipeline`: a load may be queued (`load_later`) beside
@@ -250,10 +250,10 @@ class Store:
     def connection(self) -> Connection:
         """The transaction's connection, for a repository's own queries; what was queued is
         sent first."""
-        self.settle()
+        self.send_queued()
         return self._connection
 
-    def settle(self) -> None:
+    def send_queued(self) -> None:
         """Send what was queued: every load asked for is in, its objects held."""
         if self.pipeline.pending:
             self.pipeline.send()
@@ -262,7 +262,7 @@ class Store:
 
     def get(self, cls: type[Any], key: Any) -> Any:
         """The object with this key, or None; one already loaded costs no query."""
-        self.settle()
+        self.send_queued()
         known = self._identity.get((cls, key))
         if known is not None:
             return known.obj
@@ -276,7 +276,7 @@ class Store:
         """The objects whose column `column` holds one of `keys`."""
         found: list[Any] = []
         self.load_later(cls, column, keys, found.extend)
-        self.settle()
+        self.send_queued()
         return found
 
     def load_later(
@@ -322,7 +322,7 @@ class Store:
         found = self._objects(mapper, rows, fresh)
         if fresh and mapper.children:
             self._queue_children(mapper, fresh, [loaded.key for loaded in fresh], lambda: None)
-            self.settle()
+            self.send_queued()
         return found
 
     def _objects(
@@ -387,13 +387,13 @@ class Store:
     def flush(self) -> None:
         """Write what was added, then what changed (`stage`), now."""
         self.stage()
-        self.settle()
+        self.send_queued()
 
     def stage(self) -> None:
         """Queue the writes of what was added, then of what changed, table by table in the
         order their references need; afterwards everything held counts as loaded as it now
         is. An update that finds its row changed or gone raises `StaleData` when sent."""
-        self.settle()
+        self.send_queued()
         inserts: dict[Mapper, list[dict[str, Any]]] = defaultdict(list)
         for obj in self._new:
             mapper = mapper_of(type(obj))

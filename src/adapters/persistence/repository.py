@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
-from tessera.adapters.persistence.mapping import Store
+from tessera.adapters.persistence.mapping import IdentityMap
 from tessera.domain.shared.errors import BusinessRuleViolation
 
 Entity = TypeVar("Entity")
@@ -32,7 +32,7 @@ class SqlAlchemyRepository(Generic[Entity]):
         if missing:
             raise TypeError(f"{cls.__name__} must name its {', '.join(missing)}")
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: IdentityMap) -> None:
         self._store = store
         self._added: dict[Any, Entity] = {}
         self._known: dict[Any, Entity | None] = {}
@@ -45,7 +45,7 @@ class SqlAlchemyRepository(Generic[Entity]):
 
     def get(self, key: Any) -> Entity | None:
         found: Entity | None
-        self._store.settle()  # a preload still queued
+        self._store.send_queued()  # a preload still queued
         if key in self._added:
             found = self._added[key]
         elif key in self._known:

@@ -18,7 +18,7 @@ from sqlalchemy import Column, Connection, Engine, Select, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from tessera.adapters.persistence.database import StorageUnavailable, first_line
-from tessera.adapters.persistence.mapping import Store
+from tessera.adapters.persistence.mapping import IdentityMap
 from tessera.adapters.persistence.messaging_tables import MessagingTables, outbox_row
 from tessera.adapters.persistence.prepared import Pipeline, StaleData, key_list, query_keys
 from tessera.adapters.persistence.repository import SqlAlchemyRepository
@@ -107,7 +107,7 @@ class SqlAlchemyUnitOfWork:
     """
 
     connection: Connection
-    store: Store
+    store: IdentityMap
     inbox: SqlInbox
 
     def __init__(self, engine: Engine, tables: MessagingTables, translate: Translator) -> None:
@@ -117,7 +117,7 @@ class SqlAlchemyUnitOfWork:
 
     def __enter__(self) -> Self:
         self.connection = self._engine.connect()
-        self.store = Store(self.connection)
+        self.store = IdentityMap(self.connection)
         self.inbox = SqlInbox(self.store.pipeline, self._tables)
         self._outgoing: list[dict[str, object]] = []
         self._repositories: list[SqlAlchemyRepository[Any]] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from tessera.adapters.persistence.mapping import Store
+from tessera.adapters.persistence.mapping import IdentityMap
 from tessera.adapters.persistence.repository import SqlAlchemyRepository
 from tessera.domain.shared.identifiers import OrderId
 from tessera.domain.shipping.shipment import Shipment
@@ -15,7 +15,7 @@ class SqlAlchemyShipmentRepository(SqlAlchemyRepository[Shipment]):
     identity = "id"
     key = str
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: IdentityMap) -> None:
         super().__init__(store)
         self._by_order: dict[OrderId, Shipment | None] = {}
 
@@ -23,7 +23,7 @@ class SqlAlchemyShipmentRepository(SqlAlchemyRepository[Shipment]):
         pending = [s for s in self._added.values() if s.order_id == order_id]
         if pending:
             return pending[0]
-        self._store.settle()  # a preload still queued
+        self._store.send_queued()  # a preload still queued
         if order_id in self._by_order:
             return self._by_order[order_id]
         found = self._store.load_by(Shipment, "order_id", [order_id])

@@ -17,7 +17,7 @@ def _reason(error: OSError) -> str:
 
 
 @attrs.frozen
-class Storage:
+class DataDirectory:
     """`data_dir=None` keeps every database in memory, created afresh."""
 
     data_dir: Path | None
@@ -27,11 +27,11 @@ class Storage:
     in-memory topology create a shop. Every other command opens one that exists."""
 
     @classmethod
-    def in_memory(cls) -> Storage:
+    def in_memory(cls) -> DataDirectory:
         return cls(None, writable=True, creates=True)
 
     @classmethod
-    def create(cls, data_dir: Path) -> Storage:
+    def create(cls, data_dir: Path) -> DataDirectory:
         """Make the data directory (and its parents) if needed, and prove it can be written."""
         try:
             data_dir.mkdir(parents=True, exist_ok=True)
@@ -44,7 +44,7 @@ class Storage:
         return cls(data_dir, writable=True, creates=True)
 
     @classmethod
-    def open(cls, data_dir: Path) -> Storage:
+    def open(cls, data_dir: Path) -> DataDirectory:
         """An existing data directory; one that cannot be written is opened for reading only."""
         if not data_dir.is_dir():
             where = "is not a directory" if data_dir.exists() else "does not exist"
