@@ -196,13 +196,13 @@ def test_a_data_directory_written_before_migrations_is_refused_then_adopted_with
     assert "run 'tessera db upgrade'" in refused.stderr
     statuses = as_json(shop, "db", "status")
     assert {s["context"]: (s["revision"], s["up_to_date"]) for s in statuses} == {
-        "queue file": ("its tables", True),
+        "queue file": ("q2", True),
         **{name: (None, False) for name in CONTEXTS},
     }
     assert shop_state(shop) == before  # neither the refusal nor the status changed a thing
 
     upgraded = as_json(shop, "db", "upgrade")
-    queue_file = {"context": "queue file", "before": "its tables", "after": "its tables"}
+    queue_file = {"context": "queue file", "before": "q2", "after": "q2"}
     assert upgraded == [queue_file] + [
         {"context": name, "before": None, "after": HEADS[name]} for name in CONTEXTS
     ]
@@ -238,7 +238,7 @@ def test_an_upgrade_names_contexts_that_exist(shop: Path) -> None:
 def test_status_shows_each_context_at_its_head(shop: Path) -> None:
     statuses = as_json(shop, "db", "status")
     assert [(s["context"], s["revision"], s["head"], s["up_to_date"]) for s in statuses] == [
-        ("queue file", "its tables", "its tables", True),
+        ("queue file", "q2", "q2", True),
         *((name, HEADS[name], HEADS[name], True) for name in CONTEXTS),
     ]
     assert statuses[1]["database"] == str(shop / "catalog.db")

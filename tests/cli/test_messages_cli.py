@@ -152,28 +152,27 @@ def test_a_discarded_dead_letter_leaves_the_list_and_stays_in_the_record(
 def test_a_queue_file_of_an_earlier_tessera_is_brought_up_to_date_by_upgrade(
     data_dir: Path,
 ) -> None:
-    with sqlite3.connect(data_dir / "queue.db") as db:
-        db.execute("ALTER TABLE deliveries DROP COLUMN replays")
+    with sqlite3.connect(data_dir / "queue.db") as db:  # as a release before q2 left it,
+        db.execute("ALTER TABLE deliveries DROP COLUMN replays")  # and before versions
         db.execute("ALTER TABLE deliveries DROP COLUMN discarded")
+        db.execute("PRAGMA user_version = 0")
     refused = run(data_dir, "messages", "status")
     assert refused.exit_code == 1
-    assert "lacks deliveries.replays, deliveries.discarded" in refused.stderr
+    assert "is at revision q1 and the code needs q2" in refused.stderr
     assert "tessera db upgrade" in refused.stderr
     [queue_file, *_] = as_json(data_dir, "db", "status")
     assert queue_file == {
         "context": "queue file", "database": str(data_dir / "queue.db"), "schema": None,
-        "role": None, "revision": "lacking deliveries.replays, deliveries.discarded",
-        "head": "its tables", "up_to_date": False,
+        "role": None, "revision": "q1", "head": "q2", "up_to_date": False,
     }  # fmt: skip
     upgraded = run(data_dir, "db", "upgrade")
     assert upgraded.exit_code == 0, upgraded.output
-    assert (
-        "queue file: lacking deliveries.replays, deliveries.discarded -> its tables"
-        in upgraded.stdout
-    )
+    assert "queue file: q1 -> q2" in upgraded.stdout
     assert as_json(data_dir, "messages", "status")["dead_letters"] == 0
     assert as_json(data_dir, "db", "status")[0]["up_to_date"] is True
-    assert "queue file: at its tables already" in run(data_dir, "db", "upgrade").stdout
+    with sqlite3.connect(data_dir / "queue.db") as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (2,)
+    assert "queue file: at q2 already" in run(data_dir, "db", "upgrade").stdout
     assert run(data_dir, "db", "setup").exit_code == 0  # setup does it too, as it did
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import attrs
 
 from tessera.adapters.bootstrap.root import all_contexts, provision
+from tessera.adapters.messaging.sqlite_queue import HEAD as QUEUE_HEAD
 from tessera.adapters.messaging.sqlite_queue import SqliteQueue
 from tessera.adapters.persistence import postgres
 from tessera.adapters.persistence.context_database import ContextDatabase
@@ -67,9 +68,8 @@ def status(
     found = []
     queue = _queue_file(chosen)
     if queue is not None and not only:
-        lacking = SqliteQueue.lacks(queue)
-        said = f"lacking {', '.join(lacking)}" if lacking else "its tables"
-        found.append(SchemaStatus(QUEUE, str(queue), None, None, said, "its tables", not lacking))
+        at = SqliteQueue.revision_of(queue)
+        found.append(SchemaStatus(QUEUE, str(queue), None, None, at, QUEUE_HEAD, at == QUEUE_HEAD))
     for context, database in _databases(chosen, only, contexts, discover):
         if database is None:  # a file not made yet: installed after the shop was made
             found.append(_missing(chosen, context))
@@ -99,9 +99,7 @@ def upgrade(
     databases = _databases(chosen, only, contexts, discover, adding=True)
     queue = _queue_file(chosen)
     if queue is not None and not only:
-        added = SqliteQueue.upgrade(queue)
-        lacking = f"lacking {', '.join(added)}" if added else "its tables"
-        done.append(Upgraded(QUEUE, lacking, "its tables"))
+        done.append(Upgraded(QUEUE, *SqliteQueue.upgrade(queue)))
     for context, database in databases:
         assert database is not None
         try:

@@ -28,8 +28,8 @@ from tessera.adapters.messaging.queue import Delivery, Listener
 from tessera.adapters.persistence.database import StorageUnavailable, read_only_uri
 from tessera.application.shared.envelope import OutgoingMessage
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS messages (
+_FIRST = [
+    """CREATE TABLE IF NOT EXISTS messages (
     id TEXT PRIMARY KEY,
     type TEXT NOT NULL,
     source TEXT NOT NULL,
@@ -39,20 +39,20 @@ CREATE TABLE IF NOT EXISTS messages (
     body TEXT NOT NULL,
     written_at REAL NOT NULL,
     published_at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS messages_by_correlation ON messages (correlation_id);
-CREATE INDEX IF NOT EXISTS messages_by_subject ON messages (subject);
-CREATE TABLE IF NOT EXISTS bindings (
+)""",
+    "CREATE INDEX IF NOT EXISTS messages_by_correlation ON messages (correlation_id)",
+    "CREATE INDEX IF NOT EXISTS messages_by_subject ON messages (subject)",
+    """CREATE TABLE IF NOT EXISTS bindings (
     subscription TEXT NOT NULL,
     source TEXT NOT NULL,
     PRIMARY KEY (subscription, source)
-);
-CREATE TABLE IF NOT EXISTS ignored_types (
+)""",
+    """CREATE TABLE IF NOT EXISTS ignored_types (
     subscription TEXT NOT NULL,
     type TEXT NOT NULL,
     PRIMARY KEY (subscription, type)
-);
-CREATE TABLE IF NOT EXISTS deliveries (
+)""",
+    """CREATE TABLE IF NOT EXISTS deliveries (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     subscription TEXT NOT NULL,
     message_id TEXT NOT NULL REFERENCES messages (id),
@@ -65,20 +65,24 @@ CREATE TABLE IF NOT EXISTS deliveries (
     handled_at REAL,
     error TEXT,
     dead_at REAL,
-    replays INTEGER NOT NULL DEFAULT 0,
-    discarded TEXT,
     UNIQUE (subscription, message_id)
-);
-CREATE INDEX IF NOT EXISTS deliveries_ready ON deliveries (subscription, state, available_at);
-CREATE INDEX IF NOT EXISTS deliveries_by_message ON deliveries (message_id);
-"""
+)""",
+    "CREATE INDEX IF NOT EXISTS deliveries_ready ON deliveries (subscription, state, available_at)",
+    "CREATE INDEX IF NOT EXISTS deliveries_by_message ON deliveries (message_id)",
+]
+
+REVISIONS: tuple[tuple[str, list[str]], ...] = (
+    ("q1", _FIRST),
+    ("q2", [  # replays and who discarded a dead letter
+        "ALTER TABLE deliveries ADD COLUMN replays INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE deliveries ADD COLUMN discarded TEXT",
+    ]),
+)  # fmt: skip
+"""The queue file's revisions, in order: each runs once, as written; where a file stands is
+SQLite's `user_version` (how many have run). A change is a new revision at the end."""
+HEAD = REVISIONS[-1][0]
 
 _TABLES = ("messages", "bindings", "ignored_types", "deliveries")
-
-_ADDED_SINCE_FIRST_RELEASE = {
-    "deliveries": {"replays": "INTEGER NOT NULL DEFAULT 0", "discarded": "TEXT"},
-}
-"""Columns a queue file written by an earlier Tessera lacks; `tessera db upgrade` adds them."""
 
 
 def _missing_tables(db: sqlite3.Connection) -> list[str]:
@@ -86,23 +90,41 @@ def _missing_tables(db: sqlite3.Connection) -> list[str]:
     return sorted(set(_TABLES) - found)
 
 
-def _missing_columns(db: sqlite3.Connection) -> list[tuple[str, str, str]]:
-    """Columns of later releases a queue file lacks: table, column, and its declaration."""
-    missing = []
-    for table, columns in _ADDED_SINCE_FIRST_RELEASE.items():
-        present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
-        missing += [(table, c, kind) for c, kind in columns.items() if c not in present]
-    return missing
+def _run(db: sqlite3.Connection) -> int | None:
+    """How many revisions a queue file has run; None for one with no tables (new). A file
+    written before the queue was versioned is read for what it holds: q2's columns, or not."""
+    ran = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if ran:
+        return ran
+    if len(_missing_tables(db)) == len(_TABLES):
+        return None
+    columns = {row[1] for row in db.execute("PRAGMA table_info(deliveries)")}
+    return 2 if "replays" in columns else 1
 
 
-def _bring_up(db: sqlite3.Connection) -> list[str]:
-    """Make what is missing of the queue's tables, and of their columns (which it names):
-    every statement is idempotent; executescript commits on its own."""
-    db.executescript(_SCHEMA)
-    added = _missing_columns(db)
-    for table, column, kind in added:
-        db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
-    return [f"{table}.{column}" for table, column, _ in added]
+def revision(db: sqlite3.Connection) -> str | None:
+    """The revision a queue file stands at; None for one with no tables."""
+    ran = _run(db)
+    return None if ran is None else REVISIONS[ran - 1][0]
+
+
+def _bring_up(db: sqlite3.Connection) -> tuple[str | None, str]:
+    """Run the revisions a queue file has not, in one transaction; (from, to). One at its
+    head is left untouched."""
+    if _run(db) == len(REVISIONS):
+        return HEAD, HEAD
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        ran = _run(db)  # again, now that no other writer can
+        for _, statements in REVISIONS[ran or 0 :]:
+            for statement in statements:
+                db.execute(statement)
+        db.execute(f"PRAGMA user_version = {len(REVISIONS)}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    return (None if ran is None else REVISIONS[ran - 1][0]), HEAD
 
 
 def _ids(deliveries: Sequence[Delivery]) -> str:
@@ -177,18 +199,18 @@ class SqliteQueue:
             self._check_tables()
 
     @staticmethod
-    def lacks(path: Path) -> list[str]:
-        """What an existing queue file lacks of this code's tables and columns; reads only."""
+    def revision_of(path: Path) -> str | None:
+        """The revision an existing queue file stands at (None: it has no tables); reads
+        only."""
         db = sqlite3.connect(read_only_uri(path), uri=True)
         try:
-            columns = [f"{table}.{column}" for table, column, _ in _missing_columns(db)]
-            return _missing_tables(db) + columns
+            return revision(db)
         finally:
             db.close()
 
     @staticmethod
-    def upgrade(path: Path) -> list[str]:
-        """Bring an existing queue file up to this code's tables; the columns it added."""
+    def upgrade(path: Path) -> tuple[str | None, str]:
+        """Run the revisions an existing queue file has not; (from, to)."""
         db = sqlite3.connect(str(path), isolation_level=None, timeout=30.0)
         try:
             db.execute("PRAGMA busy_timeout=30000")
@@ -202,10 +224,10 @@ class SqliteQueue:
                 f"queue database {self._path} lacks {', '.join(missing)};"
                 " prepare the data directory with 'tessera db setup'"
             )
-        if columns := [f"{table}.{column}" for table, column, _ in _missing_columns(self._db)]:
+        if (at := revision(self._db)) != HEAD:
             raise StorageUnavailable(
-                f"queue database {self._path} was written by an earlier Tessera and lacks"
-                f" {', '.join(columns)}; bring it up to date with 'tessera db upgrade'"
+                f"queue database {self._path} is at revision {at} and the code needs {HEAD}:"
+                " run 'tessera db upgrade'"
             )
 
     def close(self) -> None:
