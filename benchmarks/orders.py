@@ -52,7 +52,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -485,7 +485,31 @@ def history(root: Path, orders: int) -> None:
     print(f"  peak resident after the first {BLOCK:,}: {result['peak_mib']:,.0f} MiB")
 
 
-def scaled_history(root: Path, orders: int) -> None:
+ANALYZE_EVERY = 2_000
+"""Where the server's autovacuum is off, the run's database is analyzed every so many orders,
+between chunks, as autovacuum's analyze would: without statistics, a prepared statement keeps
+the plan it got while the tables were empty (a sequential scan) for its connection's life."""
+
+
+def analyzing(urls: dict[str, str]) -> Callable[[], None] | None:
+    """What analyzes the run's database, where the server's autovacuum will not; else None."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    with psycopg.connect(POSTGRES) as admin:
+        if admin.execute("SHOW autovacuum").fetchone() != ("off",):
+            return None
+    database = make_url(POSTGRES).set(database=make_url(urls["TESSERA_DATABASE_URL"]).database)
+
+    def analyze() -> None:
+        url = database.render_as_string(hide_password=False).replace("+psycopg", "")
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute("ANALYZE")
+
+    return analyze
+
+
+def scaled_history(root: Path, orders: int, analyze: bool = True) -> None:
     """Compare the first and the last quarter of the orders by the median of their chunks."""
     if reason := unreachable_servers():
         print(f"scaled history skipped: {reason}")
@@ -502,7 +526,10 @@ def scaled_history(root: Path, orders: int) -> None:
         wait_until_shipped(app, first.id, 1)  # every worker is up and connected
         serving = server_pids(urls)
         backends = database_pids(urls)
+        analyzer = analyzing(urls) if analyze else None
         for start in range(1, orders + 1, CHUNK):
+            if analyzer is not None and start > 1 and (start - 1) % ANALYZE_EVERY == 0:
+                analyzer()  # between chunks: the CPU it takes is the server's, unmeasured
             began, servers_began = cpu_seconds(pids), cpu_seconds(serving, this=False)
             database_began = cpu_seconds(backends, this=False)
             for n in range(start, start + CHUNK):
@@ -514,7 +541,12 @@ def scaled_history(root: Path, orders: int) -> None:
             with_servers_ms.append((spent + served) / CHUNK * 1000)
             database_ms.append((cpu_seconds(backends, this=False) - database_began) / CHUNK * 1000)
     quarter = len(tessera_ms) // 4
-    print(f"scaled history ({orders:,} orders, shipped every {CHUNK})")
+    how = (
+        f"; the server's autovacuum is off: analyzed every {ANALYZE_EVERY:,} orders"
+        if analyzer is not None
+        else ("" if analyze else "; never analyzed")
+    )
+    print(f"scaled history ({orders:,} orders, shipped every {CHUNK}{how})")
     measured = (
         ("Tessera's", tessera_ms),
         ("with the servers'", with_servers_ms),
@@ -542,6 +574,10 @@ def main() -> None:
     parser.add_argument("--scaled-history-orders", type=int, default=20_000)
     parser.add_argument("--deployment", choices=DEPLOYMENTS, action="append")
     parser.add_argument("--history-only", action="store_true", help="Only the two histories.")
+    parser.add_argument(
+        "--no-analyze", action="store_true",
+        help="Where the server's autovacuum is off, leave the scaled history's tables unanalyzed.",
+    )  # fmt: skip
     args = parser.parse_args()
     if args.history_orders % BLOCK or args.history_orders < 0:
         parser.error(f"--history-orders must be a multiple of {BLOCK:,} (0: none)")
@@ -560,7 +596,7 @@ def main() -> None:
         if args.history_orders:
             history(root, args.history_orders)
         if args.scaled_history_orders:
-            scaled_history(root, args.scaled_history_orders)
+            scaled_history(root, args.scaled_history_orders, analyze=not args.no_analyze)
 
 
 if __name__ == "__main__":
