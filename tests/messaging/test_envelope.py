@@ -21,6 +21,7 @@ from tessera.application.shared.envelope import (
 from tessera.application.shared.integration import (
     UnknownEventType,
     UnsupportedEventVersion,
+    publisher_of,
     registered_events,
 )
 
@@ -168,3 +169,9 @@ def test_an_older_version_is_published_beside_a_newer_one_until_its_window_ends(
         _REGISTRY.pop("tessera.catalog.ProductListed.v9")
     with pytest.raises(TypeError, match="is not an older version"):
         publish_alongside(ProductListed, ProductPriceChanged, lambda e: e, date(2030, 1, 1))
+
+
+def test_a_type_of_the_published_language_names_the_context_that_publishes_it() -> None:
+    assert publisher_of("tessera.ordering.PaymentRequested.v2") == "ordering"
+    with pytest.raises(UnknownEventType, match="not a type of Tessera's published language"):
+        publisher_of("com.example.OrderPlaced")

@@ -3,6 +3,7 @@ repository, and a check that the code breaks no version it has published."""
 
 from __future__ import annotations
 
+import functools
 import json
 from importlib.metadata import version
 from pathlib import Path
@@ -42,8 +43,10 @@ def _schemas() -> dict[str, dict[str, Any]]:
     return {event_type: schema(event_type, cls) for event_type, cls in registered_events().items()}
 
 
+@functools.cache
 def _shop() -> tuple[list[ContextMapEntry], dict[str, dict[str, set[str]]]]:
-    """Who publishes and who reacts to each type, and what each context reads of it."""
+    """Who publishes and who reacts to each type, and what each context reads of it: read
+    from the code once per process (a check and a snapshot both ask)."""
     from tessera.adapters.bootstrap import Settings, bootstrap
 
     with bootstrap(Settings.in_memory()) as app:

@@ -51,6 +51,7 @@ from tessera.adapters.messaging.operations import DeadLetter, SubscriptionStatus
 from tessera.adapters.messaging.queue import Delivery, Listener
 from tessera.adapters.persistence.database import StorageUnavailable, Unreachable
 from tessera.application.shared.envelope import MAX_MESSAGE_BYTES, STRUCTURED, OutgoingMessage
+from tessera.application.shared.integration import publisher_of
 
 log = logging.getLogger(__name__)
 
@@ -457,8 +458,8 @@ class RabbitQueue(KeptByTheContexts):
         the queue receives what either version reacts to, and each ignores the other's."""
         main = main_queue(subscription)
         for event_type in sorted(self._reacting.get(subscription, ())):
-            source = event_type.split(".")[1]  # tessera.<source>.<Name>.v<n>
-            channel.queue_bind(main, EXCHANGE, routing_key=routing_key(source, event_type))
+            key = routing_key(publisher_of(event_type), event_type)
+            channel.queue_bind(main, EXCHANGE, routing_key=key)
         for retired in _retired_exchanges(subscription):
             channel.exchange_delete(retired)
         if not self._speaks_for_a_context:  # a context's user may bind (and unbind) no more

@@ -128,6 +128,15 @@ def short_name(event_type: str) -> str:
     return f"{match['name']}.v{match['version']}" if match else event_type
 
 
+def publisher_of(event_type: str) -> str:
+    """The context a type of the published language belongs to: `tessera.<context>.<Name>.v<n>`
+    names it, as `integration_event` writes it."""
+    match = _TYPE.match(event_type)
+    if match is None:
+        raise UnknownEventType(f"{event_type}: not a type of Tessera's published language")
+    return match["context"]
+
+
 def registered_events() -> dict[str, type[Any]]:
     """Every integration event type known to this process, by CloudEvents type."""
     return dict(_REGISTRY)
