@@ -30,6 +30,7 @@ class FaultProxy:
     def __init__(self, host: str, port: int) -> None:
         self.upstream = (host, port)
         self.delay = 0.0
+        self._drop_next = False
         self.accepted = 0
         """How many connections it has taken, since it started."""
         self._refusing = False
@@ -82,6 +83,11 @@ class FaultProxy:
     def slow(self, milliseconds: float) -> None:
         """Every chunk is held `milliseconds` before it is forwarded (0: no delay)."""
         self.delay = milliseconds / 1000
+
+    def drop_next_send(self) -> None:
+        """The next chunk a client sends is not forwarded, and its connection is closed, both
+        ends: a link lost in the middle of a request."""
+        self._drop_next = True
 
     def close(self) -> None:
         with contextlib.suppress(RuntimeError):
@@ -146,7 +152,9 @@ class FaultProxy:
             self._pipes.discard(task)
             return
         try:
-            await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer))
+            await asyncio.gather(
+                self._pipe(reader, up_writer, sent=True), self._pipe(up_reader, writer)
+            )
         except (asyncio.CancelledError, OSError):
             pass
         finally:
@@ -154,10 +162,15 @@ class FaultProxy:
             _abort(up_writer)
             self._pipes.discard(task)
 
-    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _pipe(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, sent: bool = False
+    ) -> None:
         assert self._open is not None
         while chunk := await reader.read(CHUNK):
             await self._open.wait()
+            if sent and self._drop_next:
+                self._drop_next = False
+                raise ConnectionResetError("the proxy dropped what a client sent")
             if self.delay:
                 await asyncio.sleep(self.delay)
             writer.write(chunk)

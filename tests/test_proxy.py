@@ -72,6 +72,18 @@ def test_closing_its_connections_breaks_each_and_new_ones_work(proxy: FaultProxy
         assert round_trip(again) == b"ping"
 
 
+def test_a_dropped_send_is_never_forwarded_and_breaks_only_its_connection(
+    proxy: FaultProxy,
+) -> None:
+    with connect(proxy) as first:
+        assert round_trip(first) == b"ping"
+        proxy.drop_next_send()
+        first.sendall(b"lost")
+        assert broken(first)
+    with connect(proxy) as again:
+        assert round_trip(again) == b"ping"
+
+
 def test_a_cut_refuses_connections_until_it_ends(proxy: FaultProxy) -> None:
     before = connect(proxy)
     assert round_trip(before) == b"ping"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tessera.adapters.messaging.rabbitmq_queue import RabbitQueue, Refused
+from tessera.adapters.messaging.rabbitmq import RabbitQueue, Refused
 from tessera.adapters.persistence.database import Unreachable
 from tests import children
 from tests.cli.invoke import run

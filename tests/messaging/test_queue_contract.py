@@ -15,7 +15,7 @@ import attrs
 import pytest
 
 from tessera.adapters.messaging.memory_queue import InMemoryQueue
-from tessera.adapters.messaging.rabbitmq_queue import RabbitQueue
+from tessera.adapters.messaging.rabbitmq import RabbitQueue
 from tessera.adapters.messaging.sqlite_queue import SqliteQueue
 from tessera.application.shared.envelope import OutgoingMessage
 from tests.messaging.clock import FakeClock

@@ -18,14 +18,9 @@ from kombu.connection import Connection
 
 from tessera.adapters.bootstrap import Settings, bootstrap, setup
 from tessera.adapters.messaging.queue import Delivery
-from tessera.adapters.messaging.rabbitmq_queue import (
-    EXCHANGE,
-    IGNORED,
-    LIMIT_REACHED,
-    RabbitQueue,
-    Unroutable,
-    discarded_queue,
-)
+from tessera.adapters.messaging.rabbitmq import RabbitQueue, Unroutable
+from tessera.adapters.messaging.rabbitmq.dead_letters import LIMIT_REACHED
+from tessera.adapters.messaging.rabbitmq.topology import EXCHANGE, IGNORED, discarded_queue
 from tessera.adapters.persistence.database import StorageUnavailable
 from tessera.application.catalog.commands import ListProduct
 from tessera.application.contracts.catalog import ProductListed
@@ -36,6 +31,7 @@ from tessera.application.shared.integration import event_class
 from tessera.application.shipping.commands import DeliverShipment
 from tessera.application.shipping.queries import ListShipments
 from tests.listening import wait_as_a_worker
+from tests.proxy import FaultProxy
 from tests.servers import postgres_database, rabbitmqctl
 
 pytestmark = pytest.mark.server
@@ -290,10 +286,8 @@ def test_a_discarded_dead_letter_is_kept_in_its_subscription_s_discarded_queue(
     [two] = take(queue)
     queue.dead_letter(two, "unreadable: not JSON")
     assert queue.discard("m-2", "the SKU never existed", "ops@example") == 1
-    kept = RabbitQueue(broker_url)
-    with kept._broker() as connection:
+    with Connection(broker_url) as connection:
         found = connection.default_channel.basic_get(discarded_queue("inventory"), no_ack=True)
-    kept.close()
     assert "by ops@example at " in found.headers["discarded"]
     assert found.headers["discarded"].endswith(": the SKU never existed")
 
@@ -334,6 +328,20 @@ def test_a_broker_that_drops_every_connection_loses_nothing(
     queue.ack(again)
     queue.ack([held])  # from the lost connection: nothing
     assert queue.pending(["inventory"]) == 0
+
+
+def test_a_connection_lost_while_publishing_is_opened_again_once_and_the_batch_sent(
+    broker_url: str,
+) -> None:
+    with FaultProxy.before(broker_url) as proxy:
+        queue = RabbitQueue(proxy.url(broker_url), DELAYS)
+        queue.bind("inventory", ["catalog"], [], [HAPPENED])
+        queue.declare()
+        proxy.drop_next_send()
+        queue.publish([message(1), message(2)])  # kombu's ensure: reconnected, declared, sent
+        assert proxy.accepted == 2
+        assert sorted(ids(take(queue, want=2))) == ["m-1", "m-2"]
+        queue.close()
 
 
 def test_a_broker_that_cannot_be_reached_is_one_line_and_binding_waits_for_it() -> None:
@@ -381,13 +389,8 @@ def test_a_read_creates_nothing_on_a_broker_that_was_not_set_up(broker_url: str)
     with pytest.raises(StorageUnavailable, match="is the shop set up"):
         reader.dead_letters()
     reader.close()
-    probe = RabbitQueue(broker_url)
-    with probe._broker(reading=True) as connection:
-        from amqp import exceptions
-
-        with pytest.raises(exceptions.NotFound):
-            connection.channel().queue_declare("tessera.inventory", passive=True)
-    probe.close()
+    with Connection(broker_url) as connection, pytest.raises(amqp_errors.NotFound):
+        connection.channel().queue_declare("tessera.inventory", passive=True)
 
 
 def test_every_message_of_a_saga_is_a_structured_cloudevent_that_fits_its_published_schema(

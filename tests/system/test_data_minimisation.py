@@ -13,7 +13,7 @@ import amqp
 import pytest
 from kombu.connection import Connection
 
-from tessera.adapters.messaging.rabbitmq_queue import EXCHANGE, IGNORED, main_queue
+from tessera.adapters.messaging.rabbitmq.topology import EXCHANGE, IGNORED, main_queue
 from tests.servers import context_users, postgres_database, rabbitmq_vhost, rabbitmqctl
 from tests.system.test_split_topology import CONTEXTS, split_on_servers
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -140,6 +141,12 @@ HOSTILE: dict[str, Callable[[str], None]] = {
     "a body over the size limit": lambda url: publish(
         url, b"{" + b" " * MAX_MESSAGE_BYTES + b"}", message_id=new_id()
     ),
+    "a body its header says to expand": lambda url: publish(
+        url,
+        zlib.compress(b" " * (4 * MAX_MESSAGE_BYTES)),
+        message_id=new_id(),
+        application_headers={"type": PLACED, "compression": "application/x-gzip"},
+    ),
     "not JSON": lambda url: publish(url, b"<xml/>", message_id=new_id()),
     "an id longer than its column": lambda url: publish(
         url, placed_body(id="7" * 400), message_id=new_id()
@@ -194,9 +201,9 @@ def test_each_hostile_message_is_dead_lettered_alone_and_the_next_order_ships(sh
     assert all(letter["attempts"] == 1 for letter in letters), letters
     reasons = "\n".join(f"{letter['message_id']}: {letter['error']}" for letter in letters)
     for expected in ("not UTF-8", "x-tessera-attempts", "header type", "no message_id",
-                     f"larger than {MAX_MESSAGE_BYTES:,} bytes", "not JSON", "'id' is longer",
-                     "id holds a NUL", "data.customer_id holds a NUL", "@ data.lines",
-                     "SKU", "OrderPlaced.v9"):  # fmt: skip
+                     f"larger than {MAX_MESSAGE_BYTES:,} bytes", "header compression", "not JSON",
+                     "'id' is longer", "id holds a NUL", "data.customer_id holds a NUL",
+                     "@ data.lines", "SKU", "OrderPlaced.v9"):  # fmt: skip
         assert expected in reasons, f"no dead letter says {expected!r}:\n{reasons}"
 
     table = run(shop.data, "--topology", "split", "messages", "dead-letters")

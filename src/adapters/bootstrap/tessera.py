@@ -26,7 +26,7 @@ from tessera.application.shared.errors import UnknownMessage
 from tessera.application.shared.integration import registered_events
 
 if TYPE_CHECKING:
-    from tessera.adapters.messaging.rabbitmq_queue import BrokerGrants
+    from tessera.adapters.messaging.rabbitmq import BrokerGrants
 
 
 class DeliveryPending(Exception):
@@ -196,7 +196,7 @@ class Tessera:
 
     def broker_grants(self) -> dict[str, BrokerGrants]:
         """What each context's broker user may do: bind only the types it reacts to."""
-        from tessera.adapters.messaging.rabbitmq_queue import broker_grants  # kombu: on demand
+        from tessera.adapters.messaging.rabbitmq import broker_grants  # kombu: on demand
 
         reads: dict[str, dict[str, str]] = {e.name: {} for e in self._endpoints}
         for entry in self.context_map():

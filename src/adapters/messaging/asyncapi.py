@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from tessera.adapters.messaging.rabbitmq_queue import ATTEMPTS, EXCHANGE, PUBLISHER, main_queue
+from tessera.adapters.messaging.rabbitmq.topology import ATTEMPTS, EXCHANGE, PUBLISHER, main_queue
 from tessera.application.shared.envelope import CONTENT_TYPE, ID_LENGTH, SPEC_VERSION, STRUCTURED
 
 AMQP_BINDING = "0.3.0"

@@ -69,8 +69,7 @@ def _broker(settings: Settings) -> Queue:
     """RabbitMQ: one connection as the URL's user; or, where contexts have users of their own,
     one connection per context (and the shared URL's for the rest and the operator's views),
     each believing a context's events only from that context's user."""
-    from tessera.adapters.messaging.context_brokers import ContextBrokers
-    from tessera.adapters.messaging.rabbitmq_queue import RabbitQueue
+    from tessera.adapters.messaging.rabbitmq import ContextBrokers, RabbitQueue
 
     retry = settings.retry
     delays = [retry.delay_after(n) for n in range(1, retry.max_attempts)]

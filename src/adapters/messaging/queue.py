@@ -1,6 +1,6 @@
 """The message-queue port, as a worker uses it: durable, at-least-once, one subscription per
 consuming context. Its adapters: the queue file (`sqlite_queue`), memory (`memory_queue`) and
-RabbitMQ (`rabbitmq_queue`); what an operator asks of them is `operations`."""
+RabbitMQ (`rabbitmq`); what an operator asks of them is `operations`."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from itertools import groupby
 from tessera.adapters.messaging.kept_by_the_contexts import KeptByTheContexts
 from tessera.adapters.messaging.operations import DeadLetter, SubscriptionStatus
 from tessera.adapters.messaging.queue import Delivery, Listener
-from tessera.adapters.messaging.rabbitmq_queue import RabbitQueue
+from tessera.adapters.messaging.rabbitmq.rabbit_queue import RabbitQueue
 from tessera.adapters.persistence.database import StorageUnavailable
 from tessera.application.shared.envelope import OutgoingMessage
 
