@@ -30,7 +30,9 @@ Then:
   sqlite3 on copies of the files as they were before the run, with the same pragmas and the
   same transactions: the CPU per order that the database itself needs;
 - history: CPU per order over the first 10,000 and the last 10,000 of --history-orders
-  orders taken by one process, and its peak resident memory after the first 10,000;
+  orders taken by one process, and its peak resident memory after the first 10,000; then,
+  in the same process, chunks taken in turn by that grown shop and by a new one: the growth
+  measured against the machine as it is at that moment, not as it was minutes before;
 - scaled history: CPU per order (Tessera's processes, and with the servers') over the first
   and the last quarter of --scaled-history-orders orders on the scaled deployment, placed
   by one process a chunk at a time, each chunk shipped before the next.
@@ -249,17 +251,19 @@ def delivering(
 
 def run(
     app: Tessera, pids: list[int], orders: int, rate: float | None, urls: dict[str, str]
-) -> tuple[float, float, dict[str, float], float]:
+) -> tuple[float, float, dict[str, float], float, float]:
     """Place orders (at `rate` per second, or as fast as possible) while the workers deliver;
     returns the seconds and the CPU seconds until all shipped, each order's placing time, and
-    the servers' CPU seconds meanwhile. A first order, not counted, is shipped before the
-    clock starts, so that every worker is up (and connected)."""
+    the servers' CPU seconds meanwhile, then the database's part of them. A first order, not
+    counted, is shipped before the clock starts, so that every worker is up (and connected)."""
     first = app.handle(order(0)).view
     wait_until_shipped(app, first.id, 1)
     placed_at: dict[str, float] = {}
     serving = server_pids(urls)
+    backends = database_pids(urls) if urls else []
     began, cpu_began = time.perf_counter(), cpu_seconds(pids)
     servers_began = cpu_seconds(serving, this=False)
+    database_began = cpu_seconds(backends, this=False)
     last = first
     for n in range(1, orders + 1):
         last = app.handle(order(n)).view
@@ -268,7 +272,8 @@ def run(
             time.sleep(max(0.0, began + n / rate - time.perf_counter()))
     wait_until_shipped(app, last.id, orders + 1)
     elapsed, cpu = time.perf_counter() - began, cpu_seconds(pids) - cpu_began
-    return elapsed, cpu, placed_at, cpu_seconds(serving, this=False) - servers_began
+    served = cpu_seconds(serving, this=False) - servers_began
+    return elapsed, cpu, placed_at, served, cpu_seconds(backends, this=False) - database_began
 
 
 def latencies(app: Tessera, placed_at: dict[str, float]) -> list[float]:
@@ -291,13 +296,13 @@ def deployment(root: Path, name: str, args: argparse.Namespace, floor: float) ->
     with servers(scaled) as urls:
         throughput = open_shop(root / f"{name}-throughput", orders + 1, urls)
         with throughput as app, delivering(app, workers, urls) as pids:
-            elapsed, cpu, _, served = run(app, pids, orders, None, urls)
+            elapsed, cpu, _, served, database = run(app, pids, orders, None, urls)
     with (
         servers(scaled) as urls,
         open_shop(root / f"{name}-latency", args.latency_orders + 1, urls) as app,
     ):
         with delivering(app, workers, urls) as pids:
-            _, cpu_at_rate, placed_at, _ = run(app, pids, args.latency_orders, args.rate, urls)
+            _, cpu_at_rate, placed_at, *_ = run(app, pids, args.latency_orders, args.rate, urls)
         found = latencies(app, placed_at)
     per_order = cpu / orders * 1000
     line = (
@@ -308,7 +313,11 @@ def deployment(root: Path, name: str, args: argparse.Namespace, floor: float) ->
         f" CPU {cpu_at_rate / args.latency_orders * 1000:.2f} ms/order"
     )
     if scaled:
-        line += f"\n{'':<16} with the servers' CPU: {(cpu + served) / orders * 1000:.2f} ms/order"
+        line += (
+            f"\n{'':<16} with the servers' CPU: {(cpu + served) / orders * 1000:.2f} ms/order"
+            f" (PostgreSQL's {database / orders * 1000:.2f}, the broker's"
+            f" {(served - database) / orders * 1000:.2f})"
+        )
     print(line)
 
 
@@ -442,20 +451,36 @@ def peak_resident_mib() -> float:
     raise RuntimeError("no VmHWM in /proc/self/status")
 
 
+IN_TURN = 20
+"""Chunks each shop takes when the grown shop and a new one take chunks in turn."""
+
+
+def chunk_cpu_ms(app: Tessera, start: int) -> float:
+    """CPU per order of one chunk of orders from `start`, delivered before it returns."""
+    began = time.process_time()
+    for n in range(start, start + CHUNK):
+        app.handle(order(n))
+    app.deliver()
+    return (time.process_time() - began) / CHUNK * 1000
+
+
 def history_child(data_dir: Path, orders: int) -> None:
     """Take `orders` orders in chunks, each delivered before the next, in this one process:
-    the CPU per order of every chunk, and the peak memory after the first block."""
-    result: dict[str, Any] = {"chunks": []}
-    with open_shop(data_dir, orders) as app:
+    the CPU per order of every chunk, and the peak memory after the first block; then the
+    grown shop and a new one take IN_TURN chunks each, in turn."""
+    result: dict[str, Any] = {"chunks": [], "grown": [], "new": []}
+    extra = IN_TURN * CHUNK
+    with open_shop(data_dir, orders + extra) as app:
         for start in range(0, orders, CHUNK):
-            began = time.process_time()
-            for n in range(start, min(start + CHUNK, orders)):
-                app.handle(order(n))
-            app.deliver()
-            result["chunks"].append((time.process_time() - began) / CHUNK * 1000)
+            result["chunks"].append(chunk_cpu_ms(app, start))
             if start + CHUNK == BLOCK:
                 result["peak_mib"] = peak_resident_mib()
-        assert shipped_count(app) == orders
+        with open_shop(data_dir.with_name(f"{data_dir.name}-new"), extra) as new:
+            for turn in range(IN_TURN):
+                result["grown"].append(chunk_cpu_ms(app, orders + turn * CHUNK))
+                result["new"].append(chunk_cpu_ms(new, turn * CHUNK))
+            assert shipped_count(new) == extra
+        assert shipped_count(app) == orders + extra
     print(json.dumps(result))
 
 
@@ -483,6 +508,11 @@ def history(root: Path, orders: int) -> None:
     print(f"  every block, median: {', '.join(f'{m:.2f}' for m in medians)}")
     print(f"  every block, mean:   {', '.join(f'{m:.2f}' for m in means)}")
     print(f"  peak resident after the first {BLOCK:,}: {result['peak_mib']:,.0f} MiB")
+    grown, new = statistics.median(result["grown"]), statistics.median(result["new"])
+    print(
+        f"  in turn, {IN_TURN} chunks each, median: the shop after {orders:,} {grown:.2f} ms,"
+        f" a new shop {new:.2f} ms ({(grown / new - 1) * 100:+.0f}%)"
+    )
 
 
 ANALYZE_EVERY = 2_000
