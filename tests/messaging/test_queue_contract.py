@@ -100,9 +100,12 @@ def bind(
     reacting: Collection[str] = (),
 ) -> None:
     """Bound as a consumer binds: to its sources, and by the types it reacts to (each
-    source's Happened, and `reacting`), leaving out those it ignores."""
+    source's Happened, and `reacting`), leaving out those it ignores; on a broker, a type
+    that no binding so far reacts to is routed to the sink, as `db setup` routes them."""
     types = [happened(source) for source in sources] + list(reacting)
     queue.bind(subscription, sources, ignoring, [t for t in types if t not in ignoring])
+    if isinstance(queue, RabbitQueue):
+        queue.declare(unread=set(ignoring) - set().union(*queue.reacting().values()))
 
 
 def message(

@@ -46,7 +46,7 @@ def queue(broker_url: str) -> Iterator[RabbitQueue]:
     opened.bind(
         "ordering", ["catalog", "inventory"], [], [HAPPENED, "tessera.inventory.Happened.v1"]
     )
-    opened.declare()
+    opened.declare(unread=["tessera.catalog.Ignored.v1", "tessera.catalog.Brandnew.v1"])
     yield opened
     opened.close()
 
@@ -117,7 +117,7 @@ def test_a_type_one_process_ignores_reaches_the_subscription_if_another_reacts_t
     listed = attrs.evolve(message(1), type=listed_type)
     older, newer = RabbitQueue(broker_url), RabbitQueue(broker_url)
     older.bind("inventory", ["catalog"], [listed_type], [HAPPENED])
-    older.declare()
+    older.declare(unread=[listed_type])  # no process reacts to it yet: routed to the sink
     older.publish([listed])
     assert older.pending(["inventory"]) == 0
     newer.bind("inventory", ["catalog"], [], [HAPPENED, listed_type])
@@ -213,15 +213,24 @@ def test_a_listening_worker_holds_no_more_than_its_limit(
         listening.close()
 
 
-def test_a_message_no_subscription_binds_goes_to_the_sink_and_without_it_is_an_error(
+def test_a_type_no_context_reads_goes_to_the_sink_alone_and_one_the_shop_lacks_is_an_error(
     queue: RabbitQueue, broker_url: str
 ) -> None:
+    unread = "tessera.nobody.Happened.v1"
+    with Connection(broker_url) as connection:  # as an earlier release bound the sink
+        connection.default_channel.queue_bind(IGNORED, EXCHANGE, routing_key="#")
+    queue.declare(unread=[unread])
+    vhost = broker_url.rsplit("/", 1)[1]
+    listed = rabbitmqctl("list_bindings", "-p", vhost, "source_name", "destination_name",
+                         "routing_key", "--no-table-headers")  # fmt: skip
+    to_sink = {line.split("\t")[2] for line in listed.splitlines() if f"\t{IGNORED}\t" in line}
+    assert f"nobody.{unread}" in to_sink
+    assert "#" not in to_sink  # the earlier release's binding is gone
+    assert f"catalog.{HAPPENED}" not in to_sink  # a type read is not copied to the sink
     queue.publish([message(1, source="nobody")])  # confirmed: the sink took it, and kept nothing
     assert queue.pending(["inventory", "ordering"]) == 0
-    with Connection(broker_url) as connection:
-        connection.default_channel.queue_unbind(IGNORED, EXCHANGE, routing_key="#")
     with pytest.raises(Unroutable, match=r"routed message m-2 .* to no queue"):
-        queue.publish([message(2, source="nobody")])
+        queue.publish([message(2, source="nobody", name="Unheard")])
 
 
 def test_an_acknowledged_message_is_never_handed_out_again(
@@ -454,7 +463,7 @@ def test_the_routes_of_an_earlier_release_are_taken_down_when_a_subscription_is_
         channel.queue_bind("tessera.inventory", "tessera.inventory.in", "catalog.x")
     upgraded = RabbitQueue(broker_url, DELAYS)
     upgraded.bind("inventory", ["catalog"], [], [HAPPENED])
-    upgraded.declare()
+    upgraded.declare(unread=["tessera.catalog.Other.v1"])
     upgraded.publish([message(1, name="Other"), message(2)])
     assert ids(take(upgraded, wait=1.0, want=2)) == ["m-2"]
     with (

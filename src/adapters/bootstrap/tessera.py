@@ -208,7 +208,8 @@ class Tessera:
         """Reach the queue and make every subscription bound so far (a broker's queues and
         bindings, declared when it is reached); the queue file is made when it is opened."""
         if isinstance(self._queue, KeptByTheContexts):
-            self._queue.declare()
+            unread = [entry.event_type for entry in self.context_map() if not entry.subscribers]
+            self._queue.declare(unread)
 
     @property
     def operations(self) -> QueueOperations:

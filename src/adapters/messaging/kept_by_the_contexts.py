@@ -31,8 +31,9 @@ class KeptByTheContexts(ABC):
     def ignored(self) -> dict[str, set[str]]: ...
 
     @abstractmethod
-    def declare(self) -> None:
-        """Reach the broker and declare everything bound so far (`tessera db setup`)."""
+    def declare(self, unread: Collection[str] = ()) -> None:
+        """Reach the broker and declare everything bound so far (`tessera db setup`); the
+        `unread` types, which no context of the shop reacts to, go where they are dropped."""
 
     def trace(self, identifier: str) -> list[TraceHop]:
         """What the contexts recorded of the conversation, with the broker's dead letters."""

@@ -65,9 +65,9 @@ class ContextBrokers(KeptByTheContexts):
         if subscription in self._own or self._shared is not None:
             self._of(subscription).bind(subscription, sources, ignoring, reacting)
 
-    def declare(self) -> None:
+    def declare(self, unread: Collection[str] = ()) -> None:
         for queue in self._queues:
-            queue.declare()
+            queue.declare(unread)
 
     def bindings(self) -> dict[str, set[str]]:
         return {s: b for queue in self._queues for s, b in queue.bindings().items()}

@@ -24,7 +24,8 @@ CONFIRM_SECONDS = 30.0
 
 
 class Unroutable(StorageUnavailable):
-    """The broker could route a message to no queue, not even the sink: the shop is not set up."""
+    """The broker could route a message to no queue, not even the sink: its type is new to the
+    broker's set-up."""
 
 
 @attrs.frozen
@@ -86,8 +87,9 @@ class ConfirmedPublisher:
         self._await_confirmations()
         if self._returned:
             raise Unroutable(
-                f"the broker routed {self._returned[0]} to no queue: the shop's sink is"
-                " not bound ('tessera db setup' with the administrator's broker URL binds it)"
+                f"the broker routed {self._returned[0]} to no queue: no context reacts to its"
+                " type and the sink is not bound by it ('tessera db setup' with the"
+                " administrator's broker URL routes every type of the shop)"
             )
         if self._refused:
             raise StorageUnavailable(f"{self._refused[0]}; it will be sent again")

@@ -305,10 +305,14 @@ class RabbitQueue(KeptByTheContexts):
         """Each subscription this process bound, and the types it binds its queue by."""
         return {subscription: set(types) for subscription, types in self._reacting.items()}
 
-    def declare(self) -> None:
-        """Reach the broker and declare everything bound so far (`tessera db setup`)."""
-        with self._broker():
-            pass
+    def declare(self, unread: Collection[str] = ()) -> None:
+        """Reach the broker and declare everything bound so far (`tessera db setup`); an
+        administrator also routes the `unread` types (no context of the shop reacts to them)
+        to the sink, and no other."""
+        with self._broker() as connection:
+            if self._topology.administrator:
+                read = set().union(*self._reacting.values()) - set(unread)
+                self._topology.route_to_sink(connection.default_channel, unread, read)
 
     def publish(self, messages: Sequence[OutgoingMessage]) -> None:
         if not messages:

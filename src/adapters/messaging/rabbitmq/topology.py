@@ -4,8 +4,9 @@ All durable, in the URL's virtual host:
 - `tessera`, a topic exchange; a message is published with routing key `<source>.<type>`.
   Each subscription's queue is bound to it by the key of every type its context reacts to,
   and by nothing else: a message reaches only the contexts that react to its type.
-- `tessera.ignored`, a queue that keeps nothing, bound by the administrator with `#`: a
-  message no subscription binds is routed there and dropped, rather than returned.
+- `tessera.ignored`, a queue that keeps nothing, bound by the administrator by the key of
+  each type of the shop that no context reacts to: such a message is routed there and
+  dropped, rather than returned; one of a type the shop does not know is returned.
 - `tessera.<subscription>`, a quorum queue with an explicit delivery limit: a message the
   broker handed out that often (consumers that died holding it) goes to the subscription's
   dead-letter queue.
@@ -117,11 +118,23 @@ class Topology:
     def declare_shared(self, channel: Any) -> None:
         """The exchange and the sink that takes what no subscription binds."""
         self.exchange()(channel).declare()
-        sink = Queue(IGNORED, durable=True, queue_arguments={"x-max-length": 0})
-        bound = sink(channel)
-        bound.queue_declare(passive=not self.administrator)
-        if self.administrator:
-            bound.bind_to(self.exchange(), routing_key="#")
+        self._sink(channel).queue_declare(passive=not self.administrator)
+
+    @staticmethod
+    def _sink(channel: Any) -> Queue:
+        return Queue(IGNORED, durable=True, queue_arguments={"x-max-length": 0})(channel)
+
+    def route_to_sink(self, channel: Any, unread: Collection[str], read: Collection[str]) -> None:
+        """The sink bound by the key of each `unread` type (no context reacts to it), and by
+        none of the `read` ones, nor by `#` as an earlier release bound it: a message is
+        routed to the sink only where it would reach no queue, not beside its readers."""
+        sink = self._sink(channel)
+        for event_type in sorted(unread):
+            sink.bind_to(
+                self.exchange(), routing_key=routing_key(publisher_of(event_type), event_type)
+            )
+        for key in ["#", *(routing_key(publisher_of(t), t) for t in sorted(read))]:
+            sink.unbind_from(self.exchange(), routing_key=key)
 
     def declare(
         self, channel: Any, subscription: str, sources: Collection[str], reacting: Collection[str]
