@@ -7,7 +7,7 @@ records; Money over two columns (`MoneyComposite`). Every attribute of a mapped 
 column of the same name, a composite, children, or state that is not stored (it starts at
 its default when loaded, as pending events do).
 
-A `IdentityMap` is one transaction's view of the database: it loads rows into objects (one object
+An `IdentityMap` is one transaction's view of the database: it loads rows into objects (one object
 per row and transaction), remembers each as loaded, and when flushed writes what was added
 and what changed, in statements grouped by table. An aggregate's row is updated only where
 its version is still the one loaded; a row that moved on meanwhile is a `StaleData` error.

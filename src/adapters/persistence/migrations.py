@@ -106,7 +106,7 @@ class Migrations:
             found = _scripts.get(self.location)
             if found is None:
                 found = _scripts[self.location] = ScriptDirectory(
-                    str(self.location), version_locations=[str(self.location), str(MESSAGING)]
+                    str(self.location), version_locations=[str(p) for p in self._locations]
                 )
             return found
 

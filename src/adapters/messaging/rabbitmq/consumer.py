@@ -22,7 +22,7 @@ from kombu.message import Message
 from kombu.messaging import Consumer
 
 from tessera.adapters.messaging.queue import Delivery
-from tessera.adapters.messaging.rabbitmq.topology import ATTEMPTS, EXCHANGE
+from tessera.adapters.messaging.rabbitmq.topology import ATTEMPTS, EXCHANGE, PUBLISHER
 from tessera.application.shared.envelope import MAX_MESSAGE_BYTES
 
 STREAM_SECONDS = 0.05
@@ -99,19 +99,19 @@ def read(body: bytes, headers: dict[str, Any], message_id: object) -> tuple[str,
     return text, attempts + 1, None
 
 
-@attrs.frozen
 class Vouching:
     """Who a message is believed from: the broker validates the user id a publisher sets, so
     a message is believed as the context whose user published it (`publishers`: each
     context's user), or, where the contexts share one user, as this process's `user`'s."""
 
-    user: str
-    publishers: Mapping[str, str] = attrs.field(factory=dict)
+    def __init__(self, user: str, publishers: Mapping[str, str]) -> None:
+        self.user = user
+        self.publishers = dict(publishers)
+        self._contexts = {its: context for context, its in self.publishers.items()}
 
     def speaks_for(self, user: object) -> str | None:
         """The context `user` is the broker user of, if any."""
-        found = [context for context, its in self.publishers.items() if its == user]
-        return found[0] if found else None
+        return self._contexts.get(user) if isinstance(user, str) else None
 
     @property
     def for_a_context(self) -> bool:
@@ -127,7 +127,7 @@ class Vouching:
         if message.delivery_info.get("exchange") != EXCHANGE:  # a copy, straight to a queue
             if user != self.user:
                 return None, f"forged: put in this subscription's queues by {named}"
-            carried = headers.get("publisher")
+            carried = headers.get(PUBLISHER)
             return (carried if isinstance(carried, str) else None), None
         if not self.publishers:
             if user != self.user:

@@ -347,11 +347,9 @@ class RabbitQueue(KeptByTheContexts):
         handed out again."""
         with self._broker() as connection:
             taking = self._consumer(connection, subscription)
-            if subscription in self._listening:
+            if listening := self._listening.get(subscription):
                 if not taking.standing:
-                    taking.stand(
-                        self._listening[subscription].limit, self._listening[subscription].wake
-                    )
+                    taking.stand(listening.limit, listening.wake)
                     self._pump(connection)
                 taken, taking.sent = taking.sent[:limit], taking.sent[limit:]
                 return self._holding(subscription, taken)
