@@ -99,6 +99,18 @@ def test_the_saga_moves_an_order_on_as_the_answers_come_in(
     assert (completed.status, completed.tracking_number) == ("completed", "TRK-1")
 
 
+def test_a_capture_of_another_amount_is_refused_and_the_order_waits(
+    bus: MessageBus, uow: FakeOrderingUnitOfWork, clock: Clock
+) -> None:
+    order_id = place(bus).id
+    react(uow, clock, StockReserved(order_id, []))
+    with pytest.raises(BusinessRuleViolation) as refused:
+        react(uow, clock, PaymentCaptured(order_id, Decimal("2.50"), "EUR"))
+    assert refused.value.rule == "CapturedMoneyMustBeTheTotal"
+    assert str(refused.value) == "payments captured 2.50 EUR for an order of 25.00 EUR"
+    assert bus.handle(GetOrder(order_id)).status == "awaiting_payment"
+
+
 @pytest.mark.parametrize(
     ("answers", "reason", "by"),
     [

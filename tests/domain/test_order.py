@@ -83,8 +83,8 @@ def test_the_saga_asks_for_payment_once_stock_is_reserved_and_for_shipment_once_
     saga.stock_reserved(order)
     saga.stock_reserved(order)  # redelivered
     assert order.status is OrderStatus.AWAITING_PAYMENT
-    saga.payment_captured(order)
-    saga.payment_captured(order)
+    saga.payment_captured(order, order.total)
+    saga.payment_captured(order, order.total)
     assert order.status.value == "paid"
     requests = [e for e in saga.pull_events() if not type(e).__name__.startswith("Fulfilment")]
     assert requests == [
@@ -97,11 +97,24 @@ def test_the_saga_asks_for_payment_once_stock_is_reserved_and_for_shipment_once_
     assert order.status.value == "completed"
 
 
+def test_the_saga_moves_an_order_on_only_for_the_money_it_costs() -> None:
+    order = place((MUG, 2))
+    saga = Fulfilment.start(order, "tok_visa")
+    saga.stock_reserved(order)
+    for wrong in (Money.of("24.99", "EUR"), Money.of("25.00", "USD")):
+        with pytest.raises(BusinessRuleViolation, match=r"captured .* for an order of 25\.00 EUR"):
+            saga.payment_captured(order, wrong)
+    assert order.status is OrderStatus.AWAITING_PAYMENT
+    saga.payment_captured(order, Money.of("25", "EUR"))
+    assert order.status.value == "paid"
+    saga.payment_captured(order, Money.of("1.00", "EUR"))  # a stale answer changes nothing
+
+
 def test_a_delivery_heard_of_before_the_dispatch_waits_for_it() -> None:
     order = place((MUG, 1))
     saga = Fulfilment.start(order, "tok_visa")
     saga.stock_reserved(order)
-    saga.payment_captured(order)
+    saga.payment_captured(order, order.total)
     with pytest.raises(NotShippedYet):
         order.delivered()
     assert order.status is OrderStatus.PAID
@@ -112,7 +125,7 @@ def test_answers_for_a_cancelled_order_change_nothing() -> None:
     saga = Fulfilment.start(order, "tok_visa")
     order.cancel(CancelReason.CUSTOMER_REQUEST, NOW)
     saga.stock_reserved(order)
-    saga.payment_captured(order)
+    saga.payment_captured(order, order.total)
     saga.payment_declined(order, NOW)
     assert (order.status, order.cancel_reason) == (
         OrderStatus.CANCELLED,
@@ -126,7 +139,7 @@ def test_once_the_shipment_is_requested_the_order_cannot_be_cancelled(status: st
     order = place((MUG, 1))
     saga = Fulfilment.start(order, "tok_visa")
     saga.stock_reserved(order)
-    saga.payment_captured(order)
+    saga.payment_captured(order, order.total)
     if status in ("shipped", "completed"):
         order.shipped("TRK-1")
     if status == "completed":
@@ -163,7 +176,7 @@ class OrderLifecycle(RuleBasedStateMachine):
             case "rejected":
                 self.saga.stock_rejected(self.order, CancelReason.OUT_OF_STOCK, NOW)
             case "captured":
-                self.saga.payment_captured(self.order)
+                self.saga.payment_captured(self.order, self.order.total)
             case "declined":
                 self.saga.payment_declined(self.order, NOW)
             case "dispatched":

@@ -49,6 +49,17 @@ class Rejection(Protocol):
     def reason(self) -> str: ...
 
 
+class Capture(Protocol):
+    """What ordering reads of a capture: which order, and the money taken for it."""
+
+    @property
+    def order_id(self) -> str: ...
+    @property
+    def amount(self) -> Decimal: ...
+    @property
+    def currency(self) -> str: ...
+
+
 class Dispatch(Protocol):
     @property
     def order_id(self) -> str: ...
@@ -95,9 +106,9 @@ def on_stock_rejected(event: Rejection, uow: OrderingUnitOfWork, clock: Clock = 
     fulfilment.stock_rejected(order, CancelReason(event.reason), clock())
 
 
-def on_payment_captured(event: AboutAnOrder, uow: OrderingUnitOfWork) -> None:
+def on_payment_captured(event: Capture, uow: OrderingUnitOfWork) -> None:
     order, fulfilment = _saga(uow, event.order_id)
-    fulfilment.payment_captured(order)
+    fulfilment.payment_captured(order, Money(event.amount, event.currency))
 
 
 def on_payment_declined(

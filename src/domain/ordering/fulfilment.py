@@ -13,11 +13,13 @@ from datetime import datetime
 import attrs
 
 from tessera.domain.ordering.order import CancelReason, Order, OrderStatus
+from tessera.domain.ordering.rules import CapturedMoneyMustBeTheTotal
 from tessera.domain.shared.aggregate import AggregateRoot
 from tessera.domain.shared.bounds import CARD_TOKEN_LENGTH, checked_text
 from tessera.domain.shared.events import DomainEvent
 from tessera.domain.shared.identifiers import OrderId, Sku
 from tessera.domain.shared.money import Money
+from tessera.domain.shared.rules import check_rule
 
 
 @attrs.frozen
@@ -63,7 +65,9 @@ class Fulfilment(AggregateRoot):
         if order.status is OrderStatus.PENDING:  # otherwise the answer is stale
             order.cancel(reason, at)
 
-    def payment_captured(self, order: Order) -> None:
+    def payment_captured(self, order: Order, captured: Money) -> None:
+        if order.status is OrderStatus.AWAITING_PAYMENT:  # otherwise the answer is stale
+            check_rule(CapturedMoneyMustBeTheTotal(captured, order.total))
         if order.paid() and not self.shipment_requested:
             self.shipment_requested = True
             lines = tuple((line.sku, line.quantity) for line in order.lines)

@@ -9,7 +9,7 @@ import attrs
 
 from tessera.domain.shared.bounds import MAX_ORDER_LINES, MAX_ORDER_NUMBER, quoted
 from tessera.domain.shared.identifiers import Sku
-from tessera.domain.shared.money import MAX_AMOUNT
+from tessera.domain.shared.money import MAX_AMOUNT, Money
 
 
 @attrs.frozen
@@ -111,3 +111,18 @@ class OrderCanBeCancelledUntilShipmentIsRequested:
 
     def is_broken(self) -> bool:
         return self.status in {"paid", "shipped", "completed"}
+
+
+@attrs.frozen
+class CapturedMoneyMustBeTheTotal:
+    """An order moves on only when payments took exactly what it costs."""
+
+    captured: Money
+    total: Money
+
+    @property
+    def message(self) -> str:
+        return f"payments captured {self.captured} for an order of {self.total}"
+
+    def is_broken(self) -> bool:
+        return self.captured != self.total
