@@ -53,9 +53,9 @@ def test_the_repository_s_snapshots_are_what_the_code_publishes() -> None:
 
 
 def test_a_fresh_snapshot_checks_clean(recorded: Path) -> None:
-    assert len(list(recorded.glob("tessera.*.json"))) == 18
+    assert len(list(recorded.glob("tessera.*.json"))) == 14
     checked = contracts("check", "--dir", str(recorded))
-    assert (checked.exit_code, checked.stdout) == (0, "18 published version(s), none broken\n")
+    assert (checked.exit_code, checked.stdout) == (0, "14 published version(s), none broken\n")
 
 
 @pytest.mark.parametrize(
@@ -105,6 +105,27 @@ def test_a_version_no_longer_published_breaks_and_a_new_optional_field_does_not(
     assert checked.exit_code == 0, checked.output
     assert f"not yet recorded: {PLACED}" in checked.stdout
     assert "updated" in contracts("snapshot", "--dir", str(recorded)).stdout
+
+
+def test_a_version_is_retired_by_a_snapshot_only_once_no_recorded_consumer_reads_it(
+    recorded: Path,
+) -> None:
+    retired = "tessera.ordering.OrderConfirmed.v1"  # published until no one read it
+    (recorded / f"{retired}.json").write_text(json.dumps({"type": "object"}))
+    readers = {"mailer": {retired: ["order_id"]}}
+    (recorded / "readers.json").write_text(json.dumps(readers))
+    refused = contracts("snapshot", "--dir", str(recorded))
+    assert refused.exit_code == 1
+    assert refused.stderr.splitlines() == [
+        f"kept: {retired} is read by mailer ({recorded / 'readers.json'})",
+        "error: 1 retired version(s) still read: publish them until no one does",
+    ]
+    assert (recorded / f"{retired}.json").exists()
+    (recorded / "readers.json").unlink()
+    made = contracts("snapshot", "--dir", str(recorded))
+    assert made.exit_code == 0, made.output
+    assert f"removed {recorded / retired}.json: the code no longer publishes it" in made.stdout
+    assert contracts("check", "--dir", str(recorded)).exit_code == 0
 
 
 def test_a_rename_is_a_removal_and_a_required_addition() -> None:

@@ -143,8 +143,20 @@ def _recorded(where: Path) -> dict[str, dict[str, Any]]:
 def snapshot(where: Path) -> None:
     """Record the code's schemas as what has been published (an explicit step: review the
     diff), and the fields of them that no subscriber reads. A version no longer in the code
-    is removed from the record, and says so."""
+    is removed from the record, and says so; one a consumer recorded in readers.json still
+    reads is kept, and the snapshot refused."""
     schemas, recorded = _schemas(), _recorded(where) if where.is_dir() else {}
+    outside = _outside_readers(where) if where.is_dir() else {}
+    still_read = [
+        f"{event_type} is read by {reader} ({where / READERS})"
+        for event_type in sorted(set(recorded) - set(schemas))
+        for reader, types in sorted(outside.items())
+        if event_type in types
+    ]
+    if still_read:
+        for line in still_read:
+            click.echo(f"kept: {line}", err=True)
+        fail(f"{len(still_read)} retired version(s) still read: publish them until no one does")
     where.mkdir(parents=True, exist_ok=True)
     for event_type, document in sorted(schemas.items()):
         text = json.dumps(document, indent=2, sort_keys=True) + "\n"
@@ -180,7 +192,11 @@ def check(where: Path) -> None:
     if not where.is_dir():
         fail(f"no snapshots in {where}: record them with 'tessera contracts snapshot'")
     schemas, recorded = _schemas(), _recorded(where)
-    found = [f"{t}: the code no longer publishes it" for t in sorted(set(recorded) - set(schemas))]
+    found = [
+        f"{t}: the code no longer publishes it (once no one reads it, 'tessera contracts"
+        f" snapshot' retires it)"
+        for t in sorted(set(recorded) - set(schemas))
+    ]
     for event_type in sorted(set(recorded) & set(schemas)):
         found += breaks(event_type, recorded[event_type], schemas[event_type])
     if found:

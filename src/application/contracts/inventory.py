@@ -1,4 +1,4 @@
-"""What inventory publishes: stock set aside for orders, refused, given back, and shipped."""
+"""What inventory publishes: stock set aside for orders, or refused."""
 
 from __future__ import annotations
 
@@ -33,17 +33,3 @@ class StockReservationRejected:
     order_id: str
     reason: str
     detail: str
-
-
-@integration_event(SOURCE, "StockReleased", version=1, subject="order_id")
-@attrs.frozen
-class StockReleased:
-    order_id: str
-    lines: list[StockLine]
-
-
-@integration_event(SOURCE, "StockShipped", version=1, subject="order_id")
-@attrs.frozen
-class StockShipped:
-    order_id: str
-    lines: list[StockLine]

@@ -31,14 +31,6 @@ class OrderPlaced:
     which consumers that predate it ignore; None in messages published before it."""
 
 
-@integration_event(SOURCE, "OrderConfirmed", version=1, subject="order_id")
-@attrs.frozen
-class OrderConfirmed:
-    """Stock is set aside and the money taken: the order will be shipped."""
-
-    order_id: str
-
-
 @integration_event(SOURCE, "OrderCancelled", version=1, subject="order_id")
 @attrs.frozen
 class OrderCancelled:

@@ -1,4 +1,4 @@
-"""What payments publishes: money taken, refused, and given back."""
+"""What payments publishes: money taken, or refused."""
 
 from __future__ import annotations
 
@@ -25,11 +25,3 @@ class PaymentCaptured:
 class PaymentDeclined:
     order_id: str
     reason: str
-
-
-@integration_event(SOURCE, "PaymentRefunded", version=1, subject="order_id")
-@attrs.frozen
-class PaymentRefunded:
-    order_id: str
-    amount: Decimal
-    currency: str

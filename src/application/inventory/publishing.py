@@ -1,6 +1,7 @@
 """How inventory announces its changes: an order's allocation, as integration events.
 
-Changes to single stock items stay inside inventory; other contexts hear about orders.
+Changes to single stock items stay inside inventory, and so do an order's stock given back or
+shipped: no other context reacts to them.
 """
 
 from __future__ import annotations
@@ -23,7 +24,3 @@ def integration_events(event: DomainEvent) -> Iterable[object]:
             yield published.StockReserved(order_id.value, _lines(lines))
         case allocation.AllocationRejected(order_id=order_id, reason=reason, detail=detail):
             yield published.StockReservationRejected(order_id.value, reason.value, detail)
-        case allocation.AllocationReleased(order_id=order_id, lines=lines):
-            yield published.StockReleased(order_id.value, _lines(lines))
-        case allocation.AllocationShipped(order_id=order_id, lines=lines):
-            yield published.StockShipped(order_id.value, _lines(lines))

@@ -22,8 +22,6 @@ def integration_events(event: DomainEvent) -> Iterable[object]:
             yield published.OrderPlaced(
                 order_id.value, customer, _lines(lines), total.amount, total.currency, number
             )
-        case order.OrderPaid(order_id=order_id):
-            yield published.OrderConfirmed(order_id.value)
         case order.OrderCancelled(order_id=order_id, reason=reason):
             yield published.OrderCancelled(order_id.value, reason.value)
         case order.OrderCompleted(order_id=order_id):

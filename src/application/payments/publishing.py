@@ -1,4 +1,5 @@
-"""How payments announces its changes."""
+"""How payments announces its changes: a refund stays inside payments, as no other context
+reacts to it."""
 
 from __future__ import annotations
 
@@ -15,5 +16,3 @@ def integration_events(event: DomainEvent) -> Iterable[object]:
             yield published.PaymentCaptured(order_id.value, amount.amount, amount.currency)
         case payment.PaymentDeclined(order_id=order_id, reason=reason):
             yield published.PaymentDeclined(order_id.value, reason)
-        case payment.PaymentRefunded(order_id=order_id, amount=amount):
-            yield published.PaymentRefunded(order_id.value, amount.amount, amount.currency)
