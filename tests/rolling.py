@@ -49,20 +49,25 @@ def upcast(event: PaymentRequested) -> PaymentRequestedV2:
 
 
 def new_ordering_events(event: DomainEvent) -> Iterable[object]:
+    """Ordering on the new code: version 2 of PaymentRequested, and version 1 beside it."""
     for published in integration_events(event):
-        yield upcast(published) if isinstance(published, PaymentRequested) else published
+        if isinstance(published, PaymentRequested):
+            yield upcast(published)
+        yield published
 
 
 def new_payments_reactions(gateway: PaymentGateway) -> Reactions[PaymentsUnitOfWork]:
-    """Payments on the new code: it reads version 2, and ignores version 1."""
+    """Payments on the new code: it reads version 2, and version 1 from an ordering still on
+    the old code (a version 1 published beside a version 2 is passed over)."""
     return {
         PaymentRequestedV2: lambda event, uow: on_payment_requested(downcast(event), uow, gateway),
+        PaymentRequested: lambda event, uow: on_payment_requested(event, uow, gateway),
         OrderCancelled: lambda event, uow: on_order_cancelled(event, uow, gateway),
     }
 
 
 def new_release() -> None:
-    publish_alongside(PaymentRequestedV2, PaymentRequested, downcast, until=WINDOW_ENDS)
+    publish_alongside(PaymentRequestedV2, PaymentRequested, until=WINDOW_ENDS)
     contexts: dict[str, BoundedContext[Any, Any]] = {
         "ordering": attrs.evolve(ordering, publishes=new_ordering_events),
         "payments": attrs.evolve(

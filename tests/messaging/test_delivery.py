@@ -306,3 +306,32 @@ def test_a_delivery_the_queue_could_not_read_is_dead_lettered_with_the_queue_s_r
     assert (report.dead_lettered, report.handled) == (1, 0)
     [dead] = garbled.dead_letters()
     assert dead.error == "unreadable: the body is not UTF-8 text (byte 0)"
+
+
+def test_a_subscription_reading_two_versions_reacts_once_to_a_pair_published_together(
+    queue: InMemoryQueue, inventory_db: ContextDatabase
+) -> None:
+    from tessera.application.shared.integration import _REGISTRY, integration_event, type_of
+
+    @integration_event("catalog", "ProductListed", version=8, subject="sku")
+    @attrs.frozen
+    class ListedV8:
+        sku: str
+
+    try:
+        newer = ListedV8("MUG-1")
+        older = ProductListed("MUG-1", "Mug", Decimal("1.00"), "EUR")
+        queue.publish(
+            [  # from a publisher on the new code: both versions, each marked
+                OutgoingMessage.of(Envelope.wrap(newer, alongside=[type_of(older)])),
+                OutgoingMessage.of(Envelope.wrap(older, superseded_by=type_of(newer))),
+            ]
+        )
+        reactions: Reactions[Any] = {ProductListed: receive_one, ListedV8: receive_one}
+        report = consumer(queue, inventory_db, reactions).consume(10)
+        assert (report.handled, report.ignored, on_hand(inventory_db, "MUG-1")) == (1, 1, 1)
+        queue.publish([listed("MUG-1")])  # from a publisher still on the old code
+        report = consumer(queue, inventory_db, reactions).consume(10)
+        assert (report.handled, on_hand(inventory_db, "MUG-1")) == (1, 2)
+    finally:
+        _REGISTRY.pop("tessera.catalog.ProductListed.v8")

@@ -138,8 +138,9 @@ def test_an_older_version_is_published_beside_a_newer_one_until_its_window_ends(
 
     from tessera.application.contracts.catalog import ProductPriceChanged
     from tessera.application.shared.integration import (
-        _ALONGSIDE,
+        _BESIDE,
         _REGISTRY,
+        PublishedForm,
         integration_event,
         publish_alongside,
         published_forms,
@@ -149,26 +150,32 @@ def test_an_older_version_is_published_beside_a_newer_one_until_its_window_ends(
     @attrs.frozen
     class ListedV9:
         sku: str
-        title: str
 
-    def older(event: ListedV9) -> ProductListed:
-        return ProductListed(event.sku, event.title, Decimal("1"), "EUR")
-
-    publish_alongside(ListedV9, ProductListed, older, until=date(2030, 1, 31))
+    publish_alongside(ListedV9, ProductListed, until=date(2030, 1, 31))
     try:
-        event = ListedV9("MUG-1", "Mug")
-        forms = published_forms(event, date(2030, 1, 31))
-        assert forms == [(event, ["tessera.catalog.ProductListed.v1"]), (older(event), [])]
-        assert published_forms(event, date(2030, 2, 1)) == [(event, [])]
-        wrapped = Envelope.wrap(event, alongside=forms[0][1])
-        assert Envelope.from_json(wrapped.to_json()).alongside == (
-            "tessera.catalog.ProductListed.v1",
-        )
+        newer, older = ListedV9("MUG-1"), ProductListed("MUG-1", "Mug", Decimal("1"), "EUR")
+        forms = published_forms([newer, older], date(2030, 1, 31))
+        assert forms == [
+            PublishedForm(newer, alongside=("tessera.catalog.ProductListed.v1",)),
+            PublishedForm(older, superseded_by="tessera.catalog.ProductListed.v9"),
+        ]
+        assert published_forms([newer, older], date(2030, 2, 1)) == [PublishedForm(newer)]
+        assert published_forms([older], date(2030, 1, 1)) == [PublishedForm(older)]  # old code
+        with pytest.raises(TypeError, match="ProductListed is published beside ListedV9 until"):
+            published_forms([newer], date(2030, 1, 1))
+        read = [
+            Envelope.from_json(Envelope.wrap(f.event, None, f.alongside, f.superseded_by).to_json())
+            for f in forms
+        ]
+        assert [(e.alongside, e.supersededby) for e in read] == [
+            (("tessera.catalog.ProductListed.v1",), None),
+            ((), "tessera.catalog.ProductListed.v9"),
+        ]
     finally:
-        del _ALONGSIDE[ListedV9]
+        del _BESIDE[ProductListed]
         _REGISTRY.pop("tessera.catalog.ProductListed.v9")
     with pytest.raises(TypeError, match="is not an older version"):
-        publish_alongside(ProductListed, ProductPriceChanged, lambda e: e, date(2030, 1, 1))
+        publish_alongside(ProductListed, ProductPriceChanged, date(2030, 1, 1))
 
 
 def test_a_type_of_the_published_language_names_the_context_that_publishes_it() -> None:

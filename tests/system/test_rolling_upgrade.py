@@ -1,8 +1,9 @@
-"""A rolling upgrade in the split topology, a worker process per context: ordering moves
-`PaymentRequested` to version 2 (publishing version 1 beside it for the rollout's window)
-while payments still runs the old code, then payments moves too. Every order is paid once
-throughout, and nothing is dead-lettered: the old code reads version 1 and passes over
-version 2, the new code reads version 2 and passes over version 1."""
+"""A rolling upgrade in the split topology, a worker process per context: the new code moves
+`PaymentRequested` to version 2, ordering publishing version 1 beside it for the rollout's
+window. Payments, the consumer, upgrades first; then ordering while payments is rolled back
+to the old code; then both run the new. Every order is paid once throughout, and nothing is
+dead-lettered: the old code reads version 1 and passes over version 2; the new code reads
+either, and passes over a version 1 published beside a version 2."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.process
 NEW = [sys.executable, "-m", "tests.rolling", "new"]
 OLD = [sys.executable, "-m", "tests.rolling", "old"]
 FAST = {"TESSERA_RETRY_FIRST_DELAY": "0.05"}
+CONTEXTS = ("catalog", "inventory", "shipping", "payments", "ordering")
 
 
 def split(data: Path, *args: str) -> Any:
@@ -39,25 +41,28 @@ def shipped(data: Path, card: str = "tok_visa") -> str:
     return order_id
 
 
-def test_a_publisher_moves_to_version_2_and_consumers_of_version_1_keep_working(
+def test_contexts_move_to_version_2_in_any_order_and_every_order_is_paid_once(
     tmp_path: Path,
 ) -> None:
     data = set_up(tmp_path / "data")
-    contexts = ("catalog", "inventory", "shipping", "payments")
-    old = {c: worker_process(data, c, env=FAST, program=OLD) for c in contexts}
-    new_ordering = worker_process(data, "ordering", env=FAST, program=NEW)
-    workers = [*old.values(), new_ordering]
+    running = {c: worker_process(data, c, env=FAST, program=OLD) for c in CONTEXTS}
+
+    def upgrade(context: str, program: list[str]) -> None:
+        stop(running.pop(context))
+        running[context] = worker_process(data, context, env=FAST, program=program)
+
     try:
         split(data, "catalog", "add", "MUG-1", "--name", "Mug", "--price", "5")
         eventually(lambda: run(data, "inventory", "receive", "MUG-1", "10").exit_code == 0)
-
+        upgrade("payments", NEW)
+        zeroth = shipped(data)  # payments on the new code, ordering on the old
+        upgrade("payments", OLD)
+        upgrade("ordering", NEW)
         first = shipped(data)  # ordering on the new code, payments on the old
-        stop(old.pop("payments"))
-        workers = [*old.values(), new_ordering]
-        workers.append(worker_process(data, "payments", env=FAST, program=NEW))
+        upgrade("payments", NEW)
         second = shipped(data)  # both on the new code
     finally:
-        stop(*workers)
+        stop(*running.values())
 
     def requested(order: str) -> set[tuple[str, str, str]]:
         timeline = as_json(data, "trace", order)
@@ -65,8 +70,10 @@ def test_a_publisher_moves_to_version_2_and_consumers_of_version_1_keep_working(
                 if "PaymentRequested" in h["type"]}  # fmt: skip
 
     v1, v2 = "tessera.ordering.PaymentRequested.v1", "tessera.ordering.PaymentRequested.v2"
+    assert {(v1, "payments", "done")} == requested(zeroth)
     assert {(v1, "payments", "done"), (v2, "payments", "ignored")} <= requested(first)
     assert {(v1, "payments", "ignored"), (v2, "payments", "done")} <= requested(second)
-    payments = json.loads(run(data, "orders", "show", second, "--json").stdout)["payment"]
-    assert payments["status"] == "captured"
+    for order in (zeroth, first, second):
+        payment = json.loads(run(data, "orders", "show", order, "--json").stdout)["payment"]
+        assert (payment["status"], payment["captured"]) == ("captured", "5.00")
     assert as_json(data, "messages", "dead-letters") == []

@@ -37,6 +37,8 @@ def _envelope(event_type: str, source: str, data: dict[str, Any]) -> dict[str, A
             "causationid": _text(ID_LENGTH),
             "alongside": _text(description="During a rollout: the older versions of this event"
                                " published beside it, space-separated."),
+            "supersededby": _text(description="During a rollout: the newer version this one"
+                                  " is published beside; a consumer of that one skips this."),
             "data": data,
         },
     }  # fmt: skip

@@ -21,7 +21,12 @@ from tessera.adapters.messaging.queue import Delivery, MessageQueue
 from tessera.application.shared.bus import Reaction, Reactions
 from tessera.application.shared.envelope import Envelope, MalformedMessage, caused_by
 from tessera.application.shared.inbox import ConsumingUnitOfWork
-from tessera.application.shared.integration import UnknownEventType, event_class, registered_events
+from tessera.application.shared.integration import (
+    UnknownEventType,
+    event_class,
+    registered_events,
+    type_of_class,
+)
 from tessera.application.shared.reads import read_by
 from tessera.application.shared.retry import RetryPolicy
 from tessera.domain.shared.errors import BusinessRuleViolation
@@ -72,6 +77,7 @@ class Consumer:
         self._queue = queue
         self._uow = uow
         self._reactions = reactions
+        self._types = {type_of_class(cls) for cls in reactions}
         self._retry = retry
         self._lease_seconds = lease_seconds
         self._consumer_id = consumer_id
@@ -153,8 +159,8 @@ class Consumer:
         try:
             envelope = Envelope.from_json(delivery.body)
             reaction = self._reactions.get(event_class(envelope.type))
-            if reaction is None:
-                report.ignored += 1
+            if reaction is None or envelope.supersededby in self._types:
+                report.ignored += 1  # not reacted to, or it reacts to the newer version beside
                 return True
             event = envelope.event()
         except UnknownEventType as unknown:

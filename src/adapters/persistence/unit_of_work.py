@@ -205,8 +205,13 @@ class SqlAlchemyUnitOfWork:
         events = [e for a in touched if isinstance(a, AggregateRoot) for e in a.pull_events()]
         today = datetime.now(UTC).date()
         self._outgoing += [
-            outbox_row(OutgoingMessage.of(Envelope.wrap(form, alongside=beside)))
+            outbox_row(
+                OutgoingMessage.of(
+                    Envelope.wrap(
+                        form.event, alongside=form.alongside, superseded_by=form.superseded_by
+                    )
+                )
+            )
             for event in events
-            for integration_event in self._translate(event)
-            for form, beside in published_forms(integration_event, today)
+            for form in published_forms(list(self._translate(event)), today)
         ]

@@ -103,10 +103,17 @@ class Envelope:
     alongside: tuple[str, ...] = ()
     """The older versions of this event published beside it during a rollout (extension
     `alongside`): a consumer that does not know this version reads one of those instead."""
+    supersededby: str | None = None
+    """The newer version this one is published beside during a rollout (extension
+    `supersededby`): a consumer that reacts to that version passes this one over."""
 
     @classmethod
     def wrap(
-        cls, event: object, cause: Cause | None = None, alongside: Sequence[str] = ()
+        cls,
+        event: object,
+        cause: Cause | None = None,
+        alongside: Sequence[str] = (),
+        superseded_by: str | None = None,
     ) -> Envelope:
         """Put an integration event in a new envelope, caused by `cause` or the one in force."""
         cause = cause or current_cause()
@@ -120,6 +127,7 @@ class Envelope:
             correlationid=cause.correlation_id,
             causationid=cause.causation_id,
             alongside=tuple(alongside),
+            supersededby=superseded_by,
         )
 
     def event(self) -> Any:
@@ -152,6 +160,8 @@ class Envelope:
             document["causationid"] = self.causationid
         if self.alongside:
             document["alongside"] = " ".join(self.alongside)
+        if self.supersededby is not None:
+            document["supersededby"] = self.supersededby
         return json.dumps(document, separators=(",", ":"))
 
     @classmethod
@@ -186,6 +196,11 @@ class Envelope:
                 alongside=tuple(
                     _bounded("alongside", each, TYPE_LENGTH)
                     for each in str(document.get("alongside") or "").split()[:8]
+                ),
+                supersededby=(
+                    None
+                    if document.get("supersededby") is None
+                    else _bounded("supersededby", str(document["supersededby"]), TYPE_LENGTH)
                 ),
             )
         except ValueError as error:

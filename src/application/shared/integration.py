@@ -8,7 +8,7 @@ subject (the id of the aggregate it is about).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, ClassVar, Protocol, TypeVar
 
@@ -76,38 +76,58 @@ def event_class(event_type: str) -> type[Any]:
     raise UnknownEventType(f"{event_type}: no context publishes this event type")
 
 
-@attrs.frozen
-class Alongside:
-    """An older version published beside a newer one during a rollout."""
-
-    older: type[Any]
-    downcast: Callable[[Any], Any]
-    until: date
-    """The last day both are published: every consumer runs the newer code by then."""
+_BESIDE: dict[type[Any], tuple[type[Any], date]] = {}
+"""Each older version published beside a newer one: the newer, and the last day."""
 
 
-_ALONGSIDE: dict[type[Any], list[Alongside]] = {}
-
-
-def publish_alongside(
-    newer: type[Event], older: type[Any], downcast: Callable[[Event], Any], until: date
-) -> None:
-    """While a publisher moves an event to a new version: each time `newer` is published,
-    `older` (made by `downcast`) is published beside it, until the stated day, so that a
-    consumer still on the older code keeps working; a consumer on the newer code reacts to
-    the newer version and ignores the older. Upgrade the publisher first, then the consumers
-    within the window; then remove the older version."""
+def publish_alongside(newer: type[Any], older: type[Any], until: date) -> None:
+    """While a publisher moves an event to a new version, its translation yields both
+    versions of each event, and both are published until the stated day, so that a consumer
+    still on the older code keeps working; after it, only the newer. A consumer on the newer
+    code reacts to both versions (an older publisher sends only the older) and passes over
+    an older one published beside a newer. Contexts upgrade in any order within the window;
+    then the older version is removed."""
     if type_of_class(older).rsplit(".v", 1)[0] != type_of_class(newer).rsplit(".v", 1)[0]:
         raise TypeError(f"{older.__name__} is not an older version of {newer.__name__}")
-    _ALONGSIDE.setdefault(newer, []).append(Alongside(older, downcast, until))
+    _BESIDE[older] = (newer, until)
 
 
-def published_forms(event: object, today: date) -> list[tuple[object, list[str]]]:
-    """The versions an event is published as today: itself, with the types published beside
-    it; and each older version still in its window."""
-    older = [a for a in _ALONGSIDE.get(type(event), ()) if today <= a.until]
-    beside = [type_of_class(a.older) for a in older]
-    return [(event, beside)] + [(a.downcast(event), []) for a in older]
+@attrs.frozen
+class PublishedForm:
+    """One version an event is published as, marked for consumers that know several."""
+
+    event: object
+    alongside: tuple[str, ...] = ()
+    """The older versions published beside this one."""
+    superseded_by: str | None = None
+    """The newer version this older one is published beside: a consumer reacting to that
+    one passes this one over."""
+
+
+def published_forms(events: Sequence[object], today: date) -> list[PublishedForm]:
+    """What one change is published as today: the events its translation yielded, an older
+    version beside its newer marked with it (and left out once its window has passed), the
+    newer marked with the older versions beside it."""
+    if not _BESIDE:
+        return [PublishedForm(event) for event in events]
+    kinds = {type(event) for event in events}
+    beside: dict[type[Any], list[str]] = {}
+    for older, (newer, until) in _BESIDE.items():
+        if newer in kinds and today <= until:
+            if older not in kinds:
+                raise TypeError(
+                    f"{older.__name__} is published beside {newer.__name__} until {until}:"
+                    f" the translation must yield both"
+                )
+            beside.setdefault(newer, []).append(type_of_class(older))
+    forms = []
+    for event in events:
+        pair = _BESIDE.get(type(event))
+        if pair is None or pair[0] not in kinds:
+            forms.append(PublishedForm(event, alongside=tuple(beside.get(type(event), ()))))
+        elif today <= pair[1]:
+            forms.append(PublishedForm(event, superseded_by=type_of_class(pair[0])))
+    return forms
 
 
 def type_of_class(cls: type[Any]) -> str:
