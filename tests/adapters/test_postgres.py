@@ -25,7 +25,7 @@ from tessera.adapters.persistence import postgres
 from tessera.adapters.persistence.context_database import ContextDatabase
 from tessera.adapters.persistence.database import StorageUnavailable
 from tessera.adapters.persistence.prepared import Prepared
-from tessera.application.catalog.commands import ListProduct
+from tessera.application.catalog.commands import ListProduct, RepriceProduct
 from tessera.application.shared.envelope import OutgoingMessage
 from tests.cli.invoke import as_json, run, set_up
 from tests.cli.test_reads_and_the_data_directory import READS, place_in_split
@@ -104,13 +104,15 @@ def test_two_deployments_on_one_server_never_share_a_role() -> None:
         postgres.role_name(make_url(f"{server}/{'x' * 60}"), "payments")
 
 
-def catalog_outbox_with(listings: int, tmp_path: Path, postgres_url: str) -> ContextDatabase:
-    """Catalog's database on the server, its outbox holding `listings` unsent messages."""
+def catalog_outbox_with(messages: int, tmp_path: Path, postgres_url: str) -> ContextDatabase:
+    """Catalog's database on the server, its outbox holding `messages` unsent messages: a
+    listing (versions 2 and 1 of it) and new prices."""
     settings = Settings(data_dir=tmp_path / "data", database_url=postgres_url)
     setup(settings)
     with bootstrap(attrs.evolve(settings, deliver_inline=False)) as app:
-        for n in range(listings):
-            app.handle(ListProduct(sku=f"SKU-{n}", name="Thing", price=Decimal("1.00")))
+        app.handle(ListProduct(sku="SKU-1", name="Thing", price=Decimal("1.00")))
+        for n in range(messages - 2):
+            app.handle(RepriceProduct(sku="SKU-1", price=Decimal(2 + n)))
     return open_catalog(settings)
 
 
@@ -318,7 +320,7 @@ def test_a_worker_relays_what_its_context_writes_at_once_not_at_its_next_poll(
         finally:
             worker.stop()
             working.join(timeout=10)
-        assert worker.report.relayed == 3
+        assert worker.report.relayed == 6  # each listing in versions 2 and 1
 
 
 def test_a_read_changes_nothing_on_the_server(

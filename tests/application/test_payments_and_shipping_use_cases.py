@@ -49,7 +49,7 @@ def requested(uow: FakePaymentsUnitOfWork, gateway: Gateway) -> None:
 
 def cancelled(uow: FakePaymentsUnitOfWork, gateway: Gateway) -> None:
     with uow:
-        on_order_cancelled(OrderCancelled("o-1", "customer_request"), uow, gateway)
+        on_order_cancelled(OrderCancelled("o-1"), uow, gateway)
         uow.commit()
 
 
@@ -108,7 +108,7 @@ class Carrier:
 
 def test_a_requested_shipment_is_one_parcel_dispatched_and_then_delivered() -> None:
     uow = FakeShippingUnitOfWork()
-    event = ShipmentRequested("o-1", "1 Main St", [])
+    event = ShipmentRequested("o-1", "1 Main St")
     for _ in range(2):
         with uow:
             on_shipment_requested(event, uow, Carrier())

@@ -112,7 +112,7 @@ def test_a_type_one_process_ignores_reaches_the_subscription_if_another_reacts_t
 ) -> None:
     # An older and a newer process of one subscription, during a rolling deployment: the
     # newer one reacts to ProductListed, which the older one ignores.
-    listed_type = "tessera.catalog.ProductListed.v1"
+    listed_type = "tessera.catalog.ProductListed.v2"
     assert event_class(listed_type) is ProductListed  # a type these processes know
     listed = attrs.evolve(message(1), type=listed_type)
     older, newer = RabbitQueue(broker_url), RabbitQueue(broker_url)
@@ -388,6 +388,9 @@ def test_a_trace_read_from_the_contexts_is_the_trace_the_queue_file_keeps(
     assert on_servers == on_files
     assert ("tessera.ordering.OrderCompleted.v1", None, None) in on_servers
     assert ("tessera.payments.PaymentCaptured.v1", "ordering", "done") in on_servers
+    # an older version published beside the newer, which the subscription reads instead
+    assert ("tessera.ordering.OrderPlaced.v2", "inventory", "done") in on_servers
+    assert ("tessera.ordering.OrderPlaced.v1", "inventory", "ignored") in on_servers
 
 
 def test_a_read_creates_nothing_on_a_broker_that_was_not_set_up(broker_url: str) -> None:

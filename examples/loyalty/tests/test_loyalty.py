@@ -88,7 +88,8 @@ def test_loyalty_gets_what_every_context_gets(shop: Tessera) -> None:
     assert "loyalty" in {s.subscription for s in shop.operations.status()}
     subscribers = {e.event_type: e.subscribers for e in shop.context_map()}
     assert "loyalty" in subscribers["tessera.ordering.OrderCompleted.v1"]
-    assert "loyalty" in subscribers["tessera.ordering.OrderPlaced.v1"]
+    assert "loyalty" in subscribers["tessera.ordering.OrderPlaced.v2"]
+    assert "loyalty" in subscribers["tessera.ordering.OrderPlaced.v1"]  # until the rollout ends
 
 
 def test_what_loyalty_reads_is_what_tessera_s_record_of_outside_readers_says(

@@ -342,10 +342,11 @@ def grants(vhost: str) -> None:
 
 def render_map(entries: list[ContextMapEntry], style: str) -> str:
     if style == "mermaid":
-        lines = ["flowchart LR"]
+        lines = ["flowchart LR"]  # an edge per event, whichever versions carry it
         for e in entries:
             name = short_name(e.event_type)
-            lines += [f"  {e.publisher} -- {name} --> {s}" for s in e.subscribers]
+            edges = [f"  {e.publisher} -- {name} --> {s}" for s in e.subscribers]
+            lines += [edge for edge in edges if edge not in lines]
         return "\n".join(lines)
     lines = []
     for e in entries:

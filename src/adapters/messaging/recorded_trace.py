@@ -37,18 +37,27 @@ class RecordedTrace:
         ids = [row["message_id"] for row in written]
         handled = {name: self._handled(database, ids) for name, database in self._databases.items()}
         bindings, ignoring = self._bindings(), self._ignoring()
-        hops = []
-        for row in written:
-            listeners = sorted(
+
+        def listeners(row: Mapping[str, Any]) -> list[str]:
+            return sorted(
                 subscription
                 for subscription, sources in bindings.items()
                 if row["source"] in sources and row["type"] not in ignoring.get(subscription, ())
             )
-            if not listeners:  # published to no one that reacts, as the queue file shows it
+
+        newer = _newer_beside(written)
+        hops = []
+        for row in written:
+            reading_newer = {
+                s for other in newer.get(row["message_id"], ()) for s in listeners(other)
+            }
+            if not listeners(row):  # published to no one that reacts, as the queue file shows it
                 hops.append(self._hop(row, None, None, None))
-            for subscription in listeners:
+            for subscription in listeners(row):
                 handled_at = handled.get(subscription, {}).get(row["message_id"])
                 state = "ready" if handled_at is None else "done"
+                if handled_at is None and subscription in reading_newer:
+                    state = "ignored"  # it reacts to the newer version published beside this one
                 hops.append(self._hop(row, subscription, state, handled_at))
         return in_causal_order(hops)
 
@@ -96,3 +105,24 @@ class RecordedTrace:
                 )
                 found.update({row.message_id: row.handled_at for row in connection.execute(query)})
         return found
+
+
+def _newer_beside(written: Sequence[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
+    """Each message an older version of an event published together with newer ones (one
+    cause, one subject, one name): the newer ones, by the older message's id."""
+    together: dict[tuple[Any, Any, str], list[Mapping[str, Any]]] = {}
+    for row in written:
+        family, _, version = str(row["type"]).rpartition(".v")
+        if version.isdigit():
+            key = (row["causation_id"], row["subject"], family)
+            together.setdefault(key, []).append(row)
+    found: dict[str, list[Mapping[str, Any]]] = {}
+    for rows in together.values():
+        if len(rows) > 1:
+            for row in rows:
+                found[row["message_id"]] = [o for o in rows if _version(o) > _version(row)]
+    return found
+
+
+def _version(row: Mapping[str, Any]) -> int:
+    return int(str(row["type"]).rpartition(".v")[2])

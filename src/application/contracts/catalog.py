@@ -6,15 +6,26 @@ from decimal import Decimal
 
 import attrs
 
-from tessera.application.shared.integration import integration_event
+from tessera.application.contracts import ROLLOUT_ENDS
+from tessera.application.shared.integration import integration_event, publish_alongside
 
 SOURCE = "catalog"
 """The name catalog publishes under, subscribes under and keeps its database under."""
 
 
-@integration_event(SOURCE, "ProductListed", version=1, subject="sku")
+@integration_event(SOURCE, "ProductListed", version=2, subject="sku")
 @attrs.frozen
 class ProductListed:
+    sku: str
+    price: Decimal
+    currency: str
+
+
+@integration_event(SOURCE, "ProductListed", version=1, subject="sku")
+@attrs.frozen
+class ProductListedV1:
+    """Published beside version 2 until the rollout ends; `name` is read by no one."""
+
     sku: str
     name: str
     price: Decimal
@@ -33,3 +44,6 @@ class ProductPriceChanged:
 @attrs.frozen
 class ProductDiscontinued:
     sku: str
+
+
+publish_alongside(ProductListed, ProductListedV1, until=ROLLOUT_ENDS)

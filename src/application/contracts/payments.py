@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import attrs
 
-from tessera.application.shared.integration import integration_event
+from tessera.application.contracts import ROLLOUT_ENDS
+from tessera.application.shared.integration import integration_event, publish_alongside
 
 SOURCE = "payments"
 """The name payments publishes under, subscribes under and keeps its database under."""
@@ -20,8 +21,21 @@ class PaymentCaptured:
     currency: str
 
 
-@integration_event(SOURCE, "PaymentDeclined", version=1, subject="order_id")
+@integration_event(SOURCE, "PaymentDeclined", version=2, subject="order_id")
 @attrs.frozen
 class PaymentDeclined:
+    """The charge was refused; payments keeps the gateway's reason, for its own queries."""
+
+    order_id: str
+
+
+@integration_event(SOURCE, "PaymentDeclined", version=1, subject="order_id")
+@attrs.frozen
+class PaymentDeclinedV1:
+    """Published beside version 2 until the rollout ends; `reason` is read by no one."""
+
     order_id: str
     reason: str
+
+
+publish_alongside(PaymentDeclined, PaymentDeclinedV1, until=ROLLOUT_ENDS)

@@ -21,6 +21,8 @@ def _lines(lines: tuple[tuple[Sku, int], ...]) -> list[published.StockLine]:
 def integration_events(event: DomainEvent) -> Iterable[object]:
     match event:
         case allocation.StockAllocated(order_id=order_id, lines=lines):
-            yield published.StockReserved(order_id.value, _lines(lines))
+            yield published.StockReserved(order_id.value)
+            yield published.StockReservedV1(order_id.value, _lines(lines))
         case allocation.AllocationRejected(order_id=order_id, reason=reason, detail=detail):
-            yield published.StockReservationRejected(order_id.value, reason.value, detail)
+            yield published.StockReservationRejected(order_id.value, reason.value)
+            yield published.StockReservationRejectedV1(order_id.value, reason.value, detail)

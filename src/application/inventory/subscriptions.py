@@ -9,9 +9,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from tessera.application.contracts.catalog import ProductDiscontinued, ProductListed
-from tessera.application.contracts.ordering import OrderCancelled, OrderPlaced
-from tessera.application.contracts.shipping import ShipmentDispatched
+from tessera.application.contracts.catalog import (
+    ProductDiscontinued,
+    ProductListed,
+    ProductListedV1,
+)
+from tessera.application.contracts.ordering import (
+    OrderCancelled,
+    OrderCancelledV1,
+    OrderPlaced,
+    OrderPlacedV1,
+)
+from tessera.application.contracts.shipping import ShipmentDispatched, ShipmentDispatchedV1
 from tessera.application.inventory.unit_of_work import InventoryUnitOfWork
 from tessera.application.shared.bus import Reactions
 from tessera.application.shared.reads import AboutAnOrder, AboutAProduct
@@ -84,10 +93,15 @@ def _stock_of(held: Allocation, uow: InventoryUnitOfWork) -> dict[Sku, StockItem
 
 
 def inventory_reactions() -> Reactions[InventoryUnitOfWork]:
+    """Each version 1 is read too while publishers on the older code send it alone."""
     return {
         ProductListed: on_product_listed,
+        ProductListedV1: on_product_listed,
         ProductDiscontinued: on_product_discontinued,
         OrderPlaced: on_order_placed,
+        OrderPlacedV1: on_order_placed,
         OrderCancelled: on_order_cancelled,
+        OrderCancelledV1: on_order_cancelled,
         ShipmentDispatched: on_shipment_dispatched,
+        ShipmentDispatchedV1: on_shipment_dispatched,
     }

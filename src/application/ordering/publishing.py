@@ -19,14 +19,20 @@ def integration_events(event: DomainEvent) -> Iterable[object]:
         case order.OrderPlaced(
             order_id=order_id, number=number, customer_id=customer, lines=lines, total=total
         ):
+            ordered = _lines(lines)
             yield published.OrderPlaced(
-                order_id.value, customer, _lines(lines), total.amount, total.currency, number
+                order_id.value, customer, ordered, total.amount, total.currency
+            )
+            yield published.OrderPlacedV1(
+                order_id.value, customer, ordered, total.amount, total.currency, number
             )
         case order.OrderCancelled(order_id=order_id, reason=reason):
-            yield published.OrderCancelled(order_id.value, reason.value)
+            yield published.OrderCancelled(order_id.value)
+            yield published.OrderCancelledV1(order_id.value, reason.value)
         case order.OrderCompleted(order_id=order_id):
             yield published.OrderCompleted(order_id.value)
         case fulfilment.PaymentRequested(order_id=order_id, amount=amount, card_token=token):
             yield published.PaymentRequested(order_id.value, amount.amount, amount.currency, token)
         case fulfilment.ShipmentRequested(order_id=order_id, address=address, lines=lines):
-            yield published.ShipmentRequested(order_id.value, address, _lines(lines))
+            yield published.ShipmentRequested(order_id.value, address)
+            yield published.ShipmentRequestedV1(order_id.value, address, _lines(lines))

@@ -15,11 +15,26 @@ from typing import Protocol
 from tessera.application.contracts.catalog import (
     ProductDiscontinued,
     ProductListed,
+    ProductListedV1,
     ProductPriceChanged,
 )
-from tessera.application.contracts.inventory import StockReservationRejected, StockReserved
-from tessera.application.contracts.payments import PaymentCaptured, PaymentDeclined
-from tessera.application.contracts.shipping import ShipmentDelivered, ShipmentDispatched
+from tessera.application.contracts.inventory import (
+    StockReservationRejected,
+    StockReservationRejectedV1,
+    StockReserved,
+    StockReservedV1,
+)
+from tessera.application.contracts.payments import (
+    PaymentCaptured,
+    PaymentDeclined,
+    PaymentDeclinedV1,
+)
+from tessera.application.contracts.shipping import (
+    ShipmentDelivered,
+    ShipmentDeliveredV1,
+    ShipmentDispatched,
+    ShipmentDispatchedV1,
+)
 from tessera.application.ordering.unit_of_work import OrderingUnitOfWork
 from tessera.application.shared.bus import Reactions
 from tessera.application.shared.clock import Clock, utc_now
@@ -129,14 +144,23 @@ def on_shipment_delivered(event: AboutAnOrder, uow: OrderingUnitOfWork) -> None:
 
 
 def ordering_reactions(clock: Clock = utc_now) -> Reactions[OrderingUnitOfWork]:
+    """Each version 1 is read too while publishers on the older code send it alone."""
+    rejected = functools.partial(on_stock_rejected, clock=clock)
+    declined = functools.partial(on_payment_declined, clock=clock)
     return {
         ProductListed: on_product_listed,
+        ProductListedV1: on_product_listed,
         ProductPriceChanged: on_product_price_changed,
         ProductDiscontinued: on_product_discontinued,
         StockReserved: on_stock_reserved,
-        StockReservationRejected: functools.partial(on_stock_rejected, clock=clock),
+        StockReservedV1: on_stock_reserved,
+        StockReservationRejected: rejected,
+        StockReservationRejectedV1: rejected,
         PaymentCaptured: on_payment_captured,
-        PaymentDeclined: functools.partial(on_payment_declined, clock=clock),
+        PaymentDeclined: declined,
+        PaymentDeclinedV1: declined,
         ShipmentDispatched: on_shipment_dispatched,
+        ShipmentDispatchedV1: on_shipment_dispatched,
         ShipmentDelivered: on_shipment_delivered,
+        ShipmentDeliveredV1: on_shipment_delivered,
     }

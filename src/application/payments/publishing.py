@@ -15,4 +15,5 @@ def integration_events(event: DomainEvent) -> Iterable[object]:
         case payment.PaymentCaptured(order_id=order_id, amount=amount):
             yield published.PaymentCaptured(order_id.value, amount.amount, amount.currency)
         case payment.PaymentDeclined(order_id=order_id, reason=reason):
-            yield published.PaymentDeclined(order_id.value, reason)
+            yield published.PaymentDeclined(order_id.value)
+            yield published.PaymentDeclinedV1(order_id.value, reason)

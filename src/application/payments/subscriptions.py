@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import functools
 
-from tessera.application.contracts.ordering import OrderCancelled, PaymentRequested
+from tessera.application.contracts.ordering import (
+    OrderCancelled,
+    OrderCancelledV1,
+    PaymentRequested,
+)
 from tessera.application.payments.gateway import PaymentGateway
 from tessera.application.payments.unit_of_work import PaymentsUnitOfWork
 from tessera.application.shared.bus import Reactions
@@ -45,7 +49,11 @@ def on_order_cancelled(
 
 
 def payments_reactions(gateway: PaymentGateway) -> Reactions[PaymentsUnitOfWork]:
+    """Version 1 of OrderCancelled is read too while an ordering on the older code sends it
+    alone."""
+    cancelled = functools.partial(on_order_cancelled, gateway=gateway)
     return {
         PaymentRequested: functools.partial(on_payment_requested, gateway=gateway),
-        OrderCancelled: functools.partial(on_order_cancelled, gateway=gateway),
+        OrderCancelled: cancelled,
+        OrderCancelledV1: cancelled,
     }

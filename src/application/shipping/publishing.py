@@ -12,6 +12,8 @@ from tessera.domain.shipping import shipment
 def integration_events(event: DomainEvent) -> Iterable[object]:
     match event:
         case shipment.ShipmentDispatched(shipment_id=sid, order_id=order_id, tracking_number=n):
-            yield published.ShipmentDispatched(order_id.value, sid, n)
+            yield published.ShipmentDispatched(order_id.value, n)
+            yield published.ShipmentDispatchedV1(order_id.value, sid, n)
         case shipment.ShipmentDelivered(shipment_id=sid, order_id=order_id):
-            yield published.ShipmentDelivered(order_id.value, sid)
+            yield published.ShipmentDelivered(order_id.value)
+            yield published.ShipmentDeliveredV1(order_id.value, sid)

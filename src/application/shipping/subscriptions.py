@@ -6,7 +6,7 @@ import functools
 import uuid
 from typing import Protocol
 
-from tessera.application.contracts.ordering import ShipmentRequested
+from tessera.application.contracts.ordering import ShipmentRequested, ShipmentRequestedV1
 from tessera.application.shared.bus import Reactions
 from tessera.application.shipping.carrier import Carrier
 from tessera.application.shipping.unit_of_work import ShippingUnitOfWork
@@ -34,6 +34,6 @@ def on_shipment_requested(event: ParcelRequest, uow: ShippingUnitOfWork, carrier
 
 
 def shipping_reactions(carrier: Carrier) -> Reactions[ShippingUnitOfWork]:
-    return {
-        ShipmentRequested: functools.partial(on_shipment_requested, carrier=carrier),
-    }
+    """Version 1 is read too while an ordering on the older code sends it alone."""
+    requested = functools.partial(on_shipment_requested, carrier=carrier)
+    return {ShipmentRequested: requested, ShipmentRequestedV1: requested}

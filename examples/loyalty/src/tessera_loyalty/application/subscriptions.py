@@ -8,7 +8,13 @@ import functools
 from decimal import Decimal
 from typing import Protocol
 
-from tessera.application.contracts.ordering import OrderCancelled, OrderCompleted, OrderPlaced
+from tessera.application.contracts.ordering import (
+    OrderCancelled,
+    OrderCancelledV1,
+    OrderCompleted,
+    OrderPlaced,
+    OrderPlacedV1,
+)
 from tessera.application.shared.bus import Reactions
 from tessera.application.shared.reads import AboutAnOrder
 from tessera.domain.shared.identifiers import OrderId
@@ -58,8 +64,12 @@ def on_order_cancelled(event: AboutAnOrder, uow: LoyaltyUnitOfWork) -> None:
 
 
 def loyalty_reactions(notifier: Notifier) -> Reactions[LoyaltyUnitOfWork]:
+    """Version 1 of OrderPlaced and OrderCancelled is read too while an ordering on the older
+    code sends it alone (Tessera publishes it beside version 2 until its rollout ends)."""
     return {
         OrderPlaced: on_order_placed,
+        OrderPlacedV1: on_order_placed,
         OrderCompleted: functools.partial(on_order_completed, notifier=notifier),
         OrderCancelled: on_order_cancelled,
+        OrderCancelledV1: on_order_cancelled,
     }
