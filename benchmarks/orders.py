@@ -280,7 +280,7 @@ def latencies(app: Tessera, placed_at: dict[str, float]) -> list[float]:
     found = []
     for order_id, placed in placed_at.items():
         for hop in app.operations.trace(order_id):
-            dispatched = hop.type.endswith("ShipmentDispatched.v1")
+            dispatched = ".ShipmentDispatched.v" in hop.type and hop.state == "done"
             if dispatched and hop.subscription == "ordering" and hop.handled_at:
                 found.append(hop.handled_at - placed)
     return found

@@ -32,6 +32,7 @@ from tests.cli.test_reads_and_the_data_directory import READS, place_in_split
 from tests.databases import open_catalog, statements_run
 from tests.listening import wait_as_a_worker
 from tests.proxy import FaultProxy
+from tests.rollout import FORMS
 from tests.servers import postgres_database, postgres_state
 
 pytestmark = pytest.mark.server
@@ -106,12 +107,12 @@ def test_two_deployments_on_one_server_never_share_a_role() -> None:
 
 def catalog_outbox_with(messages: int, tmp_path: Path, postgres_url: str) -> ContextDatabase:
     """Catalog's database on the server, its outbox holding `messages` unsent messages: a
-    listing (versions 2 and 1 of it) and new prices."""
+    listing (in the rollout, versions 2 and 1 of it) and new prices."""
     settings = Settings(data_dir=tmp_path / "data", database_url=postgres_url)
     setup(settings)
     with bootstrap(attrs.evolve(settings, deliver_inline=False)) as app:
         app.handle(ListProduct(sku="SKU-1", name="Thing", price=Decimal("1.00")))
-        for n in range(messages - 2):
+        for n in range(messages - FORMS):
             app.handle(RepriceProduct(sku="SKU-1", price=Decimal(2 + n)))
     return open_catalog(settings)
 
@@ -320,7 +321,7 @@ def test_a_worker_relays_what_its_context_writes_at_once_not_at_its_next_poll(
         finally:
             worker.stop()
             working.join(timeout=10)
-        assert worker.report.relayed == 6  # each listing in versions 2 and 1
+        assert worker.report.relayed == 3 * FORMS  # each listing in version 2 (and 1 beside)
 
 
 def test_a_read_changes_nothing_on_the_server(

@@ -32,6 +32,7 @@ from tessera.application.shipping.commands import DeliverShipment
 from tessera.application.shipping.queries import ListShipments
 from tests.listening import wait_as_a_worker
 from tests.proxy import FaultProxy
+from tests.rollout import BESIDE
 from tests.servers import postgres_database, rabbitmqctl
 
 pytestmark = pytest.mark.server
@@ -390,7 +391,8 @@ def test_a_trace_read_from_the_contexts_is_the_trace_the_queue_file_keeps(
     assert ("tessera.payments.PaymentCaptured.v1", "ordering", "done") in on_servers
     # an older version published beside the newer, which the subscription reads instead
     assert ("tessera.ordering.OrderPlaced.v2", "inventory", "done") in on_servers
-    assert ("tessera.ordering.OrderPlaced.v1", "inventory", "ignored") in on_servers
+    if BESIDE:
+        assert ("tessera.ordering.OrderPlaced.v1", "inventory", "ignored") in on_servers
 
 
 def test_a_read_creates_nothing_on_a_broker_that_was_not_set_up(broker_url: str) -> None:
@@ -435,9 +437,9 @@ def test_every_message_of_a_saga_is_a_structured_cloudevent_that_fits_its_publis
                 event = from_rabbitmq(wire, JSONFormat(), CloudEvent)
                 read.append((message.properties["content_type"], event))
     types = {event.get_type() for _, event in read}
-    saga = {"ordering.OrderPlaced", "payments.PaymentCaptured", "shipping.ShipmentDelivered",
-            "ordering.OrderCompleted"}  # fmt: skip
-    assert {f"tessera.{name}.v1" for name in saga} <= types
+    saga = {"ordering.OrderPlaced.v2", "payments.PaymentCaptured.v1",
+            "shipping.ShipmentDelivered.v2", "ordering.OrderCompleted.v1"}  # fmt: skip
+    assert {f"tessera.{name}" for name in saga} <= types
     contracts = Path(__file__).resolve().parents[2] / "docs" / "contracts"
     for content_type, event in read:
         assert content_type == "application/cloudevents+json"
