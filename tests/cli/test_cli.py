@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -218,6 +219,9 @@ def test_the_demo_runs_the_shop_and_reports_what_happened(data_dir: Path) -> Non
     assert result.exit_code == 0, result.output
     for heading in ("40 orders", "money captured", "Inventory", "Trace of order"):
         assert heading in result.stdout
+    latency = re.search(r"placed -> shipped latency p50 (\d+) ms, p99 (\d+) ms", result.stdout)
+    assert latency is not None
+    assert int(latency[2]) > 0  # the dispatches were found in the trace, whichever version
     assert "stock conservation (received = on hand + shipped) holds for every SKU: True" in (
         result.stdout
     )
