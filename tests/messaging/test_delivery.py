@@ -19,7 +19,11 @@ from tessera.adapters.messaging.relay import OutboxRelay
 from tessera.adapters.messaging.worker import ContextEndpoint, Worker, WorkerSettings
 from tessera.adapters.persistence.context_database import ContextDatabase
 from tessera.adapters.settings import Settings
-from tessera.application.contracts.catalog import ProductListed, ProductListedV1
+from tessera.application.contracts.catalog import (
+    ProductDiscontinued,
+    ProductListed,
+    ProductListedV1,
+)
 from tessera.application.inventory.subscriptions import inventory_reactions
 from tessera.application.inventory.unit_of_work import InventoryUnitOfWork
 from tessera.application.shared.bus import Reactions
@@ -327,3 +331,9 @@ def test_a_subscription_reading_two_versions_reacts_once_to_a_pair_published_tog
     queue.publish([OutgoingMessage.of(Envelope.wrap(older))])  # from a publisher on the old code
     report = consumer(queue, inventory_db, reactions).consume(10)
     assert (report.handled, on_hand(inventory_db, "MUG-1")) == (1, 2)
+    # a mark that names no newer version of the same event is not believed
+    not_newer = [type_of(older), "tessera.catalog.ProductDiscontinued.v1"]
+    queue.publish([OutgoingMessage.of(Envelope.wrap(older, superseded_by=t)) for t in not_newer])
+    reactions[ProductDiscontinued] = lambda event, uow: None
+    report = consumer(queue, inventory_db, reactions).consume(10)
+    assert (report.handled, report.ignored, on_hand(inventory_db, "MUG-1")) == (2, 0, 4)

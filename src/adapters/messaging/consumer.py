@@ -159,7 +159,7 @@ class Consumer:
         try:
             envelope = Envelope.from_json(delivery.body)
             reaction = self._reactions.get(event_class(envelope.type))
-            if reaction is None or envelope.supersededby in self._types:
+            if reaction is None or self._reads_the_newer(envelope):
                 report.ignored += 1  # not reacted to, or it reacts to the newer version beside
                 return True
             event = envelope.event()
@@ -180,6 +180,16 @@ class Consumer:
             )
             return False
         return _Readable(delivery, envelope, event, reaction)
+
+    def _reads_the_newer(self, envelope: Envelope) -> bool:
+        """The message is an older version published beside a newer one of the same event,
+        which this subscription reacts to (a mark naming another event is not believed)."""
+        newer = envelope.supersededby
+        if newer is None or newer not in self._types:
+            return False
+        family, _, version = envelope.type.rpartition(".v")
+        named, _, named_version = newer.rpartition(".v")
+        return named == family and int(named_version) > int(version)
 
     def _handle_together(self, batch: Sequence[_Readable], report: ConsumeReport) -> bool:
         """Handle the whole batch in one transaction; False (and nothing written) if any fails."""
