@@ -55,6 +55,7 @@ from tessera.application.contracts.catalog import ProductListed
 from tessera.application.inventory.publishing import integration_events as inventory_events
 from tessera.application.inventory.subscriptions import inventory_reactions
 from tessera.application.shared.bus import Reactions
+from tessera.application.shared.integration import short_name
 from tessera.domain.catalog.product import Product
 from tessera.domain.shared.identifiers import Sku
 from tessera.domain.shared.money import Money
@@ -187,7 +188,10 @@ def scaled_latency(data_dir: Path, orders: int, rate: float | None) -> None:
                     hops["written -> handled"].append(hop.handled_at - hop.written_at)
                     hops["written -> sent"].append(hop.delivered_at - hop.written_at)
                     hops["sent -> handled"].append(hop.handled_at - hop.delivered_at)
-                    if ".ShipmentDispatched.v" in hop.type and hop.subscription == "ordering":
+                    if (
+                        short_name(hop.type) == "ShipmentDispatched"
+                        and hop.subscription == "ordering"
+                    ):
                         hops["placed -> shipped"].append(hop.handled_at - placed_at)
     offered = f"at {rate:.0f}/s" if rate else "one at a time"
     print(f"\nscaled latency ({orders} orders {offered}; a worker process per context)")

@@ -67,6 +67,7 @@ from tessera.application.catalog.commands import ListProduct
 from tessera.application.inventory.commands import ReceiveStock
 from tessera.application.ordering.commands import OrderLineRequest, PlaceOrder
 from tessera.application.ordering.queries import CountOrders, GetOrder
+from tessera.application.shared.integration import short_name
 
 POLL_SECONDS = float(os.environ.get("BENCH_POLL", "0.002"))
 CONTEXTS = ("catalog", "inventory", "ordering", "payments", "shipping")
@@ -280,7 +281,7 @@ def latencies(app: Tessera, placed_at: dict[str, float]) -> list[float]:
     found = []
     for order_id, placed in placed_at.items():
         for hop in app.operations.trace(order_id):
-            dispatched = ".ShipmentDispatched.v" in hop.type and hop.state == "done"
+            dispatched = short_name(hop.type) == "ShipmentDispatched" and hop.state == "done"
             if dispatched and hop.subscription == "ordering" and hop.handled_at:
                 found.append(hop.handled_at - placed)
     return found

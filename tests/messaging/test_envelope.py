@@ -163,6 +163,21 @@ def test_an_older_version_is_published_beside_a_newer_one_until_its_window_ends(
     ]
     with pytest.raises(TypeError, match="is not an older version"):
         publish_alongside(ProductListed, ProductPriceChanged, ROLLOUT_ENDS)
+    with pytest.raises(TypeError, match="is not an older version"):
+        publish_alongside(ProductListedV1, ProductListed, ROLLOUT_ENDS)  # the wrong way round
+
+
+def test_a_version_supersedes_only_an_earlier_version_of_the_same_event() -> None:
+    from tessera.application.shared.integration import supersedes, version_of
+
+    assert version_of("tessera.ordering.OrderPlaced.v12") == ("tessera.ordering.OrderPlaced", 12)
+    assert version_of("com.example.OrderPlaced") is None
+    placed = "tessera.ordering.OrderPlaced"
+    assert supersedes(f"{placed}.v2", f"{placed}.v1")
+    assert not supersedes(f"{placed}.v1", f"{placed}.v2")
+    assert not supersedes(f"{placed}.v1", f"{placed}.v1")
+    assert not supersedes("tessera.ordering.OrderCancelled.v2", f"{placed}.v1")
+    assert not supersedes("com.example.OrderPlaced.v2", f"{placed}.v1")
 
 
 def test_a_type_of_the_published_language_names_the_context_that_publishes_it() -> None:

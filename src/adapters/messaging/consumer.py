@@ -25,6 +25,7 @@ from tessera.application.shared.integration import (
     UnknownEventType,
     event_class,
     registered_events,
+    supersedes,
     type_of_class,
 )
 from tessera.application.shared.reads import read_by
@@ -185,11 +186,7 @@ class Consumer:
         """The message is an older version published beside a newer one of the same event,
         which this subscription reacts to (a mark naming another event is not believed)."""
         newer = envelope.supersededby
-        if newer is None or newer not in self._types:
-            return False
-        family, _, version = envelope.type.rpartition(".v")
-        named, _, named_version = newer.rpartition(".v")
-        return named == family and int(named_version) > int(version)
+        return newer in self._types and supersedes(str(newer), envelope.type)
 
     def _handle_together(self, batch: Sequence[_Readable], report: ConsumeReport) -> bool:
         """Handle the whole batch in one transaction; False (and nothing written) if any fails."""

@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 from tessera.adapters.messaging.causal_order import in_causal_order
 from tessera.adapters.messaging.operations import TraceHop
 from tessera.adapters.persistence.context_database import ContextDatabase
+from tessera.application.shared.integration import supersedes, version_of
 
 
 class RecordedTrace:
@@ -38,22 +39,24 @@ class RecordedTrace:
         handled = {name: self._handled(database, ids) for name, database in self._databases.items()}
         bindings, ignoring = self._bindings(), self._ignoring()
 
-        def listeners(row: Mapping[str, Any]) -> list[str]:
-            return sorted(
+        listeners = {
+            row["message_id"]: sorted(
                 subscription
                 for subscription, sources in bindings.items()
                 if row["source"] in sources and row["type"] not in ignoring.get(subscription, ())
             )
-
+            for row in written
+        }
         newer = _newer_beside(written)
         hops = []
         for row in written:
             reading_newer = {
-                s for other in newer.get(row["message_id"], ()) for s in listeners(other)
+                s for other in newer.get(row["message_id"], ()) for s in listeners[other]
             }
-            if not listeners(row):  # published to no one that reacts, as the queue file shows it
+            mine = listeners[row["message_id"]]
+            if not mine:  # published to no one that reacts, as the queue file shows it
                 hops.append(self._hop(row, None, None, None))
-            for subscription in listeners(row):
+            for subscription in mine:
                 handled_at = handled.get(subscription, {}).get(row["message_id"])
                 state = "ready" if handled_at is None else "done"
                 if handled_at is None and subscription in reading_newer:
@@ -107,22 +110,16 @@ class RecordedTrace:
         return found
 
 
-def _newer_beside(written: Sequence[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
+def _newer_beside(written: Sequence[Mapping[str, Any]]) -> dict[str, list[str]]:
     """Each message an older version of an event published together with newer ones (one
-    cause, one subject, one name): the newer ones, by the older message's id."""
+    cause, one subject): the newer ones' ids, by the older message's id."""
     together: dict[tuple[Any, Any, str], list[Mapping[str, Any]]] = {}
     for row in written:
-        family, _, version = str(row["type"]).rpartition(".v")
-        if version.isdigit():
-            key = (row["causation_id"], row["subject"], family)
-            together.setdefault(key, []).append(row)
-    found: dict[str, list[Mapping[str, Any]]] = {}
-    for rows in together.values():
-        if len(rows) > 1:
-            for row in rows:
-                found[row["message_id"]] = [o for o in rows if _version(o) > _version(row)]
-    return found
-
-
-def _version(row: Mapping[str, Any]) -> int:
-    return int(str(row["type"]).rpartition(".v")[2])
+        if (version := version_of(str(row["type"]))) is not None:
+            together.setdefault((row["causation_id"], row["subject"], version[0]), []).append(row)
+    return {
+        row["message_id"]: [o["message_id"] for o in rows if supersedes(o["type"], row["type"])]
+        for rows in together.values()
+        if len(rows) > 1
+        for row in rows
+    }

@@ -76,8 +76,21 @@ def event_class(event_type: str) -> type[Any]:
     raise UnknownEventType(f"{event_type}: no context publishes this event type")
 
 
-_BESIDE: dict[type[Any], tuple[type[Any], date]] = {}
-"""Each older version published beside a newer one: the newer, and the last day."""
+def version_of(event_type: str) -> tuple[str, int] | None:
+    """A type of the published language as its event and its version
+    (`tessera.ordering.OrderPlaced`, 2); None for any other type."""
+    match = _TYPE.match(event_type)
+    return None if match is None else (event_type.rpartition(".v")[0], int(match["version"]))
+
+
+def supersedes(newer: str, older: str) -> bool:
+    """`newer` is a later version of the same event as `older`."""
+    new, old = version_of(newer), version_of(older)
+    return new is not None and old is not None and new[0] == old[0] and new[1] > old[1]
+
+
+_BESIDE: dict[type[Any], list[tuple[type[Any], date]]] = {}
+"""For each newer version, the older ones published beside it, each with its last day."""
 
 
 def publish_alongside(newer: type[Any], older: type[Any], until: date) -> None:
@@ -87,9 +100,9 @@ def publish_alongside(newer: type[Any], older: type[Any], until: date) -> None:
     code reacts to both versions (an older publisher sends only the older) and passes over
     an older one published beside a newer. Contexts upgrade in any order within the window;
     then the older version is removed."""
-    if type_of_class(older).rsplit(".v", 1)[0] != type_of_class(newer).rsplit(".v", 1)[0]:
+    if not supersedes(type_of_class(newer), type_of_class(older)):
         raise TypeError(f"{older.__name__} is not an older version of {newer.__name__}")
-    _BESIDE[older] = (newer, until)
+    _BESIDE.setdefault(newer, []).append((older, until))
 
 
 @attrs.frozen
@@ -108,26 +121,28 @@ def published_forms(events: Sequence[object], today: date) -> list[PublishedForm
     """What one change is published as today: the events its translation yielded, an older
     version beside its newer marked with it (and left out once its window has passed), the
     newer marked with the older versions beside it."""
-    if not _BESIDE:
-        return [PublishedForm(event) for event in events]
     kinds = {type(event) for event in events}
-    beside: dict[type[Any], list[str]] = {}
-    for older, (newer, until) in _BESIDE.items():
-        if newer in kinds and today <= until:
+    superseded: dict[type[Any], str | None] = {}  # None: its window has passed, left out
+    beside: dict[type[Any], tuple[str, ...]] = {}
+    for newer in kinds:
+        for older, until in _BESIDE.get(newer, ()):
+            if today > until:
+                superseded[older] = None
+                continue
             if older not in kinds:
                 raise TypeError(
                     f"{older.__name__} is published beside {newer.__name__} until {until}:"
                     f" the translation must yield both"
                 )
-            beside.setdefault(newer, []).append(type_of_class(older))
-    forms = []
-    for event in events:
-        pair = _BESIDE.get(type(event))
-        if pair is None or pair[0] not in kinds:
-            forms.append(PublishedForm(event, alongside=tuple(beside.get(type(event), ()))))
-        elif today <= pair[1]:
-            forms.append(PublishedForm(event, superseded_by=type_of_class(pair[0])))
-    return forms
+            superseded[older] = type_of_class(newer)
+            beside[newer] = (*beside.get(newer, ()), type_of_class(older))
+    return [
+        PublishedForm(event, superseded_by=superseded[type(event)])
+        if type(event) in superseded
+        else PublishedForm(event, alongside=beside.get(type(event), ()))
+        for event in events
+        if superseded.get(type(event), "") is not None
+    ]
 
 
 def type_of_class(cls: type[Any]) -> str:

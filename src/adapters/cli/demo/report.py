@@ -81,7 +81,7 @@ def shipped_latencies(app: Tessera, orders: list[OrderView], outcome: Outcome) -
     latencies = []
     for order in orders:
         for hop in app.operations.trace(order.id):
-            dispatched = ".ShipmentDispatched.v" in hop.type and hop.state == "done"
+            dispatched = short_name(hop.type) == "ShipmentDispatched" and hop.state == "done"
             if dispatched and hop.subscription == "ordering" and hop.handled_at is not None:
                 latencies.append(hop.handled_at - outcome.placed_at[order.id])
     return latencies
