@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -20,7 +21,14 @@ from tessera.adapters.bootstrap import Settings, bootstrap, setup
 from tessera.adapters.messaging.queue import Delivery
 from tessera.adapters.messaging.rabbitmq import RabbitQueue, Unroutable
 from tessera.adapters.messaging.rabbitmq.dead_letters import LIMIT_REACHED
-from tessera.adapters.messaging.rabbitmq.topology import EXCHANGE, IGNORED, discarded_queue
+from tessera.adapters.messaging.rabbitmq.topology import (
+    EXCHANGE,
+    IGNORED,
+    dead_queue,
+    discarded_queue,
+    main_queue,
+    routing_key,
+)
 from tessera.adapters.persistence.database import StorageUnavailable
 from tessera.application.catalog.commands import ListProduct
 from tessera.application.contracts.catalog import ProductListed
@@ -30,6 +38,7 @@ from tessera.application.shared.envelope import OutgoingMessage
 from tessera.application.shared.integration import event_class
 from tessera.application.shipping.commands import DeliverShipment
 from tessera.application.shipping.queries import ListShipments
+from tests import wire
 from tests.listening import wait_as_a_worker
 from tests.proxy import FaultProxy
 from tests.rollout import BESIDE
@@ -300,6 +309,85 @@ def test_a_discarded_dead_letter_is_kept_in_its_subscription_s_discarded_queue(
         found = connection.default_channel.basic_get(discarded_queue("inventory"), no_ack=True)
     assert "by ops@example at " in found.headers["discarded"]
     assert found.headers["discarded"].endswith(": the SKU never existed")
+
+
+HAPPENED_KEY = routing_key("catalog", HAPPENED)
+
+UNDECODABLE: dict[str, tuple[str | bytes, dict[str, Any], str]] = {
+    "a message id": (HAPPENED_KEY, {"message_id": b"\xff\xfe"}, "its properties cannot be read"),
+    "a correlation id": (
+        HAPPENED_KEY,
+        {"correlation_id": b"a\xff"},
+        "its properties cannot be read",
+    ),
+    "a type": (HAPPENED_KEY, {"type": b"\xc3("}, "its properties cannot be read"),
+    "a routing key": (  # routed by the CC header's key, delivered with the one it was sent
+        b"\xff.x",
+        {"application_headers": {"type": HAPPENED, "CC": [HAPPENED_KEY]}},
+        "its exchange or routing key is not UTF-8 text",
+    ),
+}
+"""Text that is not UTF-8 where py-amqp decodes it before Tessera sees the message."""
+
+
+def test_text_that_is_not_utf8_in_a_message_s_properties_fails_that_message_alone(
+    queue: RabbitQueue, broker_url: str
+) -> None:
+    queue.publish([message(1)])
+    for key, props, _ in UNDECODABLE.values():
+        wire.publish(broker_url, b"{}", key, EXCHANGE, **({"message_id": "poison"} | props))
+    queue.publish([message(6)])
+
+    taken = take(queue, want=6, limit=10)  # one batch, the four in the middle of it
+    assert [d.message_id for d in taken if not d.unreadable] == ["m-1", "m-6"]
+    why = [d.unreadable or "" for d in taken if d.unreadable]
+    assert [reason for _, _, reason in UNDECODABLE.values()] == [w.split(" (")[0] for w in why]
+    for delivery in taken:
+        if delivery.unreadable:
+            queue.dead_letter(delivery, f"unreadable: {delivery.unreadable}")
+    queue.ack([d for d in taken if not d.unreadable])
+    letters = queue.dead_letters()
+    assert len({letter.message_id for letter in letters}) == 4
+    assert all("UTF-8" in letter.error or "decode" in letter.error for letter in letters), letters
+    assert queue.pending(["inventory"]) == 0
+
+
+def test_the_dead_letter_views_read_a_letter_whose_properties_are_not_utf8(
+    queue: RabbitQueue, broker_url: str
+) -> None:
+    # Put straight into the dead-letter queue from outside, undecodable where py-amqp decodes.
+    dead = dead_queue("inventory")
+    wire.publish(broker_url, b"{}", dead, "", message_id=b"\xff", application_headers={})
+    wire.publish(
+        broker_url, b"{}", b"\xff", "", message_id="m-9", application_headers={"CC": [dead]}
+    )
+    letters = {letter.message_id: letter.error for letter in queue.dead_letters()}
+    assert letters.keys() == {"", "m-9"}, letters
+    assert letters[""].startswith("its properties cannot be read ('utf-8' codec"), letters
+    assert letters["m-9"] == "its exchange or routing key is not UTF-8 text", letters
+    assert queue.discard("m-9", "from outside", "ops@example") == 1
+    assert [letter.message_id for letter in queue.dead_letters()] == [""]
+
+
+def test_a_copy_sent_on_is_not_routed_by_the_cc_header_the_wire_gave_its_original(
+    queue: RabbitQueue, broker_url: str
+) -> None:
+    # CC names another subscription's queue: the default exchange, which this process's user
+    # writes its copies to, would route a copy carrying it there.
+    headers = {"type": HAPPENED, "CC": [main_queue("ordering")]}
+    wire.publish(
+        broker_url, b"{}", routing_key("catalog", HAPPENED), EXCHANGE, message_id="m-cc",
+        application_headers=headers,
+    )  # fmt: skip
+    assert queue.pending(["ordering"]) == 1  # bound to HAPPENED too
+    [taken] = take(queue)
+    queue.retry_later(taken, 0.2, "boom")
+    [again] = take(queue)
+    queue.dead_letter(again, "boom")
+    assert queue.pending(["ordering"]) == 1
+    assert [letter.subscription for letter in queue.dead_letters()] == ["inventory"]
+    assert queue.replay("m-cc") == 1
+    assert queue.pending(["ordering"]) == 1
 
 
 def test_a_message_handed_out_too_often_is_dead_lettered_by_the_broker(broker_url: str) -> None:

@@ -31,6 +31,7 @@ from tessera.application.ordering.commands import OrderLineRequest, PlaceOrder
 from tessera.application.ordering.queries import GetOrder
 from tessera.application.shared.envelope import MAX_MESSAGE_BYTES, new_id
 from tessera.domain.shared.errors import BusinessRuleViolation
+from tests import wire
 from tests.cli.invoke import run
 from tests.servers import context_users, postgres_database, rabbitmq_vhost
 from tests.system.test_split_topology import (
@@ -81,29 +82,14 @@ def received(app: Tessera) -> bool:
 def publish(
     broker_url: str,
     body: bytes,
-    routing_key: str = f"ordering.{PLACED}",
+    routing_key: str | bytes = f"ordering.{PLACED}",
     exchange: str = "tessera",
     **props: Any,
 ) -> None:
-    """One message, published by a plain AMQP client (py-amqp) as an outsider would, with the
-    URL's user: an insider gone bad, or one whose credentials were taken."""
-    where = urlparse(broker_url)
-    connection = amqp.Connection(
-        host=f"{where.hostname}:{where.port or 5672}", userid=unquote(where.username or ""),
-        password=unquote(where.password or ""), virtual_host=unquote(where.path[1:]),
-    )  # fmt: skip
-    connection.connect()
-    try:
-        channel = connection.channel()
-        channel.confirm_select()  # each publish waits for the broker's word
-        props.setdefault("application_headers", {"type": PLACED, "source": "ordering"})
-        props.setdefault("user_id", unquote(where.username or ""))  # as the broker validates
-        channel.basic_publish(
-            amqp.Message(body, **props), exchange=exchange, routing_key=routing_key
-        )
-        connection.drain_events(timeout=5)  # the broker's confirmation, or its refusal
-    finally:
-        connection.close()
+    """One message from outside, with the URL's user (an insider gone bad, or one whose
+    credentials were taken), as an OrderPlaced unless `props` say otherwise."""
+    props.setdefault("application_headers", {"type": PLACED, "source": "ordering"})
+    wire.publish(broker_url, body, routing_key, exchange, **props)
 
 
 def placed_body(**changes: Any) -> bytes:
@@ -159,6 +145,19 @@ HOSTILE: dict[str, Callable[[str], None]] = {
     "a value no rule allows": lambda url: publish(
         url, placed_body(lines=[{"sku": "no such sku!", "quantity": 1}]), message_id=new_id()
     ),
+    "a message id that is not UTF-8": lambda url: publish(
+        url, placed_body(), message_id=b"\xff\xfe"
+    ),
+    "a correlation id that is not UTF-8": lambda url: publish(
+        url, placed_body(), message_id=new_id(), correlation_id=b"c\xc3("
+    ),
+    "a routing key that is not UTF-8": lambda url: publish(
+        url,
+        placed_body(),
+        b"\xff.ordering",
+        message_id=new_id(),
+        application_headers={"type": PLACED, "CC": [f"ordering.{PLACED}"]},  # routed by CC
+    ),
     "an unknown version under a bound key": lambda url: publish(
         url,
         placed_body(type="tessera.ordering.OrderPlaced.v9"),
@@ -203,7 +202,8 @@ def test_each_hostile_message_is_dead_lettered_alone_and_the_next_order_ships(sh
     for expected in ("not UTF-8", "x-tessera-attempts", "header type", "no message_id",
                      f"larger than {MAX_MESSAGE_BYTES:,} bytes", "header compression", "not JSON",
                      "'id' is longer", "id holds a NUL", "data.customer_id holds a NUL",
-                     "@ data.lines", "SKU", "OrderPlaced.v9"):  # fmt: skip
+                     "@ data.lines", "SKU", "OrderPlaced.v9", "properties cannot be read",
+                     "routing key is not UTF-8"):  # fmt: skip
         assert expected in reasons, f"no dead letter says {expected!r}:\n{reasons}"
 
     table = run(shop.data, "--topology", "split", "messages", "dead-letters")

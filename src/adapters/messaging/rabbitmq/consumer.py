@@ -22,6 +22,7 @@ from kombu.message import Message
 from kombu.messaging import Consumer
 
 from tessera.adapters.messaging.queue import Delivery
+from tessera.adapters.messaging.rabbitmq.frames import UNREADABLE
 from tessera.adapters.messaging.rabbitmq.topology import ATTEMPTS, EXCHANGE, PUBLISHER
 from tessera.application.shared.envelope import MAX_MESSAGE_BYTES
 
@@ -65,6 +66,19 @@ def shown(value: object, at_most: int = 200) -> str:
 def header_count(value: object) -> int:
     """A count from a header written by Tessera, or 0 if it is not one."""
     return value if type(value) is int else 0
+
+
+ROUTING_HEADERS = frozenset({"CC", "BCC"})
+"""Headers by which RabbitMQ routes a message to further queues (sender-selected distribution)."""
+
+
+def carried_headers(headers: Mapping[Any, Any]) -> dict[Any, Any]:
+    """A message's headers as a copy of it carries them (a retry, a dead letter, a replay):
+    without the broker's own (`x-...`), and without CC or BCC, which would route the copy,
+    sent by this process's user, to any queue they name."""
+    return {
+        k: v for k, v in headers.items() if not str(k).startswith("x-") and k not in ROUTING_HEADERS
+    }
 
 
 def body_of(message: Message) -> bytes:
@@ -170,6 +184,7 @@ def hold(
         correlation_id if isinstance(correlation_id, str) else None, message_id, body, publisher,
     )  # fmt: skip
     text, attempts, unreadable = read(body, headers, given)
+    unreadable = message.properties.get(UNREADABLE) or unreadable
     event_type = headers.get("type")
     delivery = Delivery(
         subscription, delivery_id, message_id, shown(event_type or ""), text, attempts,

@@ -18,10 +18,12 @@ from tessera.adapters.messaging.operations import DeadLetter
 from tessera.adapters.messaging.rabbitmq.consumer import (
     Vouching,
     body_of,
+    carried_headers,
     header_count,
     shown,
     wire_channel,
 )
+from tessera.adapters.messaging.rabbitmq.frames import UNREADABLE
 from tessera.adapters.messaging.rabbitmq.publisher import ConfirmedPublisher, Outgoing
 from tessera.adapters.messaging.rabbitmq.topology import ATTEMPTS, PUBLISHER, dead_queue
 
@@ -52,7 +54,11 @@ def dead_letters(connection: Connection, subscriptions: Collection[str]) -> list
                 letters.append(DeadLetter(
                     subscription, shown(message.properties.get("message_id") or ""),
                     shown(headers.get("type", "")),
-                    shown(headers.get("error") or LIMIT_REACHED, 1000),
+                    shown(
+                        headers.get("error")
+                        or message.properties.get(UNREADABLE, LIMIT_REACHED),
+                        1000,
+                    ),
                     header_count(headers.get("attempts", headers.get(ATTEMPTS))),
                     dead_at if isinstance(dead_at, float) else 0.0,
                     shown(headers.get("subject", "")),
@@ -84,7 +90,7 @@ def move_dead(
             for message in found:
                 if message.properties.get("message_id") != message_id:
                     continue
-                own = {k: v for k, v in message.headers.items() if not str(k).startswith("x-")}
+                own = carried_headers(message.headers)
                 # One the broker dead-lettered itself is as its publisher sent it.
                 vouched = vouching.speaks_for(message.properties.get("user_id"))
                 if PUBLISHER not in own and vouched is not None:

@@ -35,7 +35,14 @@ from tessera.adapters.messaging.kept_by_the_contexts import KeptByTheContexts
 from tessera.adapters.messaging.operations import DeadLetter, SubscriptionStatus, discard_record
 from tessera.adapters.messaging.queue import Delivery, Listener
 from tessera.adapters.messaging.rabbitmq import dead_letters
-from tessera.adapters.messaging.rabbitmq.consumer import Held, SubscriptionConsumer, Vouching, hold
+from tessera.adapters.messaging.rabbitmq.consumer import (
+    Held,
+    SubscriptionConsumer,
+    Vouching,
+    carried_headers,
+    hold,
+)
+from tessera.adapters.messaging.rabbitmq.frames import lenient_frames
 from tessera.adapters.messaging.rabbitmq.publisher import ConfirmedPublisher, Outgoing
 from tessera.adapters.messaging.rabbitmq.topology import (
     ATTEMPTS,
@@ -198,7 +205,11 @@ class RabbitQueue(KeptByTheContexts):
                 return self._connection
             except _LOST:
                 self._drop()
-        connection = Connection(self._url, connect_timeout=self._connect_timeout)
+        connection = Connection(
+            self._url,
+            connect_timeout=self._connect_timeout,
+            transport_options={"frame_handler": lenient_frames},
+        )
         try:
             connection.ensure_connection(**CONNECT)
         except amqp_errors.AccessRefused as error:
@@ -498,7 +509,7 @@ class RabbitQueue(KeptByTheContexts):
         held = self._held.get(delivery.delivery_id)
         if held is None:
             return  # the connection that held it is gone: the broker hands it out again
-        headers = {k: v for k, v in held.headers.items() if not str(k).startswith("x-")}
+        headers = carried_headers(held.headers)
         headers |= (extra or {}) | {ATTEMPTS: attempts}
         headers.pop(PUBLISHER, None)
         if held.publisher is not None:
