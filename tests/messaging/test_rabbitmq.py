@@ -8,6 +8,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,11 @@ import pytest
 from amqp import exceptions as amqp_errors
 from jsonschema import Draft202012Validator
 from kombu.connection import Connection
+from kombu.entity import Queue
+from kombu.messaging import Consumer
 
 from tessera.adapters.bootstrap import Settings, bootstrap, setup
-from tessera.adapters.messaging.queue import Delivery
+from tessera.adapters.messaging.queue import Delivery, Listener
 from tessera.adapters.messaging.rabbitmq import RabbitQueue, Unroutable
 from tessera.adapters.messaging.rabbitmq.dead_letters import LIMIT_REACHED
 from tessera.adapters.messaging.rabbitmq.topology import (
@@ -221,6 +224,62 @@ def test_a_listening_worker_holds_no_more_than_its_limit(
         other.close()
     finally:
         listening.close()
+
+
+@contextmanager
+def working(worker: RabbitQueue, subscription: str, limit: int) -> Iterator[Listener]:
+    """`worker` listening to `subscription` and waiting on its socket, in a thread, as a
+    worker process does between its rounds: what the broker sends it is taken in."""
+    listening = worker.listen([subscription], lambda: None, limit)
+    assert listening is not None
+    stopped = threading.Event()
+    waiting = threading.Thread(target=wait_as_a_worker, args=([listening], stopped.is_set, 60))
+    waiting.start()
+    try:
+        yield listening
+    finally:
+        stopped.set()
+        waiting.join()
+        listening.close()
+
+
+def test_status_says_what_the_workers_hold_and_how_old_it_is(
+    queue: RabbitQueue, broker_url: str
+) -> None:
+    written = time.time() - 30.0
+    queue.publish([attrs.evolve(message(n), written_at=written + n) for n in range(1, 4)])
+    worker = another(queue, broker_url)
+    with working(worker, "inventory", limit=10):
+        [taken] = take(worker, limit=1)  # one taken, two sent to it and not taken yet
+        inventory, ordering = queue.status()
+        assert (inventory.ready, inventory.in_flight) == (0, 3)
+        assert inventory.oldest_age_seconds == pytest.approx(29.0, abs=1.0)
+        # Three wait in ordering's queue, whose age the broker does not tell.
+        assert (ordering.ready, ordering.in_flight, ordering.oldest_age_seconds) == (3, 0, None)
+        worker.ack([taken])
+        assert queue.status()[0].in_flight == 2
+    worker.close()
+    inventory, _ = queue.status()  # what it held went back when it stopped
+    assert (inventory.ready, inventory.in_flight, inventory.oldest_age_seconds) == (2, 0, None)
+
+
+def test_status_says_unknown_what_a_consumer_that_does_not_answer_holds(
+    queue: RabbitQueue, broker_url: str
+) -> None:
+    queue.publish([message(1)])
+    with Connection(broker_url) as connection:  # a consumer that is no Tessera worker
+        held: list[Any] = []
+        channel = connection.channel()
+        consumer = Consumer(channel, [Queue(main_queue("inventory"), no_declare=True)])
+        consumer.register_callback(lambda body, message: held.append(message))
+        consumer.consume()
+        connection.drain_events(timeout=5)
+        assert len(held) == 1
+        inventory, ordering = queue.status()
+        assert (inventory.ready, inventory.in_flight, inventory.oldest_age_seconds) == (
+            0, None, None,
+        )  # fmt: skip
+        assert ordering.in_flight == 0
 
 
 def test_a_type_no_context_reads_goes_to_the_sink_alone_and_one_the_shop_lacks_is_an_error(

@@ -260,6 +260,15 @@ def test_a_context_s_events_are_believed_only_from_that_context_s_user(
                 placed = app.handle(PlaceOrder("c-1", line, "tok_chargeDeclined", "1 Main St"))
                 order_id = str(placed.view.id)
                 eventually(lambda: app.handle(GetOrder(order_id)).status == "awaiting_payment")
+                # Each worker, as its own context's user, answers what it holds: nothing now;
+                # the payment request waits in payments' queue, with no worker to hold it.
+                statuses = {s.subscription: s for s in app.operations.status()}
+                assert {s: status.in_flight for s, status in statuses.items()} == dict.fromkeys(
+                    statuses, 0
+                ), statuses
+                assert (statuses["payments"].ready, statuses["payments"].oldest_age_seconds) == (
+                    1, None,
+                )  # fmt: skip
 
                 captured = {"order_id": order_id, "amount": "25.00", "currency": "EUR"}
                 headers = {"type": CAPTURED, "source": "payments"}

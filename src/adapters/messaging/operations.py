@@ -30,9 +30,12 @@ class SubscriptionStatus:
     ready: int
     waiting_to_retry: int
     in_flight: int | None
-    """Handed out and not yet acknowledged; None where the broker does not tell (AMQP)."""
+    """Handed out and not yet acknowledged; None where it is not known (on RabbitMQ, a
+    consumer that did not answer for what it holds)."""
     dead: int
     oldest_age_seconds: float | None
+    """Since the oldest message not handled nor dead was written; None where there is none,
+    or it is not known (on RabbitMQ, a message waiting in a queue)."""
 
 
 @attrs.frozen

@@ -21,6 +21,7 @@ import socket
 import ssl
 import threading
 import time
+import uuid
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any
@@ -43,6 +44,7 @@ from tessera.adapters.messaging.rabbitmq.consumer import (
     hold,
 )
 from tessera.adapters.messaging.rabbitmq.frames import lenient_frames
+from tessera.adapters.messaging.rabbitmq.holdings import Answering, Holding, ask, holding
 from tessera.adapters.messaging.rabbitmq.publisher import ConfirmedPublisher, Outgoing
 from tessera.adapters.messaging.rabbitmq.topology import (
     ATTEMPTS,
@@ -163,6 +165,9 @@ class RabbitQueue(KeptByTheContexts):
         self._consumers: dict[str, SubscriptionConsumer] = {}
         self._held: dict[int, Held] = {}
         self._ids = itertools.count(1)
+        self._id = uuid.uuid4().hex
+        """This process's queue, as its answers to a status request name it."""
+        self._answering: Answering | None = None
         self._listening: dict[str, _Listening] = {}
         """Who listens to each subscription listened to: a worker of this process."""
 
@@ -238,6 +243,7 @@ class RabbitQueue(KeptByTheContexts):
     def _forget(self) -> None:
         """What the connection held: its consumers, and what they were sent and not settled."""
         self._declared = False
+        self._answering = None
         self._held.clear()
         self._consumers.clear()
 
@@ -361,6 +367,7 @@ class RabbitQueue(KeptByTheContexts):
             if listening := self._listening.get(subscription):
                 if not taking.standing:
                     taking.stand(listening.limit, listening.wake)
+                    self._answer_status(connection, subscription)
                     self._pump(connection)
                 taken, taking.sent = taking.sent[:limit], taking.sent[limit:]
                 return self._holding(subscription, taken)
@@ -384,6 +391,29 @@ class RabbitQueue(KeptByTheContexts):
             )
             deliveries.append(delivery)
         return deliveries
+
+    def _answer_status(self, connection: Connection, subscription: str) -> None:
+        """Answer status requests while this process listens (once per connection). A user
+        not granted the status key (set up by an earlier release) cannot: its consumers
+        then go unanswered for, and `messages status` shows their holdings as unknown."""
+        if self._answering is not None:
+            return
+        name = f"{main_queue(subscription)}.status.{self._id}"
+        with suppress(amqp_errors.AccessRefused, amqp_errors.NotFound):  # its channel closed
+            self._answering = Answering(connection, name, self._id, self._holdings)
+
+    def _holdings(self, subscriptions: Collection[str] | None = None) -> dict[str, Holding]:
+        """What this process holds unacknowledged of each subscription it listens to (or of
+        `subscriptions`): taken and not settled, or sent to its consumer and not taken."""
+        chosen = self._listening.keys() if subscriptions is None else subscriptions
+        written: dict[str, list[object]] = {s: [] for s in chosen}
+        for held in self._held.values():
+            if held.subscription in written:
+                written[held.subscription].append(held.headers.get("written_at"))
+        for subscription, taking in self._consumers.items():
+            if subscription in written:
+                written[subscription] += [m.headers.get("written_at") for m in taking.sent]
+        return {s: holding(times) for s, times in written.items()}
 
     def listen(
         self, subscriptions: Collection[str], wake: Callable[[], None], limit: int
@@ -425,6 +455,9 @@ class RabbitQueue(KeptByTheContexts):
                 ]
                 for _, taking in standing:
                     taking.sit_down()
+                if not self._listening and (answering := self._answering) is not None:
+                    self._answering = None
+                    answering.close()
                 self._pump(self._connection)  # what came before the cancellations were confirmed
                 left = []
                 for subscription, taking in standing:
@@ -539,21 +572,40 @@ class RabbitQueue(KeptByTheContexts):
     # -- operations -------------------------------------------------------------------------
 
     def status(self) -> list[SubscriptionStatus]:
-        """Per subscription: ready, waiting for a retry, dead. What consumers hold unacknowledged
-        (in flight) and the oldest message's age are the broker's to know, not the protocol's:
-        they show as unknown."""
+        """Per subscription: ready, waiting for a retry, dead, from the broker; in flight, as
+        the workers holding them answer (unknown where a consumer the broker counts did not
+        answer); the oldest message's age where every message not dead is held by a worker
+        or this process (the broker does not tell the age of one that waits in a queue)."""
         with self._broker(reading=True) as connection:
             channel = connection.default_channel
-            found = []
+            counted = {}
             for subscription in sorted(self._bound):
-                ready = _count(channel, main_queue(subscription))
+                ready, consumers = _counts(channel, main_queue(subscription))
                 waiting = sum(
-                    _count(channel, retry_queue(subscription, delay))
+                    _counts(channel, retry_queue(subscription, delay))[0]
                     for delay in self._topology.delays
                 )
-                dead = _count(channel, dead_queue(subscription))
-                found.append(SubscriptionStatus(subscription, ready, waiting, None, dead, None))
-            return found
+                dead = _counts(channel, dead_queue(subscription))[0]
+                standing = (
+                    subscription in self._consumers and self._consumers[subscription].standing
+                )
+                counted[subscription] = (ready, waiting, dead, consumers - standing)
+            try:
+                answers = ask(connection, {s: c[3] for s, c in counted.items()}, self._id)
+            except (amqp_errors.AccessRefused, amqp_errors.NotFound):
+                answers = dict.fromkeys(counted)  # this user may not ask; the channel is closed
+            own = self._holdings(counted)
+        now = self._clock()
+        found = []
+        for subscription, (ready, waiting, dead, _) in counted.items():
+            answered = answers[subscription]
+            held = None if answered is None else answered + own[subscription]
+            oldest = None
+            if held is not None and held.oldest_written_at is not None and not ready + waiting:
+                oldest = max(now - held.oldest_written_at, 0.0)
+            in_flight = None if held is None else held.in_flight
+            found.append(SubscriptionStatus(subscription, ready, waiting, in_flight, dead, oldest))
+        return found
 
     def dead_letters(self) -> list[DeadLetter]:
         with self._broker(reading=True) as connection:
@@ -589,5 +641,10 @@ class RabbitQueue(KeptByTheContexts):
 
 
 def _count(channel: Any, queue: str) -> int:
-    _, count, _ = Queue(queue, no_declare=True)(channel).queue_declare(passive=True)
-    return int(count)
+    return _counts(channel, queue)[0]
+
+
+def _counts(channel: Any, queue: str) -> tuple[int, int]:
+    """The queue's ready messages and its consumers, as the broker counts them."""
+    _, count, consumers = Queue(queue, no_declare=True)(channel).queue_declare(passive=True)
+    return int(count), int(consumers)

@@ -36,6 +36,9 @@ dies on a message over and over must not stop its subscription for good. Stated 
 the broker's default."""
 ATTEMPTS = "x-tessera-attempts"
 """The header counting a message's tries, carried by every copy sent on."""
+STATUS_KEY = "status"
+"""The key a status request is published with on the exchange, and a listening worker's
+answering queue bound by (`holdings`): no event's key, which always has a dot."""
 PUBLISHER = "publisher"
 """The header a copy sent on carries: the context its original was believed from."""
 
@@ -174,7 +177,8 @@ def broker_grants(context: str, reads: Mapping[str, str]) -> BrokerGrants:
     """Its own subscription's queues; publishing to the shop's exchange under its own name
     only; copies sent on to its own queues (the default exchange); binding only the types
     it reacts to (`reads`: each event type and the context that publishes it; any version
-    of each), so that no other message can reach it. Nothing of another context's."""
+    of each), so that no other message can reach it; asking and answering status requests.
+    Nothing of another context's."""
     own = rf"tessera\.{re.escape(context)}(\..+)?"
     families = {routing_key(source, t.rsplit(".", 1)[0]) for t, source in reads.items()}
     keys = [rf"{re.escape(family)}\.v[0-9]+" for family in sorted(families)]
@@ -182,6 +186,6 @@ def broker_grants(context: str, reads: Mapping[str, str]) -> BrokerGrants:
         configure=f"^{own}$",
         write=rf"^({EXCHANGE}|amq\.default|{own})$",
         read=rf"^({EXCHANGE}|{own})$",
-        publish=rf"^{re.escape(context)}\.",
-        bind=f"^({'|'.join(keys)})$" if keys else "(?!)",
+        publish=rf"^({re.escape(context)}\.|{STATUS_KEY}$)",
+        bind=f"^({'|'.join([STATUS_KEY, *keys])})$",
     )
