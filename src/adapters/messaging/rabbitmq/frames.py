@@ -57,7 +57,10 @@ def lenient_frames(connection: Any, callback: Dispatch) -> Callable[[Frame], Any
         except UnicodeDecodeError:
             if method != spec.Basic.Deliver:
                 raise
-            return callback(channel, method, readable_arguments(method, args, content), content)
+            readable = readable_arguments(method, args, content)
+            if readable is args:
+                raise  # its arguments decode: the failure was not theirs
+            return callback(channel, method, readable, content)
 
     on_frame = frame_handler(connection, dispatch)
 
