@@ -22,6 +22,7 @@ from kombu.entity import Queue
 from kombu.message import Message
 from kombu.messaging import Consumer, Producer
 
+from tessera.adapters.messaging.rabbitmq.consumer import wire_channel
 from tessera.adapters.messaging.rabbitmq.topology import EXCHANGE, STATUS_KEY
 
 REPLY_TO = "amq.rabbitmq.reply-to"
@@ -50,8 +51,15 @@ NOTHING = Holding(0, None)
 def holding(written: Collection[object]) -> Holding:
     """What is held of messages written at `written` (their headers', any of which may not be
     a time: it then counts, without an age)."""
-    times = [float(t) for t in written if type(t) in (int, float) and math.isfinite(t)]  # type: ignore[arg-type]
+    times = [at for t in written if (at := _time(t)) is not None]
     return Holding(len(written), min(times, default=None))
+
+
+def _time(value: object) -> float | None:
+    """`value` as a time, if it is a finite number (not a truth value)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) else None
 
 
 class Answering:
@@ -62,7 +70,7 @@ class Answering:
     ) -> None:
         """`name`: the answering queue's; `by`: the process's own id, in every answer;
         `holdings`: what it holds of each subscription it listens to."""
-        self.channel = connection.channel()
+        self.channel = wire_channel(connection)  # a request from the wire is never expanded
         self._by = by
         self._holdings = holdings
         queue = Queue(name, exclusive=True, auto_delete=True, no_declare=True)(self.channel)
@@ -101,11 +109,11 @@ def ask(connection: Connection, consumers: Mapping[str, int], by: str) -> dict[s
         return all(len(answered[s]) >= n for s, n in consumers.items())
 
     def take(message: Message) -> None:
-        for subscription, held in _read(message.body, by).items():
+        for subscription, held in read_answer(message.body, by).items():
             if subscription in answered:
                 answered[subscription].append(held)
 
-    channel = connection.channel()
+    channel = wire_channel(connection)  # nor an answer
     try:
         Consumer(
             channel, [Queue(REPLY_TO, no_declare=True)], no_ack=True, on_message=take,
@@ -128,7 +136,7 @@ def ask(connection: Connection, consumers: Mapping[str, int], by: str) -> dict[s
     }
 
 
-def _read(body: Any, by: str) -> dict[str, Holding]:
+def read_answer(body: Any, by: str) -> dict[str, Holding]:
     """An answer's holdings; nothing from an answer that is not one, or is this process's."""
     if not isinstance(body, bytes | str) or len(body) > MAX_ANSWER_BYTES:
         return {}
@@ -144,8 +152,7 @@ def _read(body: Any, by: str) -> dict[str, Holding]:
     found = {}
     for subscription, held in holdings.items():
         match held:
-            case [int(count), float(oldest) | int(oldest)] if count >= 0:
-                found[subscription] = Holding(count, float(oldest))
-            case [int(count), None] if count >= 0:
-                found[subscription] = Holding(count, None)
+            case [int(count), oldest] if type(count) is int and count >= 0:
+                if oldest is None or (oldest := _time(oldest)) is not None:
+                    found[subscription] = Holding(count, oldest)
     return found
