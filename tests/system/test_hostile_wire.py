@@ -262,13 +262,14 @@ def test_a_context_s_events_are_believed_only_from_that_context_s_user(
                 eventually(lambda: app.handle(GetOrder(order_id)).status == "awaiting_payment")
                 # Each worker, as its own context's user, answers what it holds: nothing now;
                 # the payment request waits in payments' queue, with no worker to hold it.
-                statuses = {s.subscription: s for s in app.operations.status()}
-                assert {s: status.in_flight for s, status in statuses.items()} == dict.fromkeys(
+                shown = run(tmp_path, "--topology", "split", "messages", "status", "--json")
+                assert shown.exit_code == 0, shown.output
+                statuses = {s["subscription"]: s for s in json.loads(shown.stdout)["subscriptions"]}
+                assert {s: status["in_flight"] for s, status in statuses.items()} == dict.fromkeys(
                     statuses, 0
                 ), statuses
-                assert (statuses["payments"].ready, statuses["payments"].oldest_age_seconds) == (
-                    1, None,
-                )  # fmt: skip
+                payments = statuses["payments"]
+                assert (payments["ready"], payments["oldest_age_seconds"]) == (1, None), payments
 
                 captured = {"order_id": order_id, "amount": "25.00", "currency": "EUR"}
                 headers = {"type": CAPTURED, "source": "payments"}
