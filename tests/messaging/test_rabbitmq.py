@@ -5,12 +5,14 @@ wait in delay queues, dead letters with their reasons, and nothing lost with a c
 from __future__ import annotations
 
 import json
+import secrets
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import attrs
 import pytest
@@ -22,11 +24,12 @@ from kombu.messaging import Consumer
 
 from tessera.adapters.bootstrap import Settings, bootstrap, setup
 from tessera.adapters.messaging.queue import Delivery, Listener
-from tessera.adapters.messaging.rabbitmq import RabbitQueue, Unroutable
+from tessera.adapters.messaging.rabbitmq import RabbitQueue, Unroutable, broker_grants
 from tessera.adapters.messaging.rabbitmq.dead_letters import LIMIT_REACHED
 from tessera.adapters.messaging.rabbitmq.topology import (
     EXCHANGE,
     IGNORED,
+    STATUS_KEY,
     dead_queue,
     discarded_queue,
     main_queue,
@@ -280,6 +283,32 @@ def test_status_says_unknown_what_a_consumer_that_does_not_answer_holds(
             0, None, None,
         )  # fmt: skip
         assert ordering.in_flight == 0
+
+
+def test_a_worker_whose_user_may_not_bind_the_status_key_works_and_goes_unanswered(
+    queue: RabbitQueue, broker_url: str
+) -> None:
+    where = urlsplit(broker_url)
+    vhost = where.path[1:]
+    user, password = f"{vhost}_inventory", secrets.token_hex(16)
+    rabbitmqctl("add_user", user, stdin=password)
+    try:
+        may = broker_grants("inventory", {HAPPENED: "catalog"})
+        rabbitmqctl("set_permissions", "-p", vhost, user, may.configure, may.write, may.read)
+        earlier = may.bind.replace(f"{STATUS_KEY}|", "")  # as a release before it granted
+        assert STATUS_KEY not in earlier
+        rabbitmqctl("set_topic_permissions", "-p", vhost, user, EXCHANGE, may.publish, earlier)
+        url = f"amqp://{user}:{password}@{where.hostname}:{where.port}/{vhost}"
+        worker = RabbitQueue(url, DELAYS, publishers={"inventory": user})
+        worker.bind("inventory", ["catalog"], [], [HAPPENED])
+        queue.publish([message(1)])
+        with working(worker, "inventory", limit=10):
+            assert ids(take(worker)) == ["m-1"]  # it works, and holds it
+            inventory, _ = queue.status()
+            assert (inventory.ready, inventory.in_flight) == (0, None)
+        worker.close()
+    finally:
+        rabbitmqctl("delete_user", user)
 
 
 def test_a_type_no_context_reads_goes_to_the_sink_alone_and_one_the_shop_lacks_is_an_error(
