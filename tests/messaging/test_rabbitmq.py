@@ -299,9 +299,10 @@ def test_a_worker_whose_user_may_not_bind_the_status_key_works_and_goes_unanswer
     try:
         may = broker_grants("inventory", {HAPPENED: "catalog"})
         rabbitmqctl("set_permissions", "-p", vhost, user, may.configure, may.write, may.read)
-        earlier = may.bind.replace(f"{STATUS_KEY}|", "")  # as a release before it granted
-        assert STATUS_KEY not in earlier
-        rabbitmqctl("set_topic_permissions", "-p", vhost, user, EXCHANGE, may.publish, earlier)
+        # As a release before it granted: neither binding nor publishing the status key.
+        bind, publish = may.bind.replace(f"{STATUS_KEY}|", ""), r"^inventory\."
+        assert STATUS_KEY not in bind
+        rabbitmqctl("set_topic_permissions", "-p", vhost, user, EXCHANGE, publish, bind)
         url = f"amqp://{user}:{password}@{where.hostname}:{where.port}/{vhost}"
         worker = RabbitQueue(url, DELAYS, publishers={"inventory": user})
         worker.bind("inventory", ["catalog"], [], [HAPPENED])
@@ -310,6 +311,12 @@ def test_a_worker_whose_user_may_not_bind_the_status_key_works_and_goes_unanswer
             assert ids(take(worker)) == ["m-1"]  # it works, and holds it
             inventory, _ = queue.status()
             assert (inventory.ready, inventory.in_flight) == (0, None)
+            with Connection(broker_url) as connection:  # another consumer, for it to ask
+                queue_of_it = Queue(main_queue("inventory"), no_declare=True)
+                Consumer(connection.channel(), [queue_of_it], on_message=lambda m: None).consume()
+                [own] = worker.status()  # refused the status key: unknown, said as such
+                assert (own.subscription, own.in_flight) == ("inventory", None)
+                assert ids(take(worker, want=0, wait=0.1)) == []  # its connection carries on
         worker.close()
     finally:
         rabbitmqctl("delete_user", user)

@@ -578,26 +578,24 @@ class RabbitQueue(KeptByTheContexts):
         or this process (the broker does not tell the age of one that waits in a queue)."""
         with self._broker(reading=True) as connection:
             channel = connection.default_channel
-            counted = {}
+            counted, others = {}, {}
             for subscription in sorted(self._bound):
                 ready, consumers = _counts(channel, main_queue(subscription))
                 waiting = sum(
-                    _counts(channel, retry_queue(subscription, delay))[0]
+                    _count(channel, retry_queue(subscription, delay))
                     for delay in self._topology.delays
                 )
-                dead = _counts(channel, dead_queue(subscription))[0]
-                standing = (
-                    subscription in self._consumers and self._consumers[subscription].standing
-                )
-                counted[subscription] = (ready, waiting, dead, consumers - standing)
+                counted[subscription] = (ready, waiting, _count(channel, dead_queue(subscription)))
+                taking = self._consumers.get(subscription)
+                others[subscription] = consumers - (taking is not None and taking.standing)
             try:
-                answers = ask(connection, {s: c[3] for s, c in counted.items()}, self._id)
+                answers = ask(connection, others, self._id)
             except (amqp_errors.AccessRefused, amqp_errors.NotFound):
                 answers = dict.fromkeys(counted)  # this user may not ask; the channel is closed
             own = self._holdings(counted)
         now = self._clock()
         found = []
-        for subscription, (ready, waiting, dead, _) in counted.items():
+        for subscription, (ready, waiting, dead) in counted.items():
             answered = answers[subscription]
             held = None if answered is None else answered + own[subscription]
             oldest = None
